@@ -1,0 +1,248 @@
+package kg
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Identifier is an external identifier of an entity: a scheme ("wikidata",
+// "everypolitician", "ftm", "isni", ...) and a value ("Q3183383").
+type Identifier struct {
+	Scheme string `json:"scheme"`
+	Value  string `json:"value"`
+}
+
+// Entity is a node of the graph. The fields after Identifiers are kind
+// specific: each is meaningful, and set, only for the kinds its comment names.
+type Entity struct {
+	ID          string       `json:"id"`
+	Kind        Kind         `json:"kind"`
+	Name        string       `json:"name"`
+	Aliases     []string     `json:"aliases,omitempty"`
+	Description string       `json:"description,omitempty"`
+	Identifiers []Identifier `json:"identifiers,omitempty"`
+
+	// PERSON
+	BirthDate Date `json:"birthDate,omitzero"`
+
+	// ORGANIZATION
+	Classification OrgClass `json:"classification,omitempty"`
+
+	// COUNTRY: ISO 3166-1 alpha-2 code, upper case ("CA").
+	CountryCode string `json:"countryCode,omitempty"`
+
+	// ARTICLE
+	Title     string `json:"title,omitempty"`
+	URL       string `json:"url,omitempty"`
+	Outlet    string `json:"outlet,omitempty"` // id of the media outlet (an ORGANIZATION)
+	Published Date   `json:"published,omitzero"`
+	Text      string `json:"text,omitempty"` // the article's text, when it may be kept
+
+	// ALLEGATION
+	Summary string           `json:"summary,omitempty"`
+	Status  AllegationStatus `json:"status,omitempty"`
+
+	// EVENT (Date is also a STATEMENT's date)
+	Date      Date   `json:"date,omitzero"`
+	EventType string `json:"eventType,omitempty"`
+
+	// STATEMENT: Quote is what was said; Speaker the id of who said it.
+	Quote   string `json:"quote,omitempty"`
+	Speaker string `json:"speaker,omitempty"`
+}
+
+// Limits on the size of entity fields, so that one write cannot bloat the
+// store or a response.
+const (
+	MaxIDLen       = 200
+	MaxNameLen     = 500
+	MaxAliases     = 100
+	MaxIdentifiers = 50
+	MaxTextLen     = 1 << 20 // an article's text
+	MaxFieldLen    = 20000   // descriptions, summaries, quotes
+)
+
+// Validate checks the entity on its own (references to other entities are
+// checked by Service, which can see the store). path prefixes the problems'
+// paths, e.g. "entity" or "$.entities[2]".
+func (e *Entity) Validate(path string) []Problem {
+	var p problems
+	at := func(f string) string { return joinPath(path, f) }
+	validateID(&p, at("id"), e.ID)
+	if !e.Kind.Valid() {
+		p.add(at("kind"), "unknown kind %q; want one of %v", e.Kind, Kinds)
+	}
+	if strings.TrimSpace(e.Name) == "" {
+		p.add(at("name"), "must not be empty")
+	} else if len(e.Name) > MaxNameLen {
+		p.add(at("name"), "longer than %d bytes", MaxNameLen)
+	}
+	if len(e.Aliases) > MaxAliases {
+		p.add(at("aliases"), "more than %d aliases", MaxAliases)
+	}
+	for i, a := range e.Aliases {
+		if strings.TrimSpace(a) == "" {
+			p.add(at("aliases")+index(i), "must not be empty")
+		} else if len(a) > MaxNameLen {
+			p.add(at("aliases")+index(i), "longer than %d bytes", MaxNameLen)
+		}
+	}
+	if len(e.Description) > MaxFieldLen {
+		p.add(at("description"), "longer than %d bytes", MaxFieldLen)
+	}
+	if len(e.Identifiers) > MaxIdentifiers {
+		p.add(at("identifiers"), "more than %d identifiers", MaxIdentifiers)
+	}
+	for i, id := range e.Identifiers {
+		ip := at("identifiers") + index(i)
+		if strings.TrimSpace(id.Scheme) == "" {
+			p.add(ip+".scheme", "must not be empty")
+		}
+		if strings.TrimSpace(id.Value) == "" {
+			p.add(ip+".value", "must not be empty")
+		}
+	}
+	// Kind-specific fields: required ones, and ones that do not belong.
+	set := func(f string, isSet bool, kinds ...Kind) {
+		if !isSet {
+			return
+		}
+		for _, k := range kinds {
+			if e.Kind == k {
+				return
+			}
+		}
+		p.add(at(f), "is only for %v, not %s", kinds, e.Kind)
+	}
+	set("birthDate", !e.BirthDate.IsZero(), Person)
+	set("classification", e.Classification != "", Organization)
+	set("countryCode", e.CountryCode != "", Country)
+	set("title", e.Title != "", Article)
+	set("url", e.URL != "", Article)
+	set("outlet", e.Outlet != "", Article)
+	set("published", !e.Published.IsZero(), Article)
+	set("text", e.Text != "", Article)
+	set("summary", e.Summary != "", Allegation)
+	set("status", e.Status != "", Allegation)
+	set("date", !e.Date.IsZero(), Event, Statement)
+	set("eventType", e.EventType != "", Event)
+	set("quote", e.Quote != "", Statement)
+	set("speaker", e.Speaker != "", Statement)
+
+	for f, d := range map[string]Date{"birthDate": e.BirthDate, "published": e.Published, "date": e.Date} {
+		if !d.Valid() {
+			p.add(at(f), "is not a valid date")
+		}
+	}
+	switch e.Kind {
+	case Organization:
+		if e.Classification != "" && !e.Classification.Valid() {
+			p.add(at("classification"), "unknown classification %q; want one of %v", e.Classification, OrgClasses)
+		}
+	case Country:
+		if e.CountryCode != "" && !isCountryCode(e.CountryCode) {
+			p.add(at("countryCode"), "%q is not an ISO 3166-1 alpha-2 code (two upper-case letters)", e.CountryCode)
+		}
+	case Article:
+		if strings.TrimSpace(e.Title) == "" {
+			p.add(at("title"), "an article needs a title")
+		}
+		if e.URL != "" {
+			if u, err := url.Parse(e.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				p.add(at("url"), "%q is not an http(s) URL", e.URL)
+			}
+		}
+		if e.Outlet != "" {
+			validateID(&p, at("outlet"), e.Outlet)
+		}
+		if len(e.Text) > MaxTextLen {
+			p.add(at("text"), "longer than %d bytes", MaxTextLen)
+		}
+	case Allegation:
+		if strings.TrimSpace(e.Summary) == "" {
+			p.add(at("summary"), "an allegation needs a summary")
+		} else if len(e.Summary) > MaxFieldLen {
+			p.add(at("summary"), "longer than %d bytes", MaxFieldLen)
+		}
+		if e.Status != "" && !e.Status.Valid() {
+			p.add(at("status"), "unknown status %q; want one of %v", e.Status, AllegationStatuses)
+		}
+	case Statement:
+		if strings.TrimSpace(e.Quote) == "" {
+			p.add(at("quote"), "a statement needs the quoted text")
+		} else if len(e.Quote) > MaxFieldLen {
+			p.add(at("quote"), "longer than %d bytes", MaxFieldLen)
+		}
+		if e.Speaker != "" {
+			validateID(&p, at("speaker"), e.Speaker)
+		}
+	}
+	return p.list
+}
+
+// Normalize fills defaults (an allegation's status is ALLEGED unless said
+// otherwise) and trims names. It is applied before validation and storage so
+// that every store holds the same value.
+func (e *Entity) Normalize() {
+	e.Name = strings.TrimSpace(e.Name)
+	for i := range e.Aliases {
+		e.Aliases[i] = strings.TrimSpace(e.Aliases[i])
+	}
+	e.Aliases = dedupeStrings(e.Aliases, e.Name)
+	if e.Kind == Allegation && e.Status == "" {
+		e.Status = Alleged
+	}
+	if e.Kind == Country {
+		e.CountryCode = strings.ToUpper(e.CountryCode)
+	}
+}
+
+// Names returns the entity's name followed by its aliases.
+func (e *Entity) Names() []string {
+	return append([]string{e.Name}, e.Aliases...)
+}
+
+func dedupeStrings(list []string, skip string) []string {
+	seen := map[string]bool{NormalizeName(skip): true}
+	out := list[:0]
+	for _, s := range list {
+		n := NormalizeName(s)
+		if s == "" || seen[n] {
+			continue
+		}
+		seen[n] = true
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// validateID checks an id: non-empty, bounded, printable, no whitespace.
+func validateID(p *problems, path, id string) {
+	switch {
+	case id == "":
+		p.add(path, "must not be empty")
+	case len(id) > MaxIDLen:
+		p.add(path, "longer than %d bytes", MaxIDLen)
+	case strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0:
+		p.add(path, "%q contains whitespace or control characters", id)
+	}
+}
+
+func joinPath(prefix, field string) string {
+	if prefix == "" {
+		return field
+	}
+	return prefix + "." + field
+}
+
+func index(i int) string {
+	return "[" + strconv.Itoa(i) + "]"
+}

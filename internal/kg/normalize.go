@@ -1,0 +1,58 @@
+package kg
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// NormalizeName folds a name for matching and search: accents removed
+// ("Zoë" → "zoe"), lower case, punctuation turned into spaces, runs of
+// spaces collapsed. Two names that normalise alike name the same thing for
+// the purposes of entity matching.
+func NormalizeName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue // combining mark: the accent of the previous letter
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(foldRune(unicode.ToLower(r)))
+		case r == '\'' || r == '’':
+			// "O'Toole" and "OToole" match; an apostrophe joins.
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// foldRune maps the few letters that NFD does not decompose to their usual
+// Latin transliteration.
+func foldRune(r rune) rune {
+	switch r {
+	case 'ø':
+		return 'o'
+	case 'ł':
+		return 'l'
+	case 'đ':
+		return 'd'
+	case 'ß':
+		return 's'
+	case 'ı':
+		return 'i'
+	}
+	return r
+}
+
+// Tokens splits a name into its normalised words.
+func Tokens(s string) []string {
+	return strings.Fields(NormalizeName(s))
+}

@@ -1,0 +1,232 @@
+package kg
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+)
+
+// Store is what every backend implements. It is deliberately narrow: input
+// validation, defaults and caps are Service's job and happen once, above the
+// stores, so a Store may assume its arguments are valid and within limits
+// (non-empty ids, known kinds and types, First within bounds).
+//
+// Every method returns *Error values: KindNotFound with the id for missing
+// references (never a nil value and nil error), KindInvalid for a malformed
+// cursor, KindUnavailable when the backend cannot be reached.
+// The conformance suite in internal/store/storetest pins down the contract.
+type Store interface {
+	// Apply writes a batch atomically: all of it or, on error, none of it.
+	// Entities are upserted whole (replacing what was stored under the id).
+	// Relationships are upserted by id: type, ends, role and dates are
+	// replaced, and their evidence is merged into the stored evidence with
+	// MergeEvidence. Evidence additions name a relationship that must exist
+	// in the store or earlier in the same batch. Relationship ends must exist
+	// in the store or in the batch (KindNotFound naming the missing id).
+	// Applying the same batch twice leaves the store as after the first.
+	Apply(ctx context.Context, b Batch) error
+
+	// Entities returns the entities with the given ids that exist, keyed by
+	// id; missing ids are simply absent from the map.
+	Entities(ctx context.Context, ids []string) (map[string]Entity, error)
+	// Relationships returns the relationships with the given ids that exist.
+	Relationships(ctx context.Context, ids []string) (map[string]Relationship, error)
+
+	// FindEntities returns the ids of entities that carry one of m's
+	// identifiers, then of entities of kind m.Kind whose normalised name or
+	// alias equals the normalised form of one of m.Names; no duplicates.
+	FindEntities(ctx context.Context, m Match) ([]string, error)
+
+	// Search is ranked full-text search over names and aliases: case- and
+	// accent-insensitive, with prefix and typo tolerance.
+	Search(ctx context.Context, q SearchQuery) (EntityPage, error)
+	// ListEntities lists entities of one kind in id order.
+	ListEntities(ctx context.Context, q ListQuery) (EntityPage, error)
+	// ListRelationships lists relationships in id order, with a keyset cursor.
+	ListRelationships(ctx context.Context, q RelQuery) (RelationshipPage, error)
+
+	// Network expands an ego network breadth first from the seeds.
+	Network(ctx context.Context, q NetworkQuery) (Subgraph, error)
+	// Paths returns the shortest undirected paths between two entities.
+	Paths(ctx context.Context, q PathQuery) ([]Path, error)
+
+	// ScanEntities calls fn for every entity, in id order, without holding
+	// the whole graph in memory on the caller's side. An error from fn stops
+	// the scan and is returned.
+	ScanEntities(ctx context.Context, fn func(Entity) error) error
+	// ScanRelationships calls fn for every relationship, in id order.
+	ScanRelationships(ctx context.Context, fn func(Relationship) error) error
+
+	// Counts reports how much the store holds.
+	Counts(ctx context.Context) (Counts, error)
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Batch is one atomic write.
+type Batch struct {
+	Entities      []Entity
+	Relationships []Relationship
+	Evidence      []EvidenceAdd
+}
+
+// Empty reports whether the batch writes nothing.
+func (b *Batch) Empty() bool {
+	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0
+}
+
+// EvidenceAdd adds one piece of evidence to an existing relationship.
+type EvidenceAdd struct {
+	Relationship string
+	Evidence     Evidence
+}
+
+// Match asks which stored entities an incoming entity is the same as.
+type Match struct {
+	Kind        Kind
+	Identifiers []Identifier
+	Names       []string
+}
+
+// Direction says which relationships of an entity to follow.
+type Direction string
+
+const (
+	Out  Direction = "OUT"  // relationships from the entity
+	In   Direction = "IN"   // relationships to the entity
+	Both Direction = "BOTH" // either
+)
+
+// Valid reports whether d is one of the three directions.
+func (d Direction) Valid() bool { return d == Out || d == In || d == Both }
+
+// SearchQuery is a full-text search.
+type SearchQuery struct {
+	Text  string
+	Kinds []Kind // none: all kinds
+	First int
+	After string // cursor of the last hit of the previous page
+}
+
+// Link restricts a listing to entities tied to another entity: with
+// Direction Out, listed -[Type]-> Entity; with In, Entity -[Type]-> listed.
+type Link struct {
+	Type      RelType
+	Entity    string
+	Direction Direction
+}
+
+// ListQuery lists entities of one kind.
+type ListQuery struct {
+	Kind   Kind
+	Status AllegationStatus // allegations only; "" for any
+	Link   *Link            // optional
+	First  int
+	After  string
+}
+
+// RelQuery lists relationships: those of Entity (in Direction), or, when
+// Entity is empty, those that Article gives evidence for. Both may be set.
+type RelQuery struct {
+	Entity     string
+	Direction  Direction
+	Types      []RelType // none: all
+	AsOf       Date      // zero: any time
+	Article    string    // only relationships with evidence from this article
+	MinSources int       // only relationships supported by at least this many distinct articles
+	First      int
+	After      string
+}
+
+// NetworkQuery asks for the ego network of one or more seeds.
+type NetworkQuery struct {
+	Seeds []string
+	Depth int       // hops from the seeds, >= 1
+	Types []RelType // none: all
+	AsOf  Date
+	Limit int // at most this many nodes, seeds included
+	// PerHop caps how many new nodes one hop may add (0: no cap beyond
+	// Limit), so that a hub among the first neighbours cannot crowd out the
+	// rest of the neighbourhood.
+	PerHop int
+}
+
+// PathQuery asks for the shortest paths between two entities, following
+// relationships in either direction.
+type PathQuery struct {
+	From, To  string
+	MaxLength int // in edges, >= 1
+	Types     []RelType
+	AsOf      Date
+	First     int // at most this many paths
+}
+
+// EntityEdge is one entity of a page with its cursor (and search score).
+type EntityEdge struct {
+	Entity Entity
+	Cursor string
+	Score  float64
+}
+
+// EntityPage is a page of entities.
+type EntityPage struct {
+	Edges       []EntityEdge
+	TotalCount  int
+	HasNextPage bool
+}
+
+// RelationshipEdge is one relationship of a page with its cursor.
+type RelationshipEdge struct {
+	Relationship Relationship
+	Cursor       string
+}
+
+// RelationshipPage is a page of relationships.
+type RelationshipPage struct {
+	Edges       []RelationshipEdge
+	TotalCount  int
+	HasNextPage bool
+}
+
+// Subgraph is a ready-to-draw piece of the graph: nodes (seeds first, then
+// in breadth-first order) and the relationships among them that the
+// expansion followed. Truncated is true when Limit or PerHop left out nodes
+// that the depth would have reached.
+type Subgraph struct {
+	Nodes     []Entity
+	Edges     []Relationship
+	Truncated bool
+}
+
+// Path is a walk from one entity to another: len(Nodes) == len(Edges)+1,
+// Edges[i] connects Nodes[i] and Nodes[i+1] (in either direction).
+type Path struct {
+	Nodes []Entity
+	Edges []Relationship
+}
+
+// Counts is how much a store holds.
+type Counts struct {
+	Entities      int
+	Relationships int
+	ByKind        map[Kind]int
+}
+
+// EncodeCursor packs key parts into an opaque cursor.
+func EncodeCursor(parts ...string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x00")))
+}
+
+// DecodeCursor unpacks a cursor made by EncodeCursor into want parts; a
+// malformed cursor is a KindInvalid error about the argument "after".
+func DecodeCursor(op, cursor string, want int) ([]string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err == nil {
+		parts := strings.Split(string(b), "\x00")
+		if len(parts) == want {
+			return parts, nil
+		}
+	}
+	return nil, Invalidf(op, "after", "%q is not a cursor this query returned", cursor)
+}
