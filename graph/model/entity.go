@@ -1,0 +1,112 @@
+package model
+
+import "github.com/polgraph/polgraph/internal/kg"
+
+// Node is the GraphQL Node interface: anything with a global id.
+type Node interface {
+	isNode()
+}
+
+// Entity is the GraphQL Entity interface, implemented by one wrapper type
+// per kind. Domain returns the wrapped domain entity.
+type Entity interface {
+	Node
+	Domain() *kg.Entity
+}
+
+// base carries what every kind shares. Its methods shadow kg.Entity fields
+// whose GraphQL form differs (an empty string is null in the API).
+type base struct{ kg.Entity }
+
+func (b base) isNode()            {}
+func (b base) Domain() *kg.Entity { e := b.Entity; return &e }
+
+// Description is the description, or nil when there is none.
+func (b base) Description() *string { return optional(b.Entity.Description) }
+
+// Person is a PERSON entity.
+type Person struct{ base }
+
+// Organization is an ORGANIZATION entity.
+type Organization struct{ base }
+
+// Classification is the organization's classification, nil when unset.
+func (o Organization) Classification() *kg.OrgClass {
+	if o.Entity.Classification == "" {
+		return nil
+	}
+	c := o.Entity.Classification
+	return &c
+}
+
+// Country is a COUNTRY entity.
+type Country struct{ base }
+
+// CountryCode is the ISO code, nil when unknown.
+func (c Country) CountryCode() *string { return optional(c.Entity.CountryCode) }
+
+// Article is an ARTICLE entity.
+type Article struct{ base }
+
+// URL is the article's address, nil when unknown.
+func (a Article) URL() *string { return optional(a.Entity.URL) }
+
+// Text is the article's text, nil when not kept.
+func (a Article) Text() *string { return optional(a.Entity.Text) }
+
+// Allegation is an ALLEGATION entity.
+type Allegation struct{ base }
+
+// Event is an EVENT entity.
+type Event struct{ base }
+
+// EventType is the sort of event, nil when not given.
+func (e Event) EventType() *string { return optional(e.Entity.EventType) }
+
+// Statement is a STATEMENT entity.
+type Statement struct{ base }
+
+// FromEntity wraps a domain entity in the GraphQL type of its kind.
+func FromEntity(e kg.Entity) Entity {
+	b := base{e}
+	switch e.Kind {
+	case kg.Person:
+		return Person{b}
+	case kg.Organization:
+		return Organization{b}
+	case kg.Country:
+		return Country{b}
+	case kg.Article:
+		return Article{b}
+	case kg.Allegation:
+		return Allegation{b}
+	case kg.Event:
+		return Event{b}
+	case kg.Statement:
+		return Statement{b}
+	}
+	// A store holds only valid kinds; an unknown one is a bug upstream and
+	// surfaces as a GraphQL error (no implementor matches) rather than a panic.
+	return nil
+}
+
+// FromEntities wraps a slice of domain entities.
+func FromEntities(list []kg.Entity) []Entity {
+	out := make([]Entity, 0, len(list))
+	for _, e := range list {
+		if w := FromEntity(e); w != nil {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Optional returns nil for the empty string, else a pointer to s.
+func Optional(s string) *string { return optional(s) }
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/polgraph/polgraph/internal/store/open"
+	"github.com/polgraph/polgraph/internal/transfer"
+)
+
+func copyCommand() Command {
+	var from, to string
+	var batch int
+	return Command{
+		Name:    "copy",
+		Args:    "",
+		Summary: "copy a whole graph between stores (data directories or store URIs such as neo4j://host:7687), with a final count check",
+		Options: []string{"log-level", "log-format"},
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&from, "from", "", "the source: a data directory or a store URI")
+			fs.StringVar(&to, "to", "", "the target: a data directory or a store URI (created or merged into)")
+			fs.IntVar(&batch, "batch", transfer.DefaultBatchSize, "entities or relationships per write")
+		},
+		Run: func(ctx context.Context, env *Env, args []string) (err error) {
+			if from == "" || to == "" || len(args) > 0 {
+				return fmt.Errorf("%w: copy needs --from and --to, and no arguments", ErrUsage)
+			}
+			if from == to {
+				return fmt.Errorf("%w: --from and --to name the same store", ErrUsage)
+			}
+			src, err := open.Open(ctx, from, env.Logger)
+			if err != nil {
+				return err
+			}
+			defer closeStore(src, &err)
+			dst, err := open.Open(ctx, to, env.Logger)
+			if err != nil {
+				return err
+			}
+			defer closeStore(dst, &err)
+			bar := newProgressBar(env.Stderr)
+			st, err := transfer.Copy(ctx, src, dst, transfer.Options{BatchSize: batch, Progress: bar.update})
+			bar.finish()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "copied %d entities and %d relationships from %s to %s; the target holds %d entities and %d relationships (count check passed)\n",
+				st.Entities, st.Relationships, redactURI(from), redactURI(to), st.Target.Entities, st.Target.Relationships)
+			return nil
+		},
+	}
+}
+
+// progressBar draws a copy's progress on a terminal, and nothing elsewhere
+// (logs and pipes get the final summary only).
+type progressBar struct {
+	w     io.Writer
+	on    bool
+	drawn bool
+}
+
+func newProgressBar(w io.Writer) *progressBar {
+	f, ok := w.(*os.File)
+	if !ok {
+		return &progressBar{}
+	}
+	fi, err := f.Stat()
+	return &progressBar{w: w, on: err == nil && fi.Mode()&os.ModeCharDevice != 0}
+}
+
+func (b *progressBar) update(p transfer.Progress) {
+	if !b.on {
+		return
+	}
+	fmt.Fprintf(b.w, "\r%s", renderProgress(p, 30))
+	b.drawn = true
+}
+
+func (b *progressBar) finish() {
+	if b.drawn {
+		fmt.Fprintln(b.w)
+	}
+}
+
+// renderProgress draws one line: "[#####.....]  50% entities 500/1000".
+func renderProgress(p transfer.Progress, width int) string {
+	frac := 1.0
+	if p.Total > 0 {
+		frac = min(float64(p.Done)/float64(p.Total), 1)
+	}
+	n := int(frac * float64(width))
+	return fmt.Sprintf("[%s%s] %3d%% %-13s %d/%d", strings.Repeat("#", n), strings.Repeat(".", width-n), int(frac*100), p.Phase, p.Done, p.Total)
+}
+
+// redactURI hides a password in a store URI; a directory is left as is.
+func redactURI(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "the store URI"
+	}
+	return u.Redacted()
+}

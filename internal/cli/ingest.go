@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/polgraph/polgraph/internal/dossier"
+)
+
+func ingestCommand() Command {
+	return Command{
+		Name:    "ingest",
+		Args:    "FILE...",
+		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph; all are checked before any is written`,
+		Options: []string{"data", "store", "log-level", "log-format"},
+		Run:     runIngest,
+	}
+}
+
+func runIngest(ctx context.Context, env *Env, args []string) (err error) {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: ingest needs at least one dossier file", ErrUsage)
+	}
+	files := make([]dossier.File, 0, len(args))
+	for _, name := range args {
+		data, err := readInput(name)
+		if err != nil {
+			return err
+		}
+		files = append(files, dossier.File{Name: name, Data: data})
+	}
+	svc, store, err := env.OpenService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStore(store, &err)
+	results, err := dossier.IngestFiles(ctx, svc, files)
+	for i, r := range results {
+		fmt.Fprintf(env.Stdout, "%s: article %s: entities %d created, %d updated, %d unchanged; relationships %d created, %d updated, %d unchanged\n",
+			files[i].Name, r.Article,
+			r.Entities.Created, r.Entities.Updated, r.Entities.Unchanged,
+			r.Relationships.Created, r.Relationships.Updated, r.Relationships.Unchanged)
+	}
+	return err
+}
+
+func readInput(name string) ([]byte, error) {
+	var r io.Reader
+	if name == "-" {
+		r = os.Stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, dossier.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(data) > dossier.MaxSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, dossier.MaxSize)
+	}
+	return data, nil
+}

@@ -1,0 +1,261 @@
+// Package config is polgraph's configuration: one Config struct and one
+// table of options, each with its flag name, environment variable, default,
+// validation and whether it is secret. Values come from the defaults, then
+// the environment, then command-line flags, later ones winning.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything polgraph can be told.
+type Config struct {
+	Addr             string        // serve: listen address
+	DataDir          string        // embedded store directory; "" means the default
+	Store            string        // store URI; overrides DataDir when set
+	Demo             bool          // serve: load the demo dataset into an empty store
+	LogLevel         slog.Level    // debug, info, warn, error
+	LogFormat        string        // text or json
+	ShutdownTimeout  time.Duration // serve: grace period for requests in flight
+	MaxBodyBytes     int64         // serve: request body limit
+	MaxComplexity    int           // serve: GraphQL complexity limit
+	MaxDepth         int           // serve: GraphQL depth limit
+	PersistedQueries bool          // serve: automatic persisted queries
+	Introspection    bool          // serve: schema introspection and GraphiQL
+}
+
+// Option is one row of the table.
+type Option struct {
+	Name    string // flag name, e.g. "addr"
+	Env     string // environment variable, e.g. "POLGRAPH_ADDR"
+	Default string // default, in the same syntax as a value
+	Usage   string
+	Secret  bool // never printed in full (may hold credentials)
+	Bool    bool // a switch: "--demo" alone means true
+
+	set func(c *Config, v string) error // parses and validates v into c
+	get func(c *Config) string
+}
+
+// Options is the table of every option, in the order help lists them.
+func Options() []Option {
+	return []Option{
+		{
+			Name: "addr", Env: "POLGRAPH_ADDR", Default: "127.0.0.1:8080",
+			Usage: "address to serve HTTP on (host:port); loopback unless you mean to expose it",
+			set: func(c *Config, v string) error {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("%q is not host:port", v)
+				}
+				c.Addr = v
+				return nil
+			},
+			get: func(c *Config) string { return c.Addr },
+		},
+		{
+			Name: "data", Env: "POLGRAPH_DATA", Default: "",
+			Usage: "directory of the embedded store (default $XDG_DATA_HOME/polgraph or ~/.local/share/polgraph)",
+			set:   func(c *Config, v string) error { c.DataDir = v; return nil },
+			get:   func(c *Config) string { return c.DataDir },
+		},
+		{
+			Name: "store", Env: "POLGRAPH_STORE", Default: "", Secret: true,
+			Usage: "store URI (a directory, file://DIR, embedded://DIR, neo4j://HOST:7687); overrides --data",
+			set:   func(c *Config, v string) error { c.Store = v; return nil },
+			get:   func(c *Config) string { return c.Store },
+		},
+		{
+			Name: "demo", Env: "POLGRAPH_DEMO", Default: "false", Bool: true,
+			Usage: "load the demo dataset when the store is empty",
+			set:   boolSetter(func(c *Config) *bool { return &c.Demo }),
+			get:   func(c *Config) string { return strconv.FormatBool(c.Demo) },
+		},
+		{
+			Name: "log-level", Env: "POLGRAPH_LOG_LEVEL", Default: "info",
+			Usage: "log level: debug, info, warn or error",
+			set: func(c *Config, v string) error {
+				var l slog.Level
+				if err := l.UnmarshalText([]byte(v)); err != nil {
+					return fmt.Errorf("%q is not a log level (debug, info, warn, error)", v)
+				}
+				c.LogLevel = l
+				return nil
+			},
+			get: func(c *Config) string { return strings.ToLower(c.LogLevel.String()) },
+		},
+		{
+			Name: "log-format", Env: "POLGRAPH_LOG_FORMAT", Default: "text",
+			Usage: "log format: text or json",
+			set: func(c *Config, v string) error {
+				if v != "text" && v != "json" {
+					return fmt.Errorf("%q is not a log format (text, json)", v)
+				}
+				c.LogFormat = v
+				return nil
+			},
+			get: func(c *Config) string { return c.LogFormat },
+		},
+		{
+			Name: "shutdown-timeout", Env: "POLGRAPH_SHUTDOWN_TIMEOUT", Default: "10s",
+			Usage: "how long a shutdown waits for requests in flight",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("%q is not a positive duration (e.g. 10s)", v)
+				}
+				c.ShutdownTimeout = d
+				return nil
+			},
+			get: func(c *Config) string { return c.ShutdownTimeout.String() },
+		},
+		{
+			Name: "max-body-bytes", Env: "POLGRAPH_MAX_BODY_BYTES", Default: "8388608",
+			Usage: "largest request body accepted",
+			set: func(c *Config, v string) error {
+				n, err := positive(v)
+				c.MaxBodyBytes = int64(n)
+				return err
+			},
+			get: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
+		},
+		{
+			Name: "max-complexity", Env: "POLGRAPH_MAX_COMPLEXITY", Default: "250000",
+			Usage: "GraphQL query complexity limit (list fields cost their page size times their selection)",
+			set: func(c *Config, v string) error {
+				n, err := positive(v)
+				c.MaxComplexity = n
+				return err
+			},
+			get: func(c *Config) string { return strconv.Itoa(c.MaxComplexity) },
+		},
+		{
+			Name: "max-depth", Env: "POLGRAPH_MAX_DEPTH", Default: "12",
+			Usage: "GraphQL query depth limit (nested fields, introspection not counted)",
+			set: func(c *Config, v string) error {
+				n, err := positive(v)
+				c.MaxDepth = n
+				return err
+			},
+			get: func(c *Config) string { return strconv.Itoa(c.MaxDepth) },
+		},
+		{
+			Name: "persisted-queries", Env: "POLGRAPH_PERSISTED_QUERIES", Default: "false", Bool: true,
+			Usage: "accept automatic persisted queries (APQ)",
+			set:   boolSetter(func(c *Config) *bool { return &c.PersistedQueries }),
+			get:   func(c *Config) string { return strconv.FormatBool(c.PersistedQueries) },
+		},
+		{
+			Name: "introspection", Env: "POLGRAPH_INTROSPECTION", Default: "true", Bool: true,
+			Usage: "allow schema introspection (GraphiQL needs it)",
+			set:   boolSetter(func(c *Config) *bool { return &c.Introspection }),
+			get:   func(c *Config) string { return strconv.FormatBool(c.Introspection) },
+		},
+	}
+}
+
+func boolSetter(field func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a boolean (true, false, 1, 0)", v)
+		}
+		*field(c) = b
+		return nil
+	}
+}
+
+func positive(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive integer", v)
+	}
+	return n, nil
+}
+
+// Lookup returns the option with the given flag name.
+func Lookup(name string) (Option, bool) {
+	for _, o := range Options() {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
+
+// Defaults returns a Config holding every option's default.
+func Defaults() *Config {
+	c := &Config{}
+	for _, o := range Options() {
+		if err := o.set(c, o.Default); err != nil && o.Default != "" {
+			panic(fmt.Sprintf("config: default of %s: %v", o.Name, err)) // a bug in the table
+		}
+	}
+	return c
+}
+
+// Set parses and validates a value for the option named name.
+func (c *Config) Set(name, value string) error {
+	o, ok := Lookup(name)
+	if !ok {
+		return fmt.Errorf("unknown option %q", name)
+	}
+	return o.set(c, value)
+}
+
+// Get returns the option's current value; secrets are redacted.
+func (c *Config) Get(name string) string {
+	o, ok := Lookup(name)
+	if !ok {
+		return ""
+	}
+	v := o.get(c)
+	if o.Secret && v != "" {
+		return redact(v)
+	}
+	return v
+}
+
+// FromEnv applies every option set in the environment (lookup is
+// os.LookupEnv, or a map in tests); a variable set to "" counts as unset.
+// An invalid value is an error naming the variable.
+func (c *Config) FromEnv(lookup func(string) (string, bool)) error {
+	for _, o := range Options() {
+		v, ok := lookup(o.Env)
+		if !ok || v == "" {
+			continue
+		}
+		if err := o.set(c, v); err != nil {
+			return fmt.Errorf("environment variable %s: %w", o.Env, err)
+		}
+	}
+	return nil
+}
+
+// Attrs describes the config for the log at start, secrets redacted.
+func (c *Config) Attrs() []slog.Attr {
+	var out []slog.Attr
+	for _, o := range Options() {
+		out = append(out, slog.String(o.Name, c.Get(o.Name)))
+	}
+	return out
+}
+
+// redact keeps a URI's scheme and host but hides its user info, and hides
+// anything else entirely.
+func redact(v string) string {
+	if scheme, rest, ok := strings.Cut(v, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			rest = "***@" + rest[at+1:]
+		}
+		return scheme + "://" + rest
+	}
+	if strings.ContainsAny(v, "/\\.") { // a path is not a secret
+		return v
+	}
+	return "***"
+}

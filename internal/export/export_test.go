@@ -1,0 +1,483 @@
+package export
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"github.com/polgraph/polgraph/internal/testtool"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// export runs a selection through a format and returns the bytes.
+func export(t testing.TB, svc *kg.Service, sel Selection, f *Format) []byte {
+	t.Helper()
+	x, err := Prepare(context.Background(), svc, sel)
+	if err != nil {
+		t.Fatalf("prepare: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := x.WriteTo(context.Background(), f.New(&buf), nil); err != nil {
+		t.Fatalf("write %s: %v", f.Name, err)
+	}
+	return buf.Bytes()
+}
+
+func mustFormat(t testing.TB, name string) *Format {
+	f, ok := ByName(name)
+	if !ok {
+		t.Fatalf("no format %q", name)
+	}
+	return f
+}
+
+func writeTemp(t testing.TB, name string, data []byte) string {
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// need returns the path of a tool, or skips the test saying which is absent.
+func need(t testing.TB, tool, install string) string {
+	t.Helper()
+	return testtool.Need(t, tool, install)
+}
+
+func run(t testing.TB, name string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return out
+}
+
+// nxSummary is what testdata/nx_check.py prints.
+type nxSummary struct {
+	Nodes, Edges int
+	Directed     bool
+	NodeData     map[string]map[string]any
+	EdgeData     []map[string]any
+}
+
+func networkx(t testing.TB, kind string, data []byte, ids ...string) nxSummary {
+	t.Helper()
+	py := testtool.Python(t, "networkx", "python3-networkx")
+	p := writeTemp(t, "export."+kind, data)
+	out := run(t, py, append([]string{"testdata/nx_check.py", kind, p}, ids...)...)
+	var s nxSummary
+	if err := json.Unmarshal(out, &s); err != nil {
+		t.Fatalf("nx_check output: %v\n%s", err, out)
+	}
+	return s
+}
+
+func xmllintSchema(t testing.TB, data []byte) {
+	t.Helper()
+	need(t, "xmllint", "apt-get install libxml2-utils")
+	p := writeTemp(t, "export.graphml", data)
+	if out, err := exec.Command("xmllint", "--noout", "--nonet", p).CombinedOutput(); err != nil {
+		t.Fatalf("xmllint: the export is not well-formed XML: %v\n%s", err, out)
+	}
+	// The official schema files cannot be fetched here; testdata/graphml/graphml.xsd
+	// is written from the GraphML specification. Official files placed in
+	// testdata/graphml/official/ take precedence.
+	xsd := "testdata/graphml/official/graphml.xsd"
+	if _, err := os.Stat(xsd); err != nil {
+		xsd = "testdata/graphml/graphml.xsd"
+	}
+	cmd := exec.Command("xmllint", "--noout", "--nonet", "--schema", xsd, p)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("xmllint --schema %s rejected the export: %v\n%s", xsd, err, out)
+	}
+}
+
+func ftmCheck(t testing.TB, data []byte) map[string]any {
+	t.Helper()
+	need(t, "node", "apt-get install nodejs")
+	if _, err := os.Stat("testdata/ftm/node_modules/@alephdata/followthemoney/package.json"); err != nil {
+		testtool.Missing(t, "@alephdata/followthemoney", "cd internal/export/testdata/ftm && npm ci")
+	}
+	p := writeTemp(t, "export.ftm.json", data)
+	out := run(t, "node", "testdata/ftm/check.js", p)
+	var res map[string]any
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("check.js output: %v\n%s", err, out)
+	}
+	return res
+}
+
+// network returns the fixture network's subgraph, the reference every
+// format's consumer must read back.
+func network(t testing.TB, svc *kg.Service, sel Selection) kg.Subgraph {
+	t.Helper()
+	sub, err := svc.Network(context.Background(), kg.NetworkQuery{Seeds: sel.Seeds, Types: sel.Types, AsOf: sel.AsOf}, sel.Depth, sel.Limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+func TestGolden(t *testing.T) {
+	svc := openService(t, fixture())
+	for _, f := range Formats {
+		t.Run(f.Name, func(t *testing.T) {
+			got := export(t, svc, fixtureNetwork(), f)
+			if f.Archive {
+				got = unzipConcat(t, got)
+			}
+			if !utf8.Valid(got) {
+				t.Errorf("output is not valid UTF-8")
+			}
+			golden := filepath.Join("testdata", "golden", "network"+strings.ReplaceAll(f.Ext(), ".zip", ".csv.txt"))
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("%s differs from %s (-want +got):\n%s", f.Name, golden, diff)
+			}
+		})
+	}
+}
+
+// unzipConcat reads a CSV zip and returns its files, each after a
+// "== name ==" line.
+func unzipConcat(t testing.TB, data []byte) []byte {
+	t.Helper()
+	files := unzip(t, data)
+	var b bytes.Buffer
+	for _, name := range []string{csvNodesFile, csvRelsFile} {
+		b.WriteString("== " + name + " ==\n")
+		b.Write(files[name])
+	}
+	return b.Bytes()
+}
+
+func unzip(t testing.TB, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f.Name] = b
+	}
+	if len(out) != 2 || out[csvNodesFile] == nil || out[csvRelsFile] == nil {
+		t.Fatalf("zip holds %d files, want %s and %s", len(out), csvNodesFile, csvRelsFile)
+	}
+	return out
+}
+
+// consumerCase is one graph the consumers read: the fixture network, the
+// whole fixture graph, and the whole generated graph of 10k entities.
+type consumerCase struct {
+	name string
+	svc  *kg.Service
+	sel  Selection
+	// probe is a node whose attributes are compared in detail.
+	probe string
+	// nodes and edges are what the export must hold.
+	nodes, edges int
+}
+
+func consumerCases(t *testing.T) []consumerCase {
+	small := openService(t, fixture())
+	sub := network(t, small, fixtureNetwork())
+	fx := fixture()
+	cases := []consumerCase{
+		{"fixture-network", small, fixtureNetwork(), "han-dong", len(sub.Nodes), len(sub.Edges)},
+		{"fixture-whole", small, Selection{}, "han-dong", len(fx.Entities), len(fx.Relationships)},
+	}
+	if testing.Short() {
+		return cases
+	}
+	big := openService(t, generated(10000)...)
+	c, err := big.Store().Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Entities != 10000 {
+		t.Fatalf("generated graph holds %d entities, want 10000", c.Entities)
+	}
+	return append(cases, consumerCase{"generated-10k", big, Selection{}, "g00005", c.Entities, c.Relationships})
+}
+
+func TestGraphMLConsumers(t *testing.T) {
+	for _, c := range consumerCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			data := export(t, c.svc, c.sel, mustFormat(t, "graphml"))
+			xmllintSchema(t, data)
+			s := networkx(t, "graphml", data, c.probe)
+			if s.Nodes != c.nodes || s.Edges != c.edges {
+				t.Errorf("NetworkX read %d nodes, %d edges; want %d, %d", s.Nodes, s.Edges, c.nodes, c.edges)
+			}
+			if !s.Directed {
+				t.Errorf("NetworkX read an undirected graph")
+			}
+			checkProbe(t, c, s)
+		})
+	}
+}
+
+func TestGEXFConsumers(t *testing.T) {
+	for _, c := range consumerCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			data := export(t, c.svc, c.sel, mustFormat(t, "gexf"))
+			s := networkx(t, "gexf", data, c.probe)
+			if s.Nodes != c.nodes || s.Edges != c.edges {
+				t.Errorf("NetworkX read %d nodes, %d edges; want %d, %d", s.Nodes, s.Edges, c.nodes, c.edges)
+			}
+			checkProbe(t, c, s)
+		})
+	}
+}
+
+// checkProbe compares the probe node's attributes as NetworkX read them
+// with the entity in the store, and its edges' dates and evidence.
+func checkProbe(t *testing.T, c consumerCase, s nxSummary) {
+	t.Helper()
+	e, err := c.svc.Entity(context.Background(), c.probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.NodeData[c.probe]
+	if got == nil {
+		t.Fatalf("NetworkX has no node %q", c.probe)
+	}
+	want := map[string]any{"kind": string(e.Kind), "name": e.Name}
+	if len(e.Aliases) > 0 {
+		b, _ := json.Marshal(e.Aliases)
+		want["aliases"] = string(b)
+	}
+	if len(e.Identifiers) > 0 {
+		b, _ := json.Marshal(identifiers(e.Identifiers))
+		want["identifiers"] = string(b)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("node %s: %s = %v, want %v", c.probe, k, got[k], v)
+		}
+	}
+	if c.probe != "han-dong" {
+		return
+	}
+	// The Liberal membership: its until date, and its evidence with the
+	// article's title and URL (looked up; the article is not a node of the
+	// network).
+	var found bool
+	for _, ed := range s.EdgeData {
+		if ed["_target"] != "liberal-party" {
+			continue
+		}
+		found = true
+		if ed["until"] != "2023-03-22" || ed["type"] != "MEMBER_OF" {
+			t.Errorf("membership edge: %v", ed)
+		}
+		var ev []Source
+		if err := json.Unmarshal([]byte(ed["evidence"].(string)), &ev); err != nil {
+			t.Fatalf("evidence is not a JSON list: %v", err)
+		}
+		want := []Source{{Article: "article", Title: "Canada MP Han Dong Steps Down Over Chinese Interference Claims",
+			URL: "https://www.bbc.com/news/world-us-canada-65000000", Outlet: "BBC", Published: kg.MustDate("2023-03"),
+			Quote: `left the Liberal caucus "on Wednesday"`, Confidence: 0.9}}
+		if diff := cmp.Diff(want, ev); diff != "" {
+			t.Errorf("evidence (-want +got):\n%s", diff)
+		}
+		if end, ok := ed["end"]; ok && end != "2023-03-22" {
+			t.Errorf("GEXF end = %v, want 2023-03-22", end)
+		}
+	}
+	if !found {
+		t.Errorf("no MEMBER_OF edge to liberal-party among %v", s.EdgeData)
+	}
+}
+
+func TestCSVConsumers(t *testing.T) {
+	for _, c := range consumerCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			files := unzip(t, export(t, c.svc, c.sel, mustFormat(t, "csv")))
+			counts := map[string]int{}
+			for name, header := range map[string][]string{csvNodesFile: nil, csvRelsFile: nil} {
+				_ = header
+				r := csv.NewReader(bytes.NewReader(files[name]))
+				rows, err := r.ReadAll()
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				kind := "nodes"
+				if name == csvRelsFile {
+					kind = "relationships"
+				}
+				if err := checkNeo4jHeader(rows[0], kind); err != nil {
+					t.Errorf("%s header: %v", name, err)
+				}
+				counts[name] = len(rows) - 1
+			}
+			if counts[csvNodesFile] != c.nodes || counts[csvRelsFile] != c.edges {
+				t.Errorf("csv holds %d nodes, %d relationships; want %d, %d", counts[csvNodesFile], counts[csvRelsFile], c.nodes, c.edges)
+			}
+		})
+	}
+}
+
+func TestFtMConsumers(t *testing.T) {
+	for _, c := range consumerCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			data := export(t, c.svc, c.sel, mustFormat(t, "ftm"))
+			res := ftmCheck(t, data)
+			// Every node and edge is one entity; HOLDS_POSITION and LEADS
+			// add their Positions.
+			n := int(res["entities"].(float64))
+			schemata := res["schemata"].(map[string]any)
+			pos, _ := schemata["Position"].(float64)
+			if n-int(pos) != c.nodes+c.edges {
+				t.Errorf("FtM holds %d entities (%v Positions), want %d nodes + %d edges", n, pos, c.nodes, c.edges)
+			}
+		})
+	}
+}
+
+func TestCytoscapeStructure(t *testing.T) {
+	for _, c := range consumerCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			data := export(t, c.svc, c.sel, mustFormat(t, "cytoscape"))
+			var doc struct {
+				Elements struct {
+					Nodes []struct{ Data map[string]any }
+					Edges []struct{ Data map[string]any }
+				}
+			}
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatalf("not JSON: %v", err)
+			}
+			ids := map[string]bool{}
+			for _, n := range doc.Elements.Nodes {
+				id, _ := n.Data["id"].(string)
+				if id == "" || ids[id] {
+					t.Fatalf("node id %q empty or repeated", id)
+				}
+				ids[id] = true
+				if n.Data["label"] == nil || n.Data["kind"] == nil {
+					t.Errorf("node %s lacks label or kind", id)
+				}
+			}
+			for _, e := range doc.Elements.Edges {
+				if !ids[e.Data["source"].(string)] || !ids[e.Data["target"].(string)] {
+					t.Errorf("edge %v points outside the nodes", e.Data["id"])
+				}
+				if ids[e.Data["id"].(string)] {
+					t.Errorf("edge id %v collides with a node id", e.Data["id"])
+				}
+				if _, ok := e.Data["evidence"].([]any); !ok {
+					t.Errorf("edge %v has no evidence list", e.Data["id"])
+				}
+			}
+			if len(doc.Elements.Nodes) != c.nodes || len(doc.Elements.Edges) != c.edges {
+				t.Errorf("%d nodes, %d edges; want %d, %d", len(doc.Elements.Nodes), len(doc.Elements.Edges), c.nodes, c.edges)
+			}
+		})
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	svc := openService(t, fixture())
+	sub := network(t, svc, fixtureNetwork())
+	var doc struct {
+		Nodes     []kg.Entity
+		Edges     []jsonEdge
+		Truncated bool
+	}
+	if err := json.Unmarshal(export(t, svc, fixtureNetwork(), mustFormat(t, "json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// Entities come back with every field, cleaned of invalid text.
+	var want []kg.Entity
+	for _, n := range sub.Nodes {
+		want = append(want, cleanEntity(n))
+	}
+	if diff := cmp.Diff(want, doc.Nodes); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+	if len(doc.Edges) != len(sub.Edges) {
+		t.Fatalf("%d edges, want %d", len(doc.Edges), len(sub.Edges))
+	}
+	for i, e := range doc.Edges {
+		r := sub.Edges[i]
+		if e.ID != r.ID || e.Type != r.Type || e.From != r.From || e.To != r.To || e.Since != r.Since || e.Until != r.Until || len(e.Evidence) != len(r.Evidence) {
+			t.Errorf("edge %d = %+v, want %+v", i, e, r)
+		}
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "Han Dong", "Han Dong"},
+		{"invalid byte", "a\xffb", "a\uFFFDb"},
+		{"control", "a\x01b\tc\nd", "a\uFFFDb\tc\nd"},
+		{"noncharacter", "a\uFFFEb", "a\uFFFDb"},
+		{"astral kept", "😀", "😀"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := clean(tt.in); got != tt.want {
+				t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLookup(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"graphml", "graphml"}, {"GEXF", "gexf"}, {".gexf", "gexf"}, {"out.graphml", "graphml"},
+		{"x.ftm.json", "ftm"}, {"x.json", "json"}, {"x.zip", "csv"}, {"x.cyjs", "cytoscape"},
+		{"application/gexf+xml", "gexf"}, {"application/json; charset=utf-8", "json"},
+		{"text/csv", "csv"}, {"application/x-ndjson", "ftm"}, {"pdf", ""}, {"x.txt", ""},
+	}
+	for _, tt := range tests {
+		f, ok := Lookup(tt.in)
+		got := ""
+		if ok {
+			got = f.Name
+		}
+		if got != tt.want {
+			t.Errorf("Lookup(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

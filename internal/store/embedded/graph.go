@@ -1,0 +1,391 @@
+package embedded
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// graph is the in-memory copy of the store with its indexes. Entities and
+// relationships are addressed by dense int32 indices (never reused: nothing
+// is deleted), so that traversals can mark nodes in flat arrays.
+type graph struct {
+	ents   []entRec
+	entIDs []string // ents[i].e.ID, packed densely for relationship()'s lookups of ends
+	entIdx map[string]int32
+	rels   []relRec
+	relIdx map[string]int32
+
+	// adj holds, per entity, its relationships in both directions, sorted
+	// by relationship id.
+	adj [][]adj
+
+	entOrder  []int32             // every entity, by id
+	byKind    map[kg.Kind][]int32 // entities of each kind, by id
+	relOrder  []int32             // every relationship, by id
+	byArticle map[string][]int32  // relationships with evidence from an article, by id
+
+	tokens map[string][]int32 // search token → entities with it in a name or alias
+	names  map[string][]int32 // normalised name or alias → entities
+	idents map[string][]int32 // identifier key → entities
+}
+
+type entRec struct {
+	e     kg.Entity
+	names [][]string // the tokens of each name: the name first, then the aliases
+}
+
+// relRec is a relationship in compact form: a million of them must fit in
+// memory comfortably.
+type relRec struct {
+	id           string
+	role         string
+	evidence     []kg.Evidence
+	from, to     int32
+	since, until int32 // packed dates, see packDate
+	typ          uint8 // index into kg.RelTypes
+}
+
+// adj is one relationship as seen from one of its ends. It repeats what a
+// traversal filters on (type, validity interval) so that walking does not
+// chase a pointer per edge.
+type adj struct {
+	rel    int32
+	node   int32 // the other end
+	lo, hi int32 // kg.Date Lo of since and Hi of until
+	typ    uint8
+	out    bool // the relationship goes from this entity to node
+}
+
+func newGraph() *graph {
+	return &graph{
+		entIdx:    make(map[string]int32),
+		relIdx:    make(map[string]int32),
+		byKind:    make(map[kg.Kind][]int32),
+		byArticle: make(map[string][]int32),
+		tokens:    make(map[string][]int32),
+		names:     make(map[string][]int32),
+		idents:    make(map[string][]int32),
+	}
+}
+
+var relTypeIndex = func() map[kg.RelType]uint8 {
+	m := make(map[kg.RelType]uint8, len(kg.RelTypes))
+	for i, t := range kg.RelTypes {
+		m[t] = uint8(i)
+	}
+	return m
+}()
+
+// typeMask turns a type filter into a bit set; none means all.
+func typeMask(types []kg.RelType) uint32 {
+	if len(types) == 0 {
+		return ^uint32(0)
+	}
+	var m uint32
+	for _, t := range types {
+		if i, ok := relTypeIndex[t]; ok {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+func packDate(d kg.Date) int32 { return int32(d.Year*10000 + d.Month*100 + d.Day) }
+
+func unpackDate(p int32) kg.Date {
+	return kg.Date{Year: int(p / 10000), Month: int(p / 100 % 100), Day: int(p % 100)}
+}
+
+func (g *graph) relationship(i int32) kg.Relationship {
+	r := &g.rels[i]
+	return kg.Relationship{
+		ID:       r.id,
+		Type:     kg.RelTypes[r.typ],
+		From:     g.entIDs[r.from],
+		To:       g.entIDs[r.to],
+		Role:     r.role,
+		Since:    unpackDate(r.since),
+		Until:    unpackDate(r.until),
+		Evidence: slices.Clone(r.evidence),
+	}
+}
+
+// entity returns a copy that shares no slices with the store.
+func (g *graph) entity(i int32) kg.Entity {
+	e := g.ents[i].e
+	e.Aliases = slices.Clone(e.Aliases)
+	e.Identifiers = slices.Clone(e.Identifiers)
+	return e
+}
+
+func (g *graph) relCmp(a, b int32) int   { return strings.Compare(g.rels[a].id, g.rels[b].id) }
+func (g *graph) entCmp(a, b int32) int   { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
+func (g *graph) adjCmp(a, b adj) int     { return g.relCmp(a.rel, b.rel) }
+func identKey(id kg.Identifier) string   { return id.Scheme + "\x00" + id.Value }
+func sources(evidence []kg.Evidence) int { return (&kg.Relationship{Evidence: evidence}).Sources() }
+
+// staged is a batch resolved against the store: the final value of every
+// entity and relationship it writes, in id order.
+type staged struct {
+	ents []kg.Entity
+	rels []kg.Relationship
+}
+
+// stage resolves a batch: later items replace earlier ones with the same id,
+// relationship evidence is merged with what is stored, and every reference
+// is checked. Nothing is changed.
+func (g *graph) stage(op string, b *kg.Batch) (*staged, error) {
+	ents := make(map[string]kg.Entity, len(b.Entities))
+	for _, e := range b.Entities {
+		// The store keeps the value: it must not share the caller's slices.
+		e.Aliases = slices.Clone(e.Aliases)
+		e.Identifiers = slices.Clone(e.Identifiers)
+		ents[e.ID] = e
+	}
+	hasEntity := func(id string) bool {
+		if _, ok := ents[id]; ok {
+			return true
+		}
+		_, ok := g.entIdx[id]
+		return ok
+	}
+	rels := make(map[string]*kg.Relationship, len(b.Relationships)+len(b.Evidence))
+	current := func(id string) *kg.Relationship {
+		if r, ok := rels[id]; ok {
+			return r
+		}
+		if i, ok := g.relIdx[id]; ok {
+			r := g.relationship(i)
+			rels[id] = &r
+			return &r
+		}
+		return nil
+	}
+	for _, r := range b.Relationships {
+		for _, end := range []string{r.From, r.To} {
+			if !hasEntity(end) {
+				return nil, kg.NotFound(op, end)
+			}
+		}
+		have := current(r.ID)
+		if have == nil {
+			r.Evidence = kg.MergeEvidence(nil, r.Evidence)
+			rels[r.ID] = &r
+			continue
+		}
+		ev := kg.MergeEvidence(have.Evidence, r.Evidence)
+		*have = r
+		have.Evidence = ev
+	}
+	for _, add := range b.Evidence {
+		r := current(add.Relationship)
+		if r == nil {
+			return nil, kg.NotFound(op, add.Relationship)
+		}
+		r.Evidence = kg.MergeEvidence(r.Evidence, []kg.Evidence{add.Evidence})
+	}
+	st := &staged{ents: make([]kg.Entity, 0, len(ents)), rels: make([]kg.Relationship, 0, len(rels))}
+	for _, e := range ents {
+		st.ents = append(st.ents, e)
+	}
+	for _, r := range rels {
+		if len(r.Evidence) > kg.MaxEvidence {
+			return nil, kg.Invalidf(op, "evidence", "relationship %q would keep more than %d pieces of evidence", r.ID, kg.MaxEvidence)
+		}
+		st.rels = append(st.rels, *r)
+	}
+	slices.SortFunc(st.ents, func(a, b kg.Entity) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(st.rels, func(a, b kg.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	return st, nil
+}
+
+// apply folds staged values into the graph. It fails only on a relationship
+// whose end is unknown, which stage rules out.
+func (g *graph) apply(st *staged) error {
+	newByKind := make(map[kg.Kind][]int32)
+	var newEnts []int32
+	for _, e := range st.ents {
+		i, ok := g.entIdx[e.ID]
+		if ok {
+			old := &g.ents[i]
+			g.unindexEntity(i)
+			if old.e.Kind != e.Kind {
+				g.byKind[old.e.Kind] = slices.DeleteFunc(g.byKind[old.e.Kind], func(x int32) bool { return x == i })
+				newByKind[e.Kind] = append(newByKind[e.Kind], i)
+			}
+		} else {
+			i = int32(len(g.ents))
+			g.ents = append(g.ents, entRec{})
+			g.entIDs = append(g.entIDs, e.ID)
+			g.adj = append(g.adj, nil)
+			g.entIdx[e.ID] = i
+			newEnts = append(newEnts, i)
+			newByKind[e.Kind] = append(newByKind[e.Kind], i)
+		}
+		g.ents[i].e = e
+		g.indexEntity(i)
+	}
+	g.entOrder = mergeTail(append(g.entOrder, newEnts...), len(g.entOrder), g.entCmp)
+	for k, add := range newByKind {
+		list := g.byKind[k]
+		g.byKind[k] = mergeTail(append(list, add...), len(list), g.entCmp)
+	}
+
+	newAdj := make(map[int32][]adj)
+	newByArticle := make(map[string][]int32)
+	var newRels []int32
+	for _, r := range st.rels {
+		from, okFrom := g.entIdx[r.From]
+		to, okTo := g.entIdx[r.To]
+		if !okFrom || !okTo {
+			return fmt.Errorf("relationship %q: unknown end", r.ID)
+		}
+		rec := relRec{
+			id: r.ID, role: r.Role, evidence: r.Evidence,
+			from: from, to: to,
+			since: packDate(r.Since), until: packDate(r.Until),
+			typ: relTypeIndex[r.Type],
+		}
+		lo, hi := int32(r.Since.Lo()), int32(r.Until.Hi())
+		i, ok := g.relIdx[r.ID]
+		articles := make(map[string]bool, len(r.Evidence))
+		for _, ev := range r.Evidence {
+			articles[ev.Article] = true
+		}
+		if ok {
+			old := &g.rels[i]
+			for _, ev := range old.evidence {
+				delete(articles, ev.Article) // already indexed
+			}
+			if old.from != from || old.to != to {
+				notI := func(a adj) bool { return a.rel == i }
+				g.adj[old.from] = slices.DeleteFunc(g.adj[old.from], notI)
+				g.adj[old.to] = slices.DeleteFunc(g.adj[old.to], notI)
+				ok = false // re-add below
+			} else {
+				for _, end := range []int32{from, to} {
+					for k := range g.adj[end] {
+						if a := &g.adj[end][k]; a.rel == i {
+							a.typ, a.lo, a.hi = rec.typ, lo, hi
+						}
+					}
+				}
+			}
+			g.rels[i] = rec
+		} else {
+			i = int32(len(g.rels))
+			g.rels = append(g.rels, rec)
+			g.relIdx[r.ID] = i
+			newRels = append(newRels, i)
+		}
+		if !ok {
+			newAdj[from] = append(newAdj[from], adj{rel: i, node: to, lo: lo, hi: hi, typ: rec.typ, out: true})
+			newAdj[to] = append(newAdj[to], adj{rel: i, node: from, lo: lo, hi: hi, typ: rec.typ})
+		}
+		for a := range articles {
+			newByArticle[a] = append(newByArticle[a], i)
+		}
+	}
+	g.relOrder = mergeTail(append(g.relOrder, newRels...), len(g.relOrder), g.relCmp)
+	for n, add := range newAdj {
+		list := g.adj[n]
+		g.adj[n] = mergeTail(append(list, add...), len(list), g.adjCmp)
+	}
+	for a, add := range newByArticle {
+		list := g.byArticle[a]
+		g.byArticle[a] = mergeTail(append(list, add...), len(list), g.relCmp)
+	}
+	return nil
+}
+
+// indexKeys lists the search tokens, normalised names and identifier keys
+// an entity is found under, each once.
+func indexKeys(e *kg.Entity) (names [][]string, tokens, normNames, idents []string) {
+	for _, n := range e.Names() {
+		toks := kg.Tokens(n)
+		names = append(names, toks)
+		tokens = append(tokens, toks...)
+		if nn := strings.Join(toks, " "); nn != "" {
+			normNames = append(normNames, nn)
+		}
+	}
+	for _, id := range e.Identifiers {
+		idents = append(idents, identKey(id))
+	}
+	return names, uniq(tokens), uniq(normNames), uniq(idents)
+}
+
+func uniq(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func (g *graph) indexEntity(i int32) {
+	names, tokens, normNames, idents := indexKeys(&g.ents[i].e)
+	g.ents[i].names = names
+	for _, t := range tokens {
+		g.tokens[t] = append(g.tokens[t], i)
+	}
+	for _, n := range normNames {
+		g.names[n] = append(g.names[n], i)
+	}
+	for _, k := range idents {
+		g.idents[k] = append(g.idents[k], i)
+	}
+}
+
+func (g *graph) unindexEntity(i int32) {
+	_, tokens, normNames, idents := indexKeys(&g.ents[i].e)
+	drop := func(m map[string][]int32, keys []string) {
+		for _, k := range keys {
+			list := slices.DeleteFunc(m[k], func(x int32) bool { return x == i })
+			if len(list) == 0 {
+				delete(m, k)
+			} else {
+				m[k] = list
+			}
+		}
+	}
+	drop(g.tokens, tokens)
+	drop(g.names, normNames)
+	drop(g.idents, idents)
+}
+
+// mergeTail sorts s[old:] and merges it into s[:old], which is sorted, in
+// place: a small batch costs one pass over the list, not a full sort.
+func mergeTail[T any](s []T, old int, cmpf func(a, b T) int) []T {
+	tail := s[old:]
+	slices.SortFunc(tail, cmpf)
+	if old == 0 || len(tail) == 0 || cmpf(s[old-1], tail[0]) <= 0 {
+		return s
+	}
+	tail = slices.Clone(tail)
+	i, j := old-1, len(tail)-1
+	for k := len(s) - 1; j >= 0; k-- {
+		if i >= 0 && cmpf(s[i], tail[j]) > 0 {
+			s[k] = s[i]
+			i--
+		} else {
+			s[k] = tail[j]
+			j--
+		}
+	}
+	return s
+}
+
+// searchAfter returns the position of the first item of a sorted list whose
+// key is above after ("" for the start).
+func searchAfter(list []int32, after string, key func(int32) string) int {
+	if after == "" {
+		return 0
+	}
+	i, _ := slices.BinarySearchFunc(list, after, func(x int32, t string) int { return cmp.Compare(key(x), t) })
+	if i < len(list) && key(list[i]) == after {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,281 @@
+package embedded
+
+import (
+	"context"
+	"slices"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// Entities returns the stored entities among ids.
+func (s *Store) Entities(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
+	if err := ctxErr(ctx, "entities"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]kg.Entity, len(ids))
+	for _, id := range ids {
+		if i, ok := s.g.entIdx[id]; ok {
+			out[id] = s.g.entity(i)
+		}
+	}
+	return out, nil
+}
+
+// Relationships returns the stored relationships among ids.
+func (s *Store) Relationships(ctx context.Context, ids []string) (map[string]kg.Relationship, error) {
+	if err := ctxErr(ctx, "relationships"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]kg.Relationship, len(ids))
+	for _, id := range ids {
+		if i, ok := s.g.relIdx[id]; ok {
+			out[id] = s.g.relationship(i)
+		}
+	}
+	return out, nil
+}
+
+// FindEntities returns identifier matches, then name matches of m.Kind,
+// each group in id order.
+func (s *Store) FindEntities(ctx context.Context, m kg.Match) ([]string, error) {
+	if err := ctxErr(ctx, "findEntities"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := s.g
+	seen := make(map[int32]bool)
+	var out []string
+	add := func(group []int32) {
+		slices.SortFunc(group, g.entCmp)
+		for _, i := range group {
+			out = append(out, g.ents[i].e.ID)
+		}
+	}
+	var byID []int32
+	for _, id := range m.Identifiers {
+		for _, i := range g.idents[identKey(id)] {
+			if !seen[i] {
+				seen[i] = true
+				byID = append(byID, i)
+			}
+		}
+	}
+	add(byID)
+	var byName []int32
+	for _, n := range m.Names {
+		for _, i := range g.names[kg.NormalizeName(n)] {
+			if !seen[i] && g.ents[i].e.Kind == m.Kind {
+				seen[i] = true
+				byName = append(byName, i)
+			}
+		}
+	}
+	add(byName)
+	return out, nil
+}
+
+// ListEntities lists entities of a kind in id order.
+func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (kg.EntityPage, error) {
+	const op = "listEntities"
+	if err := ctxErr(ctx, op); err != nil {
+		return kg.EntityPage{}, err
+	}
+	after, err := decodeIDCursor(op, q.After)
+	if err != nil {
+		return kg.EntityPage{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := s.g
+	candidates := g.byKind[q.Kind]
+	if l := q.Link; l != nil {
+		e, ok := g.entIdx[l.Entity]
+		if !ok {
+			return kg.EntityPage{}, kg.NotFound(op, l.Entity)
+		}
+		t := relTypeIndex[l.Type]
+		var linked []int32
+		for _, a := range g.adj[e] {
+			// Seen from the linked entity, "listed -> entity" is incoming.
+			if a.typ == t && (l.Direction == kg.Both || a.out == (l.Direction == kg.In)) {
+				linked = append(linked, a.node)
+			}
+		}
+		slices.SortFunc(linked, g.entCmp)
+		candidates = slices.Compact(linked)
+	}
+	match := func(i int32) bool {
+		e := &g.ents[i].e
+		return e.Kind == q.Kind && (q.Status == "" || e.Status == q.Status)
+	}
+	var page kg.EntityPage
+	start := searchAfter(candidates, after, func(i int32) string { return g.ents[i].e.ID })
+	for k, i := range candidates {
+		if !match(i) {
+			continue
+		}
+		page.TotalCount++
+		if k < start {
+			continue
+		}
+		if len(page.Edges) == q.First {
+			page.HasNextPage = true
+			continue
+		}
+		e := g.entity(i)
+		page.Edges = append(page.Edges, kg.EntityEdge{Entity: e, Cursor: kg.EncodeCursor(e.ID)})
+	}
+	return page, nil
+}
+
+// ListRelationships lists relationships in id order with a keyset cursor:
+// the cursor is the last id seen, so inserts elsewhere in the list cannot
+// shift a page.
+func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.RelationshipPage, error) {
+	const op = "listRelationships"
+	if err := ctxErr(ctx, op); err != nil {
+		return kg.RelationshipPage{}, err
+	}
+	after, err := decodeIDCursor(op, q.After)
+	if err != nil {
+		return kg.RelationshipPage{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := s.g
+	var candidates []int32
+	switch {
+	case q.Entity != "":
+		e, ok := g.entIdx[q.Entity]
+		if !ok {
+			return kg.RelationshipPage{}, kg.NotFound(op, q.Entity)
+		}
+		candidates = make([]int32, 0, len(g.adj[e]))
+		for _, a := range g.adj[e] {
+			if q.Direction == kg.Both || q.Direction == "" || a.out == (q.Direction == kg.Out) {
+				candidates = append(candidates, a.rel)
+			}
+		}
+	case q.Article != "":
+		if _, ok := g.entIdx[q.Article]; !ok {
+			return kg.RelationshipPage{}, kg.NotFound(op, q.Article)
+		}
+		candidates = g.byArticle[q.Article]
+	}
+	mask := typeMask(q.Types)
+	match := func(i int32) bool {
+		r := &g.rels[i]
+		if mask&(1<<r.typ) == 0 {
+			return false
+		}
+		if !q.AsOf.IsZero() && !kg.ValidDuring(unpackDate(r.since), unpackDate(r.until), q.AsOf) {
+			return false
+		}
+		if q.Article != "" && !slices.ContainsFunc(r.evidence, func(ev kg.Evidence) bool { return ev.Article == q.Article }) {
+			return false
+		}
+		return q.MinSources <= 0 || sources(r.evidence) >= q.MinSources
+	}
+	var page kg.RelationshipPage
+	start := searchAfter(candidates, after, func(i int32) string { return g.rels[i].id })
+	for k, i := range candidates {
+		if !match(i) {
+			continue
+		}
+		page.TotalCount++
+		if k < start {
+			continue
+		}
+		if len(page.Edges) == q.First {
+			page.HasNextPage = true
+			continue
+		}
+		r := g.relationship(i)
+		page.Edges = append(page.Edges, kg.RelationshipEdge{Relationship: r, Cursor: kg.EncodeCursor(r.ID)})
+	}
+	return page, nil
+}
+
+func decodeIDCursor(op, cursor string) (string, error) {
+	if cursor == "" {
+		return "", nil
+	}
+	parts, err := kg.DecodeCursor(op, cursor, 1)
+	if err != nil {
+		return "", err
+	}
+	if parts[0] == "" {
+		return "", kg.Invalidf(op, "after", "%q is not a cursor this query returned", cursor)
+	}
+	return parts[0], nil
+}
+
+// scanChunk is how many items a scan copies under one read lock: writers
+// wait at most for one chunk, and fn runs without the lock held (so it may
+// call the store).
+const scanChunk = 512
+
+// ScanEntities calls fn for every entity in id order.
+func (s *Store) ScanEntities(ctx context.Context, fn func(kg.Entity) error) error {
+	return scan(ctx, s, "scanEntities", func(g *graph) []int32 { return g.entOrder },
+		func(g *graph, i int32) string { return g.ents[i].e.ID }, (*graph).entity, fn)
+}
+
+// ScanRelationships calls fn for every relationship in id order.
+func (s *Store) ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error {
+	return scan(ctx, s, "scanRelationships", func(g *graph) []int32 { return g.relOrder },
+		func(g *graph, i int32) string { return g.rels[i].id }, (*graph).relationship, fn)
+}
+
+// scan walks an id-ordered list chunk by chunk, resuming after the last id
+// seen, so that writes between chunks neither repeat nor skip what was
+// already there.
+func scan[T any](ctx context.Context, s *Store, op string, list func(*graph) []int32,
+	key func(*graph, int32) string, get func(*graph, int32) T, fn func(T) error) error {
+	last := ""
+	buf := make([]T, 0, scanChunk)
+	for {
+		if err := ctxErr(ctx, op); err != nil {
+			return err
+		}
+		buf = buf[:0]
+		s.mu.RLock()
+		g := s.g
+		l := list(g)
+		start := searchAfter(l, last, func(i int32) string { return key(g, i) })
+		for _, i := range l[start:min(start+scanChunk, len(l))] {
+			buf = append(buf, get(g, i))
+			last = key(g, i)
+		}
+		s.mu.RUnlock()
+		if len(buf) == 0 {
+			return nil
+		}
+		for _, v := range buf {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Counts reports the number of entities (by kind) and relationships.
+func (s *Store) Counts(ctx context.Context) (kg.Counts, error) {
+	if err := ctxErr(ctx, "counts"); err != nil {
+		return kg.Counts{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c := kg.Counts{Entities: len(s.g.ents), Relationships: len(s.g.rels), ByKind: make(map[kg.Kind]int)}
+	for k, l := range s.g.byKind {
+		if len(l) > 0 {
+			c.ByKind[k] = len(l)
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,409 @@
+package neo4j
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// Property keys. Every key the package writes is listed here (the lint
+// declares them, and a key not among them is reported as unknown).
+var propertyKeys = []string{
+	// Key nodes and ASSERTS relationships.
+	"key", "rel",
+	// Entities.
+	"id", "kind", "name", "aliases", "alias_text", "description",
+	"ident_schemes", "ident_values",
+	"birth_date", "classification", "country_code",
+	"title", "url", "outlet", "published", "text",
+	"summary", "status", "date", "event_type", "quote", "speaker",
+	// Relationships.
+	"role", "since", "until", "since_lo", "until_hi",
+	"ev_articles", "ev_quotes", "ev_confidence", "sources",
+}
+
+// rowKeys are the keys of the maps sent as UNWIND rows, which statements
+// read with property syntax (row.src); the lint declares them too.
+var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score"}
+
+// entityRow is the UNWIND row of an entity upsert: the node's properties and
+// its lookup keys.
+func entityRow(e kg.Entity) map[string]any {
+	return map[string]any{
+		"id":    e.ID,
+		"props": entityProps(e),
+		"keys":  anyStrings(entityKeys(e)),
+	}
+}
+
+// entityProps flattens an entity into node properties. Empty values are left
+// out (Neo4j has no null property), and read back as empty.
+func entityProps(e kg.Entity) map[string]any {
+	p := map[string]any{"id": e.ID, "kind": string(e.Kind), "name": e.Name}
+	str := func(k, v string) {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	if len(e.Aliases) > 0 {
+		p["aliases"] = anyStrings(e.Aliases)
+		p["alias_text"] = strings.Join(e.Aliases, "\n")
+	}
+	str("description", e.Description)
+	if len(e.Identifiers) > 0 {
+		schemes := make([]any, len(e.Identifiers))
+		values := make([]any, len(e.Identifiers))
+		for i, id := range e.Identifiers {
+			schemes[i], values[i] = id.Scheme, id.Value
+		}
+		p["ident_schemes"], p["ident_values"] = schemes, values
+	}
+	str("birth_date", e.BirthDate.String())
+	str("classification", string(e.Classification))
+	str("country_code", e.CountryCode)
+	str("title", e.Title)
+	str("url", e.URL)
+	str("outlet", e.Outlet)
+	str("published", e.Published.String())
+	str("text", e.Text)
+	str("summary", e.Summary)
+	str("status", string(e.Status))
+	str("date", e.Date.String())
+	str("event_type", e.EventType)
+	str("quote", e.Quote)
+	str("speaker", e.Speaker)
+	return p
+}
+
+// entityKeys are the Key nodes an entity is found by in FindEntities: one per
+// identifier, one per normalised name or alias within its kind.
+func entityKeys(e kg.Entity) []string {
+	seen := map[string]bool{}
+	var keys []string
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, id := range e.Identifiers {
+		add(identifierKey(id))
+	}
+	for _, n := range e.Names() {
+		if nn := kg.NormalizeName(n); nn != "" {
+			add(nameKey(e.Kind, nn))
+		}
+	}
+	return keys
+}
+
+func identifierKey(id kg.Identifier) string { return "id\x00" + id.Scheme + "\x00" + id.Value }
+
+func nameKey(k kg.Kind, normalized string) string {
+	return "name\x00" + string(k) + "\x00" + normalized
+}
+
+// matchKeys are the keys FindEntities looks up, identifiers first.
+func matchKeys(m kg.Match) []string {
+	var keys []string
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, id := range m.Identifiers {
+		add(identifierKey(id))
+	}
+	for _, n := range m.Names {
+		if nn := kg.NormalizeName(n); nn != "" {
+			add(nameKey(m.Kind, nn))
+		}
+	}
+	return keys
+}
+
+// entityFromNode reads an entity back from its node.
+func entityFromNode(n dbtype.Node) (kg.Entity, error) {
+	var e kg.Entity
+	var err error
+	get := func(key string) string {
+		if err != nil {
+			return ""
+		}
+		var v string
+		v, err = optProperty[string](n, key)
+		return v
+	}
+	date := func(key string) kg.Date {
+		s := get(key)
+		if err != nil {
+			return kg.Date{}
+		}
+		var d kg.Date
+		d, err = kg.ParseDate(s)
+		return d
+	}
+	e.ID = get("id")
+	e.Kind = kg.Kind(get("kind"))
+	e.Name = get("name")
+	e.Description = get("description")
+	e.BirthDate = date("birth_date")
+	e.Classification = kg.OrgClass(get("classification"))
+	e.CountryCode = get("country_code")
+	e.Title = get("title")
+	e.URL = get("url")
+	e.Outlet = get("outlet")
+	e.Published = date("published")
+	e.Text = get("text")
+	e.Summary = get("summary")
+	e.Status = kg.AllegationStatus(get("status"))
+	e.Date = date("date")
+	e.EventType = get("event_type")
+	e.Quote = get("quote")
+	e.Speaker = get("speaker")
+	if err != nil {
+		return kg.Entity{}, fmt.Errorf("node %s: %w", n.ElementId, err)
+	}
+	if e.Aliases, err = stringList(n, "aliases"); err != nil {
+		return kg.Entity{}, err
+	}
+	schemes, err := stringList(n, "ident_schemes")
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	values, err := stringList(n, "ident_values")
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	if len(schemes) != len(values) {
+		return kg.Entity{}, fmt.Errorf("node %s: %d identifier schemes for %d values", n.ElementId, len(schemes), len(values))
+	}
+	for i := range schemes {
+		e.Identifiers = append(e.Identifiers, kg.Identifier{Scheme: schemes[i], Value: values[i]})
+	}
+	if !e.Kind.Valid() {
+		return kg.Entity{}, fmt.Errorf("node %s: unknown kind %q", n.ElementId, e.Kind)
+	}
+	return e, nil
+}
+
+// relRow is the UNWIND row that creates a relationship.
+func relRow(r kg.Relationship) map[string]any {
+	return map[string]any{"src": r.From, "dst": r.To, "props": relProps(r)}
+}
+
+// relProps flattens a relationship into properties: dates as strings (at
+// their precision) plus the ordinals since_lo / until_hi that asOf compares
+// against (range indexes), evidence as parallel lists and its distinct
+// article count as sources (range index, for minSources).
+func relProps(r kg.Relationship) map[string]any {
+	p := map[string]any{
+		"id":       r.ID,
+		"since_lo": int64(r.Since.Lo()),
+		"until_hi": int64(r.Until.Hi()),
+		"sources":  int64(r.Sources()),
+	}
+	if r.Role != "" {
+		p["role"] = r.Role
+	}
+	if !r.Since.IsZero() {
+		p["since"] = r.Since.String()
+	}
+	if !r.Until.IsZero() {
+		p["until"] = r.Until.String()
+	}
+	if len(r.Evidence) > 0 {
+		arts := make([]any, len(r.Evidence))
+		quotes := make([]any, len(r.Evidence))
+		conf := make([]any, len(r.Evidence))
+		for i, ev := range r.Evidence {
+			arts[i], quotes[i], conf[i] = ev.Article, ev.Quote, ev.Confidence
+		}
+		p["ev_articles"], p["ev_quotes"], p["ev_confidence"] = arts, quotes, conf
+	}
+	return p
+}
+
+// relationshipFrom reads a relationship from a record with src, r and dst.
+func relationshipFromRecord(rec *neo4j.Record) (kg.Relationship, error) {
+	rel, isNil, err := neo4j.GetRecordValue[neo4j.Relationship](rec, "r")
+	if err != nil || isNil {
+		return kg.Relationship{}, fmt.Errorf("relationship record: r missing (%v)", err)
+	}
+	src, err := recordString(rec, "src")
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	dst, err := recordString(rec, "dst")
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	return relationshipFrom(rel, src, dst)
+}
+
+func relationshipFrom(rel dbtype.Relationship, src, dst string) (kg.Relationship, error) {
+	r := kg.Relationship{Type: kg.RelType(rel.Type), From: src, To: dst}
+	if !r.Type.Valid() {
+		return kg.Relationship{}, fmt.Errorf("relationship %s: type %q is not in the vocabulary", rel.ElementId, rel.Type)
+	}
+	var err error
+	if r.ID, err = optProperty[string](rel, "id"); err != nil {
+		return kg.Relationship{}, err
+	}
+	if r.Role, err = optProperty[string](rel, "role"); err != nil {
+		return kg.Relationship{}, err
+	}
+	for key, d := range map[string]*kg.Date{"since": &r.Since, "until": &r.Until} {
+		s, err := optProperty[string](rel, key)
+		if err != nil {
+			return kg.Relationship{}, err
+		}
+		if *d, err = kg.ParseDate(s); err != nil {
+			return kg.Relationship{}, fmt.Errorf("relationship %s: %s: %w", r.ID, key, err)
+		}
+	}
+	arts, err := stringList(rel, "ev_articles")
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	quotes, err := stringList(rel, "ev_quotes")
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	conf, err := floatList(rel, "ev_confidence")
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	if len(quotes) != len(arts) || len(conf) != len(arts) {
+		return kg.Relationship{}, fmt.Errorf("relationship %s: evidence lists of unequal length", r.ID)
+	}
+	for i := range arts {
+		r.Evidence = append(r.Evidence, kg.Evidence{Article: arts[i], Quote: quotes[i], Confidence: conf[i]})
+	}
+	return r, nil
+}
+
+// optProperty reads a property that may be absent (absent: the zero value).
+func optProperty[T neo4j.PropertyValue](e neo4j.Entity, key string) (T, error) {
+	if _, ok := e.GetProperties()[key]; !ok {
+		return *new(T), nil
+	}
+	v, err := neo4j.GetProperty[T](e, key)
+	if err != nil {
+		return v, fmt.Errorf("property %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func stringList(e neo4j.Entity, key string) ([]string, error) {
+	raw, err := optProperty[[]any](e, key)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	out := make([]string, len(raw))
+	for i, v := range raw {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("property %s[%d]: %T is not a string", key, i, v)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+func floatList(e neo4j.Entity, key string) ([]float64, error) {
+	raw, err := optProperty[[]any](e, key)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	out := make([]float64, len(raw))
+	for i, v := range raw {
+		switch x := v.(type) {
+		case float64:
+			out[i] = x
+		case int64: // a list written as [1, 0.5] comes back as floats, but be lenient
+			out[i] = float64(x)
+		default:
+			return nil, fmt.Errorf("property %s[%d]: %T is not a number", key, i, v)
+		}
+	}
+	return out, nil
+}
+
+func recordString(rec *neo4j.Record, key string) (string, error) {
+	v, isNil, err := neo4j.GetRecordValue[string](rec, key)
+	if err != nil {
+		return "", err
+	}
+	if isNil {
+		return "", fmt.Errorf("record value %s is null", key)
+	}
+	return v, nil
+}
+
+func recordInt(rec *neo4j.Record, key string) (int64, error) {
+	v, isNil, err := neo4j.GetRecordValue[int64](rec, key)
+	if err != nil {
+		return 0, err
+	}
+	if isNil {
+		return 0, fmt.Errorf("record value %s is null", key)
+	}
+	return v, nil
+}
+
+func recordFloat(rec *neo4j.Record, key string) (float64, error) {
+	v, isNil, err := neo4j.GetRecordValue[float64](rec, key)
+	if err != nil {
+		return 0, err
+	}
+	if isNil {
+		return 0, fmt.Errorf("record value %s is null", key)
+	}
+	return v, nil
+}
+
+func recordNode(rec *neo4j.Record, key string) (dbtype.Node, error) {
+	v, isNil, err := neo4j.GetRecordValue[neo4j.Node](rec, key)
+	if err != nil {
+		return dbtype.Node{}, err
+	}
+	if isNil {
+		return dbtype.Node{}, fmt.Errorf("record value %s is null", key)
+	}
+	return v, nil
+}
+
+func anyStrings(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// asOfBounds turns an asOf date into the ordinals the statements compare
+// since_lo and until_hi with; the zero date admits everything.
+func asOfBounds(at kg.Date) (lo, hi int64) {
+	if at.IsZero() {
+		return 0, 99991231
+	}
+	return int64(at.Lo()), int64(at.Hi())
+}
+
+func typeNames(types []kg.RelType) ([]any, error) {
+	out := make([]any, len(types))
+	for i, t := range types {
+		if !t.Valid() {
+			return nil, kg.Invalidf("types", fmt.Sprintf("types[%d]", i), "unknown relationship type %q", t)
+		}
+		out[i] = string(t)
+	}
+	return out, nil
+}

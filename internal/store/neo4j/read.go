@@ -1,0 +1,476 @@
+package neo4j
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// scanPage is how many entities or relationships a scan reads per
+// transaction.
+const scanPage = 1000
+
+// Entities returns the entities that exist among ids.
+func (s *Store) Entities(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, "entities", func(tx neo4j.ManagedTransaction) (map[string]kg.Entity, error) {
+		return entitiesByID(ctx, tx, ids)
+	})
+}
+
+func entitiesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]kg.Entity, error) {
+	out := make(map[string]kg.Entity, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := run(ctx, tx, stEntitiesByID, map[string]any{"ids": anyStrings(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		e, err := entityFromRecord(rec, "e")
+		if err != nil {
+			return nil, err
+		}
+		out[e.ID] = e
+	}
+	return out, nil
+}
+
+func entityFromRecord(rec *neo4j.Record, key string) (kg.Entity, error) {
+	n, err := recordNode(rec, key)
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	return entityFromNode(n)
+}
+
+// Relationships returns the relationships that exist among ids.
+func (s *Store) Relationships(ctx context.Context, ids []string) (map[string]kg.Relationship, error) {
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, "relationships", func(tx neo4j.ManagedTransaction) (map[string]kg.Relationship, error) {
+		return relationshipsByID(ctx, tx, ids)
+	})
+}
+
+// FindEntities looks the match's identifiers and normalised names up among
+// the Key nodes (unique, so each lookup is an index seek).
+func (s *Store) FindEntities(ctx context.Context, m kg.Match) ([]string, error) {
+	keys := matchKeys(m)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows := make([]any, len(keys))
+	for i, k := range keys {
+		rows[i] = map[string]any{"i": int64(i), "key": k}
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, "findEntities", func(tx neo4j.ManagedTransaction) ([]string, error) {
+		recs, err := run(ctx, tx, stFindKeys, map[string]any{"keys": rows})
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		seen := map[string]bool{}
+		for _, rec := range recs {
+			id, err := recordString(rec, "id")
+			if err != nil {
+				return nil, err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		return ids, nil
+	})
+}
+
+// Search queries the full-text index over names and aliases. The cursor is
+// the last hit's score and id.
+func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, error) {
+	const op = "search"
+	lucene := luceneQuery(q.Text)
+	if lucene == "" {
+		return kg.EntityPage{}, nil
+	}
+	afterID, afterScore := "", 0.0
+	if q.After != "" {
+		parts, err := kg.DecodeCursor(op, q.After, 2)
+		if err != nil {
+			return kg.EntityPage{}, err
+		}
+		sc, perr := strconv.ParseFloat(parts[0], 64)
+		if perr != nil || parts[1] == "" {
+			return kg.EntityPage{}, kg.Invalidf(op, "after", "%q is not a cursor this query returned", q.After)
+		}
+		afterScore, afterID = sc, parts[1]
+	}
+	kinds := make([]any, len(q.Kinds))
+	for i, k := range q.Kinds {
+		kinds[i] = string(k)
+	}
+	params := map[string]any{
+		"lucene": lucene, "kinds": kinds,
+		"after_id": afterID, "after_score": afterScore,
+		"limit": int64(q.First + 1),
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.EntityPage, error) {
+		recs, err := run(ctx, tx, stSearch, params)
+		if err != nil {
+			return kg.EntityPage{}, err
+		}
+		if len(recs) == 0 {
+			return kg.EntityPage{}, fmt.Errorf("search: no record")
+		}
+		total, err := recordInt(recs[0], "total")
+		if err != nil {
+			return kg.EntityPage{}, err
+		}
+		page := kg.EntityPage{TotalCount: int(total)}
+		for _, rec := range recs {
+			n, isNil, err := neo4j.GetRecordValue[neo4j.Node](rec, "node")
+			if err != nil {
+				return kg.EntityPage{}, err
+			}
+			if isNil {
+				break // no hit on this page: the one row only carries the total
+			}
+			score, err := recordFloat(rec, "score")
+			if err != nil {
+				return kg.EntityPage{}, err
+			}
+			e, err := entityFromNode(n)
+			if err != nil {
+				return kg.EntityPage{}, err
+			}
+			if len(page.Edges) == q.First {
+				page.HasNextPage = true
+				break
+			}
+			page.Edges = append(page.Edges, kg.EntityEdge{
+				Entity: e, Score: score,
+				Cursor: kg.EncodeCursor(strconv.FormatFloat(score, 'g', -1, 64), e.ID),
+			})
+		}
+		return page, nil
+	})
+}
+
+// ListEntities lists entities of a kind in id order.
+func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (kg.EntityPage, error) {
+	const op = "list"
+	after, err := idCursor(op, q.After)
+	if err != nil {
+		return kg.EntityPage{}, err
+	}
+	if _, err := kindLabel(q.Kind); err != nil {
+		return kg.EntityPage{}, kg.Invalidf(op, "kind", "%v", err)
+	}
+	params := map[string]any{"kind": string(q.Kind), "status": string(q.Status)}
+	count, page := stListEntitiesCount, stListEntitiesPage
+	if q.Link != nil {
+		if _, err := relPattern([]kg.RelType{q.Link.Type}); err != nil {
+			return kg.EntityPage{}, kg.Invalidf(op, "type", "%v", err)
+		}
+		params["link_entity"] = q.Link.Entity
+		params["link_type"] = string(q.Link.Type)
+		params["direction"] = string(q.Link.Direction)
+		count, page = stListLinkedCount, stListLinkedPage
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.EntityPage, error) {
+		total, err := countOf(ctx, tx, count, params)
+		if err != nil {
+			return kg.EntityPage{}, err
+		}
+		pp := with(params, map[string]any{"after": after, "limit": int64(q.First + 1)})
+		recs, err := run(ctx, tx, page, pp)
+		if err != nil {
+			return kg.EntityPage{}, err
+		}
+		out := kg.EntityPage{TotalCount: total}
+		for _, rec := range recs {
+			if len(out.Edges) == q.First {
+				out.HasNextPage = true
+				break
+			}
+			e, err := entityFromRecord(rec, "e")
+			if err != nil {
+				return kg.EntityPage{}, err
+			}
+			out.Edges = append(out.Edges, kg.EntityEdge{Entity: e, Cursor: kg.EncodeCursor(e.ID)})
+		}
+		return out, nil
+	})
+}
+
+// ListRelationships lists relationships of an entity, or asserted by an
+// article, in id order.
+func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.RelationshipPage, error) {
+	const op = "relationships"
+	after, err := idCursor(op, q.After)
+	if err != nil {
+		return kg.RelationshipPage{}, err
+	}
+	types, err := typeNames(q.Types)
+	if err != nil {
+		return kg.RelationshipPage{}, err
+	}
+	dir := q.Direction
+	if dir == "" {
+		dir = kg.Both
+	}
+	lo, hi := asOfBounds(q.AsOf)
+	params := map[string]any{
+		"entity": q.Entity, "direction": string(dir), "types": types,
+		"at_lo": lo, "at_hi": hi, "min_sources": int64(q.MinSources), "article": q.Article,
+	}
+	count, page := stRelsOfEntityCount, stRelsOfEntityPage
+	if q.Entity == "" || q.Article != "" {
+		// The article anchors the match: its ASSERTS links name exactly
+		// the relationships it gives evidence for.
+		count, page = stRelsOfArticleCnt, stRelsOfArticlePage
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.RelationshipPage, error) {
+		total, err := countOf(ctx, tx, count, params)
+		if err != nil {
+			return kg.RelationshipPage{}, err
+		}
+		recs, err := run(ctx, tx, page, with(params, map[string]any{"after": after, "limit": int64(q.First + 1)}))
+		if err != nil {
+			return kg.RelationshipPage{}, err
+		}
+		out := kg.RelationshipPage{TotalCount: total}
+		for _, rec := range recs {
+			if len(out.Edges) == q.First {
+				out.HasNextPage = true
+				break
+			}
+			r, err := relationshipFromRecord(rec)
+			if err != nil {
+				return kg.RelationshipPage{}, err
+			}
+			out.Edges = append(out.Edges, kg.RelationshipEdge{Relationship: r, Cursor: kg.EncodeCursor(r.ID)})
+		}
+		return out, nil
+	})
+}
+
+func countOf(ctx context.Context, tx neo4j.ManagedTransaction, name string, params map[string]any) (int, error) {
+	recs, err := run(ctx, tx, name, params)
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, fmt.Errorf("%s: %d records, want 1", name, len(recs))
+	}
+	n, err := recordInt(recs[0], "total")
+	return int(n), err
+}
+
+func idCursor(op, after string) (string, error) {
+	if after == "" {
+		return "", nil
+	}
+	parts, err := kg.DecodeCursor(op, after, 1)
+	if err != nil {
+		return "", err
+	}
+	if parts[0] == "" {
+		return "", kg.Invalidf(op, "after", "%q is not a cursor this query returned", after)
+	}
+	return parts[0], nil
+}
+
+// with returns a copy of a with b's entries added.
+func with(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// ScanEntities calls fn for every entity in id order, reading a page per
+// transaction so that neither side holds the graph.
+func (s *Store) ScanEntities(ctx context.Context, fn func(kg.Entity) error) error {
+	after := ""
+	for {
+		page, err := s.entityPage(ctx, after)
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(page) < scanPage {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+func (s *Store) entityPage(ctx context.Context, after string) ([]kg.Entity, error) {
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, "scanEntities", func(tx neo4j.ManagedTransaction) ([]kg.Entity, error) {
+		recs, err := run(ctx, tx, stScanEntities, map[string]any{"after": after, "limit": int64(scanPage)})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]kg.Entity, 0, len(recs))
+		for _, rec := range recs {
+			e, err := entityFromRecord(rec, "e")
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		return out, nil
+	})
+}
+
+// ScanRelationships calls fn for every relationship in id order: one
+// index-ordered stream per type, merged.
+func (s *Store) ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error {
+	h := &relHeap{}
+	for _, t := range kg.RelTypes {
+		st := &relStream{store: s, typ: t}
+		if err := st.fill(ctx); err != nil {
+			return err
+		}
+		if len(st.buf) > 0 {
+			heap.Push(h, st)
+		}
+	}
+	for h.Len() > 0 {
+		st := (*h)[0]
+		if err := fn(st.buf[0]); err != nil {
+			return err
+		}
+		st.buf = st.buf[1:]
+		if len(st.buf) == 0 {
+			if err := st.fill(ctx); err != nil {
+				return err
+			}
+		}
+		if len(st.buf) == 0 {
+			heap.Pop(h)
+		} else {
+			heap.Fix(h, 0)
+		}
+	}
+	return nil
+}
+
+// relStream pages through the relationships of one type in id order.
+type relStream struct {
+	store *Store
+	typ   kg.RelType
+	after string
+	done  bool
+	buf   []kg.Relationship
+}
+
+func (st *relStream) fill(ctx context.Context) error {
+	if st.done {
+		return nil
+	}
+	s := st.store
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	name := prefixScanRels + mustRelPattern([]kg.RelType{st.typ})
+	page, err := readTx(s, ctx, "scanRelationships", func(tx neo4j.ManagedTransaction) ([]kg.Relationship, error) {
+		recs, err := run(ctx, tx, name, map[string]any{"after": st.after, "limit": int64(scanPage)})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]kg.Relationship, 0, len(recs))
+		for _, rec := range recs {
+			r, err := relationshipFromRecord(rec)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	})
+	if err != nil {
+		return err
+	}
+	st.buf = page
+	st.done = len(page) < scanPage
+	if len(page) > 0 {
+		st.after = page[len(page)-1].ID
+	}
+	return nil
+}
+
+type relHeap []*relStream
+
+func (h relHeap) Len() int           { return len(h) }
+func (h relHeap) Less(i, j int) bool { return h[i].buf[0].ID < h[j].buf[0].ID }
+func (h relHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *relHeap) Push(x any)        { *h = append(*h, x.(*relStream)) }
+func (h *relHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// Counts reports how many entities (by kind) and relationships there are.
+func (s *Store) Counts(ctx context.Context) (kg.Counts, error) {
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, "counts", func(tx neo4j.ManagedTransaction) (kg.Counts, error) {
+		c := kg.Counts{ByKind: map[kg.Kind]int{}}
+		recs, err := run(ctx, tx, stCountEntities, nil)
+		if err != nil {
+			return c, err
+		}
+		for _, rec := range recs {
+			kind, err := recordString(rec, "kind")
+			if err != nil {
+				return c, err
+			}
+			n, err := recordInt(rec, "n")
+			if err != nil {
+				return c, err
+			}
+			if n > 0 {
+				c.ByKind[kg.Kind(kind)] = int(n)
+			}
+			c.Entities += int(n)
+		}
+		recs, err = run(ctx, tx, stCountRels, nil)
+		if err != nil {
+			return c, err
+		}
+		if len(recs) != 1 {
+			return c, fmt.Errorf("counts: %d records, want 1", len(recs))
+		}
+		n, err := recordInt(recs[0], "n")
+		c.Relationships = int(n)
+		return c, err
+	})
+}

@@ -1,0 +1,384 @@
+package neo4j
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// statement is one Cypher statement the package can send: the registry below
+// is the only source of query text, and run refuses anything not in it, so
+// the Cypher lint (tools/cypherlint) sees every statement that can reach the
+// server. Text is built only from constants and from the vocabulary
+// (kg.Kinds, kg.RelTypes) after Valid said yes; user input travels as
+// parameters.
+type statement struct {
+	Name   string   `json:"name"`
+	Text   string   `json:"text"`
+	Params []string `json:"params"`
+}
+
+// Internal labels and relationship types. Key nodes make identifier and
+// normalised-name lookups index-backed; ASSERTS ties an article to the
+// relationships its evidence supports. Neither is part of the vocabulary, so
+// no traversal follows them: every traversal names the vocabulary's types.
+const (
+	labelEntity = "Entity"
+	labelKey    = "Key"
+	relHasKey   = "HAS_KEY"
+	relAsserts  = "ASSERTS"
+
+	fulltextIndex = "entity_names"
+)
+
+// MaxPathLength is the longest path Paths can search for: Cypher takes no
+// parameter for a variable-length bound, so there is one statement per length.
+const MaxPathLength = 12
+
+// Statement names. Names with a suffix (a kind's label, a relationship type,
+// a path length) are generated per member of the vocabulary.
+const (
+	stEntitiesByID      = "entities_by_id"
+	stMissingEntities   = "missing_entities"
+	stRelsByID          = "relationships_by_id"
+	stFindKeys          = "find_entities_by_key"
+	stSearch            = "search"
+	stListEntitiesCount = "list_entities_count"
+	stListEntitiesPage  = "list_entities_page"
+	stListLinkedCount   = "list_linked_entities_count"
+	stListLinkedPage    = "list_linked_entities_page"
+	stRelsOfEntityCount = "relationships_of_entity_count"
+	stRelsOfEntityPage  = "relationships_of_entity_page"
+	stRelsOfArticleCnt  = "relationships_of_article_count"
+	stRelsOfArticlePage = "relationships_of_article_page"
+	stNetworkHop        = "network_hop"
+	stScanEntities      = "scan_entities"
+	stCountEntities     = "count_entities_by_kind"
+	stCountRels         = "count_relationships"
+	stDeleteAsserts     = "delete_asserts"
+	stCreateAsserts     = "create_asserts"
+	stDeleteAll         = "delete_all"
+	stAwaitIndexes      = "await_indexes"
+
+	prefixUpsertEntities = "upsert_entities/"      // + kind label
+	prefixCreateRels     = "create_relationships/" // + type
+	prefixDeleteRels     = "delete_relationships/" // + type
+	prefixScanRels       = "scan_relationships/"   // + type
+	prefixPaths          = "shortest_paths/"       // + max length
+	prefixMigrate        = "migrate/"              // + index or constraint name
+)
+
+// registry holds every statement by name. It is built once and only read.
+var registry = buildRegistry()
+
+// statementNames lists the registry's names in order, for the lint.
+func statementNames() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// migrations lists the schema statements in the order Migrate runs them.
+var migrations = migrationNames()
+
+var paramRE = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+func buildRegistry() map[string]statement {
+	r := make(map[string]statement)
+	add := func(name, text string) {
+		if _, dup := r[name]; dup {
+			panic("neo4j: statement " + name + " registered twice")
+		}
+		r[name] = statement{Name: name, Text: strings.TrimSpace(text), Params: paramsOf(text)}
+	}
+	all := mustRelPattern(kg.RelTypes)
+
+	// Entities.
+	for _, k := range kg.Kinds {
+		label := mustKindLabel(k)
+		var others []string
+		for _, o := range kg.Kinds {
+			if o != k {
+				others = append(others, mustKindLabel(o))
+			}
+		}
+		add(prefixUpsertEntities+label, `
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e = row.props
+REMOVE e:`+strings.Join(others, ":")+`
+SET e:`+label+`
+WITH e, row
+CALL (e) {
+  MATCH (e)-[k:HAS_KEY]->(:Key)
+  DELETE k
+}
+FOREACH (key IN row.keys |
+  MERGE (x:Key {key: key})
+  MERGE (e)-[:HAS_KEY]->(x)
+)`)
+	}
+	add(stEntitiesByID, `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e`)
+	add(stMissingEntities, `
+UNWIND $ids AS id
+OPTIONAL MATCH (e:Entity {id: id})
+WITH id, e
+WHERE e IS NULL
+RETURN id`)
+	add(stFindKeys, `
+UNWIND $keys AS k
+MATCH (:Key {key: k.key})<-[:HAS_KEY]-(e:Entity)
+RETURN k.i AS i, e.id AS id
+ORDER BY i, id`)
+	add(stSearch, `
+CALL db.index.fulltext.queryNodes('`+fulltextIndex+`', $lucene) YIELD node, score
+WHERE size($kinds) = 0 OR node.kind IN $kinds
+WITH node, score
+ORDER BY score DESC, node.id ASC
+WITH collect({node: node, score: score}) AS hits
+WITH size(hits) AS total,
+  [h IN hits WHERE $after_id = '' OR h.score < $after_score OR (h.score = $after_score AND h.node.id > $after_id)][0..$limit] AS page
+UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS h
+RETURN total, h.node AS node, h.score AS score`)
+	add(stListEntitiesCount, `
+MATCH (e:Entity)
+WHERE e.kind = $kind AND ($status = '' OR e.status = $status)
+RETURN count(e) AS total`)
+	add(stListEntitiesPage, `
+MATCH (e:Entity)
+WHERE e.kind = $kind AND ($status = '' OR e.status = $status) AND e.id > $after
+RETURN e
+ORDER BY e.id
+LIMIT $limit`)
+	linked := `
+MATCH (x:Entity {id: $link_entity})-[r:` + all + `]-(e:Entity)
+WHERE type(r) = $link_type AND e.kind = $kind AND ($status = '' OR e.status = $status)
+  AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(r) = e) OR ($direction = 'IN' AND startNode(r) = x))`
+	add(stListLinkedCount, linked+`
+RETURN count(DISTINCT e) AS total`)
+	add(stListLinkedPage, linked+` AND e.id > $after
+WITH DISTINCT e
+RETURN e
+ORDER BY e.id
+LIMIT $limit`)
+
+	// Relationships. A relationship is found by id through one index seek
+	// per type (a type cannot be a parameter, and relationship indexes are
+	// per type).
+	byID := relByIDSubquery("rid")
+	add(stRelsByID, `
+UNWIND $ids AS rid
+`+byID+`
+RETURN src, r, dst`)
+	relFilter := `(size($types) = 0 OR type(r) IN $types)
+  AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
+  AND r.sources >= $min_sources`
+	ofEntity := `
+MATCH (x:Entity {id: $entity})-[r:` + all + `]-(y:Entity)
+WHERE ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(r) = x) OR ($direction = 'IN' AND endNode(r) = x))
+  AND ` + relFilter + `
+  AND ($article = '' OR $article IN r.ev_articles)`
+	add(stRelsOfEntityCount, ofEntity+`
+RETURN count(r) AS total`)
+	add(stRelsOfEntityPage, ofEntity+` AND r.id > $after
+RETURN startNode(r).id AS src, r, endNode(r).id AS dst
+ORDER BY r.id
+LIMIT $limit`)
+	ofArticle := `
+MATCH (:Entity {id: $article})-[s:ASSERTS]->(:Entity)
+WITH DISTINCT s.rel AS rid
+` + byID + `
+WITH src, r, dst
+WHERE ($entity = '' OR ($direction <> 'IN' AND src = $entity) OR ($direction <> 'OUT' AND dst = $entity))
+  AND ` + relFilter
+	add(stRelsOfArticleCnt, ofArticle+`
+RETURN count(r) AS total`)
+	add(stRelsOfArticlePage, ofArticle+` AND r.id > $after
+RETURN src, r, dst
+ORDER BY r.id
+LIMIT $limit`)
+	for _, t := range kg.RelTypes {
+		typ := mustRelPattern([]kg.RelType{t})
+		add(prefixCreateRels+typ, `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.src})
+MATCH (b:Entity {id: row.dst})
+CREATE (a)-[r:`+typ+`]->(b)
+SET r = row.props`)
+		add(prefixDeleteRels+typ, `
+UNWIND $ids AS rid
+MATCH (:Entity)-[r:`+typ+` {id: rid}]->(:Entity)
+DELETE r`)
+		add(prefixScanRels+typ, `
+MATCH (a:Entity)-[r:`+typ+`]->(b:Entity)
+WHERE r.id > $after
+RETURN a.id AS src, r, b.id AS dst
+ORDER BY r.id
+LIMIT $limit`)
+	}
+	add(stDeleteAsserts, `
+UNWIND $rows AS row
+MATCH (:Entity {id: row.article})-[s:ASSERTS {rel: row.rel}]->(:Entity)
+DELETE s`)
+	add(stCreateAsserts, `
+UNWIND $rows AS row
+MATCH (art:Entity {id: row.article})
+MATCH (a:Entity {id: row.src})
+MERGE (art)-[:ASSERTS {rel: row.rel}]->(a)`)
+
+	// Traversals.
+	add(stNetworkHop, `
+UNWIND $frontier AS f
+MATCH (u:Entity {id: f.id})-[r:`+all+`]-(v:Entity)
+WHERE (size($types) = 0 OR type(r) IN $types)
+  AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
+RETURN f.i AS i, r.id AS rel, v.id AS other
+ORDER BY i, rel`)
+	for n := 1; n <= MaxPathLength; n++ {
+		add(fmt.Sprintf("%s%d", prefixPaths, n), fmt.Sprintf(`
+MATCH (a:Entity {id: $src})
+MATCH (b:Entity {id: $dst})
+MATCH p = allShortestPaths((a)-[:%s*1..%d]-(b))
+WHERE all(r IN relationships(p) WHERE (size($types) = 0 OR type(r) IN $types)
+  AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo)
+RETURN [n IN nodes(p) | n.id] AS nodes, [r IN relationships(p) | r.id] AS rels
+LIMIT $limit`, all, n))
+	}
+
+	// Whole-graph reads.
+	add(stScanEntities, `
+MATCH (e:Entity)
+WHERE e.id > $after
+RETURN e
+ORDER BY e.id
+LIMIT $limit`)
+	var counts []string
+	for _, k := range kg.Kinds {
+		counts = append(counts, fmt.Sprintf("  MATCH (e:%s) RETURN '%s' AS kind, count(e) AS n", mustKindLabel(k), k))
+	}
+	add(stCountEntities, `
+CALL () {
+`+strings.Join(counts, "\n  UNION ALL\n")+`
+}
+RETURN kind, n`)
+	add(stCountRels, `
+MATCH (:Entity)-[r:`+all+`]->(:Entity)
+RETURN count(r) AS n`)
+	add(stDeleteAll, `
+MATCH (n)
+DETACH DELETE n`)
+
+	// Schema.
+	for _, m := range schema() {
+		add(prefixMigrate+m.name, m.text)
+	}
+	add(stAwaitIndexes, `CALL db.awaitIndexes($seconds)`)
+	return r
+}
+
+// relByIDSubquery finds the relationship whose id is in variable v, with its
+// ends, as src, r, dst: one index seek per vocabulary type.
+func relByIDSubquery(v string) string {
+	var parts []string
+	for _, t := range kg.RelTypes {
+		parts = append(parts, fmt.Sprintf("  MATCH (a:Entity)-[r:%s {id: %s}]->(b:Entity) RETURN a.id AS src, r, b.id AS dst", mustRelPattern([]kg.RelType{t}), v))
+	}
+	return "CALL (" + v + ") {\n" + strings.Join(parts, "\n  UNION ALL\n") + "\n}"
+}
+
+type schemaItem struct{ name, text string }
+
+// schema is the database schema: constraints and indexes, each created only
+// if missing, so running it again changes nothing.
+func schema() []schemaItem {
+	s := []schemaItem{
+		{"entity_id", "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE"},
+		{"key_key", "CREATE CONSTRAINT key_key IF NOT EXISTS FOR (k:Key) REQUIRE k.key IS UNIQUE"},
+		{"entity_kind_id", "CREATE INDEX entity_kind_id IF NOT EXISTS FOR (e:Entity) ON (e.kind, e.id)"},
+		{"entity_status", "CREATE INDEX entity_status IF NOT EXISTS FOR (e:Entity) ON (e.status)"},
+		{fulltextIndex, "CREATE FULLTEXT INDEX " + fulltextIndex + " IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.alias_text] " +
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding', `fulltext.eventually_consistent`: false}}"},
+		{"asserts_rel", "CREATE INDEX asserts_rel IF NOT EXISTS FOR ()-[s:ASSERTS]-() ON (s.rel)"},
+	}
+	for _, t := range kg.RelTypes {
+		typ := mustRelPattern([]kg.RelType{t})
+		low := strings.ToLower(typ)
+		for _, prop := range []string{"id", "sources", "since_lo", "until_hi"} {
+			name := "rel_" + low + "_" + prop
+			s = append(s, schemaItem{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.%s)", name, typ, prop)})
+		}
+	}
+	return s
+}
+
+func migrationNames() []string {
+	var names []string
+	for _, m := range schema() {
+		names = append(names, prefixMigrate+m.name)
+	}
+	return names
+}
+
+// relPattern joins relationship types into a pattern's type list
+// ("MEMBER_OF|LEADS"), refusing any type that is not in the vocabulary: this
+// is the only way a type reaches query text.
+func relPattern(types []kg.RelType) (string, error) {
+	if len(types) == 0 {
+		return "", fmt.Errorf("no relationship types")
+	}
+	parts := make([]string, len(types))
+	for i, t := range types {
+		if !t.Valid() {
+			return "", fmt.Errorf("relationship type %q is not in the vocabulary", t)
+		}
+		parts[i] = string(t)
+	}
+	return strings.Join(parts, "|"), nil
+}
+
+func mustRelPattern(types []kg.RelType) string {
+	p, err := relPattern(types)
+	if err != nil {
+		panic("neo4j: " + err.Error())
+	}
+	return p
+}
+
+// kindLabel is the node label of a kind, refusing kinds outside kg.Kinds.
+func kindLabel(k kg.Kind) (string, error) {
+	if !k.Valid() {
+		return "", fmt.Errorf("entity kind %q is not in the vocabulary", k)
+	}
+	return k.Label(), nil
+}
+
+func mustKindLabel(k kg.Kind) string {
+	l, err := kindLabel(k)
+	if err != nil {
+		panic("neo4j: " + err.Error())
+	}
+	return l
+}
+
+// paramsOf lists the $parameters a statement's text uses, sorted.
+func paramsOf(text string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range paramRE.FindAllStringSubmatch(text, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, m[1])
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,50 @@
+// Package testtool finds the external programs that tests use as real
+// consumers of polgraph's output (xmllint, NetworkX, Node.js, Chromium).
+//
+// A test skips, naming what to install, when a tool is absent, except when
+// POLGRAPH_REQUIRE_TOOLS=1 (set by .ci/run): then a missing tool fails the
+// test, so CI can never pass by skipping the checks it installed tools for.
+package testtool
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Required reports whether missing tools must fail tests instead of skipping them.
+func Required() bool { return os.Getenv("POLGRAPH_REQUIRE_TOOLS") == "1" }
+
+// Missing skips t (or fails it when tools are required) with a message
+// naming what is missing and how to install it.
+func Missing(t testing.TB, what, install string) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("%s is not available (%s) and POLGRAPH_REQUIRE_TOOLS=1", what, install)
+	}
+	t.Skipf("%s is not available (%s); skipping", what, install)
+}
+
+// Need returns the path of a program on PATH, or skips/fails t.
+func Need(t testing.TB, program, install string) string {
+	t.Helper()
+	p, err := exec.LookPath(program)
+	if err != nil {
+		Missing(t, program, install)
+	}
+	return p
+}
+
+// Python returns a python3 interpreter that can import module. Debian's
+// python3-* packages install for /usr/bin/python3, which need not be the
+// python3 first on PATH (pyenv, venvs), so both are tried.
+func Python(t testing.TB, module, debianPackage string) string {
+	t.Helper()
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(py, "-c", "import "+module).Run() == nil {
+			return py
+		}
+	}
+	Missing(t, "python3 with the "+module+" module", "apt-get install "+debianPackage)
+	return ""
+}

@@ -1,0 +1,168 @@
+// Package transfer moves a whole graph from one store to another (embedded
+// to Neo4j and back, or any pair of kg.Store): streaming, in batches, safe to
+// run again, and checked by counting both sides at the end.
+package transfer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// DefaultBatchSize is how many entities or relationships one write carries.
+const DefaultBatchSize = 2000
+
+// Options tune a copy.
+type Options struct {
+	// BatchSize is the number of items per to.Apply (DefaultBatchSize when 0).
+	BatchSize int
+	// Progress, if set, is called after every batch written.
+	Progress func(Progress)
+}
+
+// Progress is how far a copy has come.
+type Progress struct {
+	Phase string // "entities" or "relationships"
+	Done  int    // items of this phase written so far
+	Total int    // items of this phase in the source when the copy began
+}
+
+// Stats is what a copy did.
+type Stats struct {
+	Entities      int       // entities written
+	Relationships int       // relationships written
+	Source        kg.Counts // the source's counts
+	TargetBefore  kg.Counts // the target's counts before the copy
+	Target        kg.Counts // the target's counts after the copy
+}
+
+// Copy writes every entity of from into to, then every relationship, in
+// batches through to.Apply. Entities are upserted whole and relationships'
+// evidence merged, so running Copy again changes nothing. An entity stored
+// in to under the same id with another kind is a KindConflict, found before
+// that batch is written. Copy ends by comparing counts: a target that was
+// empty must hold exactly what the source holds; one that was not must hold
+// at least as much of every kind.
+func Copy(ctx context.Context, from, to kg.Store, opts Options) (Stats, error) {
+	const op = "copy"
+	size := opts.BatchSize
+	if size <= 0 {
+		size = DefaultBatchSize
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	var st Stats
+	var err error
+	if st.Source, err = from.Counts(ctx); err != nil {
+		return st, err
+	}
+	if st.TargetBefore, err = to.Counts(ctx); err != nil {
+		return st, err
+	}
+
+	var ents []kg.Entity
+	flushEntities := func() error {
+		if len(ents) == 0 {
+			return nil
+		}
+		if err := checkKinds(ctx, op, to, ents); err != nil {
+			return err
+		}
+		if err := to.Apply(ctx, kg.Batch{Entities: ents}); err != nil {
+			return err
+		}
+		st.Entities += len(ents)
+		ents = ents[:0]
+		progress(Progress{Phase: "entities", Done: st.Entities, Total: st.Source.Entities})
+		return nil
+	}
+	err = from.ScanEntities(ctx, func(e kg.Entity) error {
+		ents = append(ents, e)
+		if len(ents) >= size {
+			return flushEntities()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flushEntities()
+	}
+	if err != nil {
+		return st, err
+	}
+
+	var rels []kg.Relationship
+	flushRels := func() error {
+		if len(rels) == 0 {
+			return nil
+		}
+		if err := to.Apply(ctx, kg.Batch{Relationships: rels}); err != nil {
+			return err
+		}
+		st.Relationships += len(rels)
+		rels = rels[:0]
+		progress(Progress{Phase: "relationships", Done: st.Relationships, Total: st.Source.Relationships})
+		return nil
+	}
+	err = from.ScanRelationships(ctx, func(r kg.Relationship) error {
+		rels = append(rels, r)
+		if len(rels) >= size {
+			return flushRels()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flushRels()
+	}
+	if err != nil {
+		return st, err
+	}
+
+	if st.Target, err = to.Counts(ctx); err != nil {
+		return st, err
+	}
+	return st, checkCounts(op, st)
+}
+
+// checkKinds refuses to change the kind of an entity the target holds.
+func checkKinds(ctx context.Context, op string, to kg.Store, ents []kg.Entity) error {
+	ids := make([]string, len(ents))
+	for i, e := range ents {
+		ids[i] = e.ID
+	}
+	have, err := to.Entities(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if old, ok := have[e.ID]; ok && old.Kind != e.Kind {
+			return kg.Conflict(op, e.ID, "entity %q is a %s in the target and a %s in the source", e.ID, old.Kind, e.Kind)
+		}
+	}
+	return nil
+}
+
+func checkCounts(op string, st Stats) error {
+	src, dst := st.Source, st.Target
+	wasEmpty := st.TargetBefore.Entities == 0 && st.TargetBefore.Relationships == 0
+	bad := func(what string, s, d int) error {
+		if wasEmpty && d != s || d < s {
+			return kg.Internal(op, fmt.Errorf("count check failed: the source holds %d %s, the target %d", s, what, d))
+		}
+		return nil
+	}
+	if err := bad("entities", src.Entities, dst.Entities); err != nil {
+		return err
+	}
+	if err := bad("relationships", src.Relationships, dst.Relationships); err != nil {
+		return err
+	}
+	for _, k := range kg.Kinds {
+		if err := bad("entities of kind "+string(k), src.ByKind[k], dst.ByKind[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

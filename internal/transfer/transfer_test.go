@@ -1,0 +1,238 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/store/embedded"
+	"github.com/polgraph/polgraph/internal/store/neo4j/neo4jtest"
+	"github.com/polgraph/polgraph/internal/store/storetest"
+)
+
+func openEmbedded(t *testing.T) *embedded.Store {
+	t.Helper()
+	s, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// generated is a graph with every kind, partial dates, roles and evidence
+// from several articles, on top of the conformance fixture.
+func generated(seed uint64) []kg.Batch {
+	r := rand.New(rand.NewPCG(seed, 1))
+	var b kg.Batch
+	const people, orgs, countries, articles = 400, 40, 10, 60
+	for i := 0; i < orgs; i++ {
+		class := kg.Party
+		if i%5 == 0 {
+			class = kg.MediaOutlet
+		}
+		b.Entities = append(b.Entities, kg.Entity{ID: fmt.Sprintf("gen-o%03d", i), Kind: kg.Organization, Name: fmt.Sprintf("Organisation %d", i), Classification: class})
+	}
+	for i := 0; i < countries; i++ {
+		b.Entities = append(b.Entities, kg.Entity{ID: fmt.Sprintf("gen-c%02d", i), Kind: kg.Country, Name: fmt.Sprintf("Country %d", i), CountryCode: fmt.Sprintf("Q%c", 'A'+i)})
+	}
+	for i := 0; i < articles; i++ {
+		b.Entities = append(b.Entities, kg.Entity{ID: fmt.Sprintf("gen-a%03d", i), Kind: kg.Article, Name: fmt.Sprintf("Article %d", i), Title: fmt.Sprintf("Article %d", i),
+			URL: fmt.Sprintf("https://example.org/%d", i), Published: kg.Date{Year: 2000 + i%24, Month: 1 + i%12}})
+	}
+	for i := 0; i < people; i++ {
+		e := kg.Entity{ID: fmt.Sprintf("gen-p%04d", i), Kind: kg.Person, Name: fmt.Sprintf("Person Number %d", i), Aliases: []string{fmt.Sprintf("P. %d", i)},
+			Identifiers: []kg.Identifier{{Scheme: "wikidata", Value: fmt.Sprintf("Q%d", 1000+i)}}}
+		if i%3 == 0 {
+			e.BirthDate = kg.Date{Year: 1950 + i%50}
+		}
+		b.Entities = append(b.Entities, e)
+	}
+	evidence := func() []kg.Evidence {
+		var ev []kg.Evidence
+		for j := 0; j < 1+r.IntN(3); j++ {
+			ev = append(ev, kg.Evidence{Article: fmt.Sprintf("gen-a%03d", r.IntN(articles)), Quote: fmt.Sprintf("quote %d", r.IntN(5)), Confidence: float64(r.IntN(10)) / 10})
+		}
+		return kg.MergeEvidence(nil, ev)
+	}
+	for i := 0; i < people; i++ {
+		p := fmt.Sprintf("gen-p%04d", i)
+		for j := 0; j < 1+r.IntN(4); j++ {
+			rel := kg.Relationship{Type: kg.MemberOf, From: p, To: fmt.Sprintf("gen-o%03d", r.IntN(orgs)), Role: []string{"", "member", "MP"}[r.IntN(3)], Evidence: evidence()}
+			if r.IntN(2) == 0 {
+				rel.Since = kg.Date{Year: 1990 + r.IntN(20), Month: r.IntN(13)}
+				rel.Until = kg.Date{Year: 2015 + r.IntN(9)}
+			}
+			rel.Normalize()
+			b.Relationships = append(b.Relationships, rel)
+		}
+		rel := kg.Relationship{Type: kg.CitizenOf, From: p, To: fmt.Sprintf("gen-c%02d", r.IntN(countries))}
+		rel.Normalize()
+		b.Relationships = append(b.Relationships, rel)
+		rel = kg.Relationship{Type: kg.Mentions, From: fmt.Sprintf("gen-a%03d", r.IntN(articles)), To: p, Evidence: evidence()}
+		rel.Normalize()
+		b.Relationships = append(b.Relationships, rel)
+	}
+	return []kg.Batch{storetest.Fixture(), b}
+}
+
+type contents struct {
+	Entities      []kg.Entity
+	Relationships []kg.Relationship
+}
+
+func dump(t *testing.T, s kg.Store) contents {
+	t.Helper()
+	var c contents
+	ctx := context.Background()
+	if err := s.ScanEntities(ctx, func(e kg.Entity) error { c.Entities = append(c.Entities, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ScanRelationships(ctx, func(r kg.Relationship) error { c.Relationships = append(c.Relationships, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestCopyRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src := openEmbedded(t)
+	for _, b := range generated(7) {
+		if err := src.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := dump(t, src)
+	if len(want.Entities) < 500 || len(want.Relationships) < 1000 {
+		t.Fatalf("generated graph too small: %d entities, %d relationships", len(want.Entities), len(want.Relationships))
+	}
+
+	dst := openEmbedded(t)
+	var seen []Progress
+	opts := Options{BatchSize: 97, Progress: func(p Progress) { seen = append(seen, p) }}
+	st, err := Copy(ctx, src, dst, opts)
+	if err != nil {
+		t.Fatalf("Copy: %v", err)
+	}
+	if st.Entities != len(want.Entities) || st.Relationships != len(want.Relationships) {
+		t.Errorf("Copy wrote %d entities and %d relationships, want %d and %d", st.Entities, st.Relationships, len(want.Entities), len(want.Relationships))
+	}
+	if diff := cmp.Diff(want, dump(t, dst)); diff != "" {
+		t.Fatalf("copy differs from the source (-source +copy):\n%s", diff)
+	}
+	if diff := cmp.Diff(st.Source, st.Target); diff != "" {
+		t.Errorf("counts differ (-source +target):\n%s", diff)
+	}
+	checkProgress(t, seen, st)
+
+	// Again: nothing changes, and the count check still passes.
+	st2, err := Copy(ctx, src, dst, Options{BatchSize: 500})
+	if err != nil {
+		t.Fatalf("second Copy: %v", err)
+	}
+	if diff := cmp.Diff(want, dump(t, dst)); diff != "" {
+		t.Fatalf("a second copy changed the target (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(st.Target, st2.Target); diff != "" {
+		t.Errorf("counts after the second copy (-first +second):\n%s", diff)
+	}
+
+	// And back: the copy copied is the source again.
+	back := openEmbedded(t)
+	if _, err := Copy(ctx, dst, back, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, dump(t, back)); diff != "" {
+		t.Fatalf("round trip differs (-source +round trip):\n%s", diff)
+	}
+}
+
+func checkProgress(t *testing.T, seen []Progress, st Stats) {
+	t.Helper()
+	last := map[string]int{}
+	for _, p := range seen {
+		if p.Done <= last[p.Phase] || p.Done > p.Total {
+			t.Errorf("progress %+v after %d", p, last[p.Phase])
+		}
+		last[p.Phase] = p.Done
+	}
+	if last["entities"] != st.Source.Entities || last["relationships"] != st.Source.Relationships {
+		t.Errorf("progress ended at %v, want %d entities and %d relationships", last, st.Source.Entities, st.Source.Relationships)
+	}
+}
+
+func TestCopyRefusesKindChange(t *testing.T) {
+	ctx := context.Background()
+	src, dst := openEmbedded(t), openEmbedded(t)
+	if err := src.Apply(ctx, kg.Batch{Entities: []kg.Entity{{ID: "x", Kind: kg.Person, Name: "X"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Apply(ctx, kg.Batch{Entities: []kg.Entity{{ID: "x", Kind: kg.Country, Name: "X", CountryCode: "XX"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Copy(ctx, src, dst, Options{})
+	if kg.KindOf(err) != kg.KindConflict {
+		t.Fatalf("Copy over an entity of another kind = %v, want conflict", err)
+	}
+	m, err := dst.Entities(ctx, []string{"x"})
+	if err != nil || m["x"].Kind != kg.Country {
+		t.Errorf("the target's entity changed: %+v, %v", m["x"], err)
+	}
+}
+
+func TestCheckCounts(t *testing.T) {
+	c := func(e, r int) kg.Counts {
+		return kg.Counts{Entities: e, Relationships: r, ByKind: map[kg.Kind]int{kg.Person: e}}
+	}
+	cases := []struct {
+		name    string
+		st      Stats
+		wantErr bool
+	}{
+		{"empty target, equal", Stats{Source: c(5, 3), Target: c(5, 3)}, false},
+		{"empty target, missing relationship", Stats{Source: c(5, 3), Target: c(5, 2)}, true},
+		{"empty target, extra entity", Stats{Source: c(5, 3), Target: c(6, 3)}, true},
+		{"target held more", Stats{Source: c(5, 3), TargetBefore: c(2, 1), Target: c(7, 4)}, false},
+		{"target short of the source", Stats{Source: c(5, 3), TargetBefore: c(2, 1), Target: c(4, 4)}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := checkCounts("copy", tc.st); (err != nil) != tc.wantErr {
+				t.Errorf("checkCounts = %v, want error %v", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestCopyEmbeddedToNeo4j runs the same copy into Neo4j and back when
+// NEO4J_URI is set.
+func TestCopyEmbeddedToNeo4j(t *testing.T) {
+	ctx := context.Background()
+	graph := neo4jtest.Open(t)
+	src := openEmbedded(t)
+	for _, b := range generated(11) {
+		if err := src.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := dump(t, src)
+	for i := 0; i < 2; i++ {
+		if _, err := Copy(ctx, src, graph, Options{BatchSize: 250}); err != nil {
+			t.Fatalf("copy #%d into Neo4j: %v", i+1, err)
+		}
+	}
+	if diff := cmp.Diff(want, dump(t, graph)); diff != "" {
+		t.Fatalf("Neo4j holds (-source +neo4j):\n%s", diff)
+	}
+	back := openEmbedded(t)
+	if _, err := Copy(ctx, graph, back, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, dump(t, back)); diff != "" {
+		t.Fatalf("round trip through Neo4j (-source +back):\n%s", diff)
+	}
+}
