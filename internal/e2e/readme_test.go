@@ -240,3 +240,17 @@ func checkReadmeQueries(t *testing.T, c *client) {
 		})
 	}
 }
+
+// The README shows each example query verbatim, so a query changed here
+// without the README (or the other way round) fails.
+func TestReadmeShowsQueries(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range readmeQueries {
+		if !strings.Contains(string(readme), "```graphql\n"+q.query+"\n```") {
+			t.Errorf("README.md does not show the %s query verbatim in a graphql block:\n%s", q.name, q.query)
+		}
+	}
+}
