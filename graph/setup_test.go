@@ -18,7 +18,7 @@ import (
 	"github.com/polgraph/polgraph/internal/dossier"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/server"
-	"github.com/polgraph/polgraph/internal/store/embedded"
+	"github.com/polgraph/polgraph/internal/store/teststore"
 )
 
 // countingStore wraps the real embedded store and counts the calls that
@@ -90,16 +90,12 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// newEnv opens an embedded store in a temp dir, loads the demo dataset
+// newEnv opens a fresh store (embedded, or Neo4j when NEO4J_URI is set), loads the demo dataset
 // unless empty is set, and builds the HTTP handler.
 func newEnv(t *testing.T, demo bool, tune ...func(*server.Options)) *env {
 	t.Helper()
-	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := teststore.Open(t)
 	cs := &countingStore{Store: st}
-	t.Cleanup(func() { st.Close() })
 	svc := kg.NewService(cs, kg.DefaultLimits)
 	if demo {
 		if _, err := dossier.Ingest(context.Background(), svc, examples.Demo()); err != nil {

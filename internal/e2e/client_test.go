@@ -18,7 +18,7 @@ import (
 	"github.com/polgraph/polgraph/internal/export"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/server"
-	"github.com/polgraph/polgraph/internal/store/embedded"
+	"github.com/polgraph/polgraph/internal/store/teststore"
 	"github.com/polgraph/polgraph/web"
 )
 
@@ -28,23 +28,15 @@ import (
 const externalEnv = "POLGRAPH_E2E_URL"
 
 // demoServer starts the HTTP front as polgraph serve --demo builds it (the
-// same handler, the same limits) on 127.0.0.1, over an embedded store in a
-// temporary directory holding the demo dossier, and returns a client of
+// same handler, the same limits) on 127.0.0.1, over a fresh store holding
+// the demo dossier (embedded, or Neo4j when NEO4J_URI is set), and returns a client of
 // its /graphql.
 func demoServer(t *testing.T) *client {
 	t.Helper()
 	if u := os.Getenv(externalEnv); u != "" {
 		return &client{t: t, url: strings.TrimSuffix(u, "/") + "/graphql", external: true}
 	}
-	store, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := store.Close(); err != nil {
-			t.Errorf("closing the store: %v", err)
-		}
-	})
+	store := teststore.Open(t)
 	svc := kg.NewService(store, kg.DefaultLimits)
 	if _, err := dossier.Ingest(context.Background(), svc, examples.Demo()); err != nil {
 		t.Fatalf("loading the demo dossier: %v", err)
