@@ -2,24 +2,17 @@ package e2e_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/polgraph/polgraph/examples"
-	"github.com/polgraph/polgraph/internal/dossier"
-	"github.com/polgraph/polgraph/internal/export"
+	"github.com/polgraph/polgraph/internal/demotest"
 	"github.com/polgraph/polgraph/internal/kg"
-	"github.com/polgraph/polgraph/internal/server"
-	"github.com/polgraph/polgraph/internal/store/teststore"
-	"github.com/polgraph/polgraph/web"
 )
 
 // externalEnv names a running polgraph serve --demo to test instead of the
@@ -36,18 +29,7 @@ func demoServer(t *testing.T) *client {
 	if u := os.Getenv(externalEnv); u != "" {
 		return &client{t: t, url: strings.TrimSuffix(u, "/") + "/graphql", external: true}
 	}
-	store := teststore.Open(t)
-	svc := kg.NewService(store, kg.DefaultLimits)
-	if _, err := dossier.Ingest(context.Background(), svc, examples.Demo()); err != nil {
-		t.Fatalf("loading the demo dossier: %v", err)
-	}
-	srv := httptest.NewServer(server.New(server.Options{
-		Service: svc,
-		Web:     web.Handler(),
-		Export:  export.Handler(svc, nil),
-	}))
-	t.Cleanup(srv.Close)
-	return &client{t: t, url: srv.URL + "/graphql"}
+	return &client{t: t, url: demotest.Server(t).URL + "/graphql"}
 }
 
 // client posts GraphQL requests to a server over HTTP.
