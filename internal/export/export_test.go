@@ -7,11 +7,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
-	"github.com/polgraph/polgraph/internal/testtool"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -205,8 +206,9 @@ func unzip(t testing.TB, data []byte) map[string][]byte {
 	return out
 }
 
-// consumerCase is one graph the consumers read: the fixture network, the
-// whole fixture graph, and the whole generated graph of 10k entities.
+// consumerCase is one graph the consumers read: the fixture network and
+// the whole fixture graph, the demo dataset's network around han-dong and
+// the whole demo graph, and the whole generated graph of 10k entities.
 type consumerCase struct {
 	name string
 	svc  *kg.Service
@@ -215,28 +217,56 @@ type consumerCase struct {
 	probe string
 	// nodes and edges are what the export must hold.
 	nodes, edges int
+	// liberal is the evidence han-dong's Liberal membership must carry
+	// (it also must end on liberalUntil); nil when the graph has none.
+	liberal []Source
+}
+
+// The Liberal membership spot-checked in every format: from han-dong to
+// liberal-party, until the day he left the caucus.
+const (
+	liberalFrom  = "han-dong"
+	liberalTo    = "liberal-party"
+	liberalUntil = "2023-03-22"
+)
+
+// isLiberal reports whether an edge is han-dong's Liberal membership.
+func isLiberal(typ, from, to any) bool {
+	return typ == string(kg.MemberOf) && from == liberalFrom && to == liberalTo
 }
 
 func consumerCases(t *testing.T) []consumerCase {
+	ctx := context.Background()
 	small := openService(t, fixture())
 	sub := network(t, small, fixtureNetwork())
 	fx := fixture()
+	demo, ingested := openDemo(t)
+	demoSub := network(t, demo, demoNetwork())
+	dc, err := demo.Store().Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dc.Entities == 0 || dc.Relationships == 0 || len(demoSub.Nodes) < 2 || demoSub.Truncated {
+		t.Fatalf("demo holds %+v; its network around han-dong %d nodes (truncated %v)", dc, len(demoSub.Nodes), demoSub.Truncated)
+	}
 	cases := []consumerCase{
-		{"fixture-network", small, fixtureNetwork(), "han-dong", len(sub.Nodes), len(sub.Edges)},
-		{"fixture-whole", small, Selection{}, "han-dong", len(fx.Entities), len(fx.Relationships)},
+		{"fixture-network", small, fixtureNetwork(), "han-dong", len(sub.Nodes), len(sub.Edges), fixtureLiberal()},
+		{"fixture-whole", small, Selection{}, "han-dong", len(fx.Entities), len(fx.Relationships), fixtureLiberal()},
+		{"demo-network", demo, demoNetwork(), "han-dong", len(demoSub.Nodes), len(demoSub.Edges), demoLiberal(ingested.Article)},
+		{"demo-whole", demo, Selection{}, "han-dong", dc.Entities, dc.Relationships, demoLiberal(ingested.Article)},
 	}
 	if testing.Short() {
 		return cases
 	}
 	big := openService(t, generated(10000)...)
-	c, err := big.Store().Counts(context.Background())
+	c, err := big.Store().Counts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Entities != 10000 {
 		t.Fatalf("generated graph holds %d entities, want 10000", c.Entities)
 	}
-	return append(cases, consumerCase{"generated-10k", big, Selection{}, "g00005", c.Entities, c.Relationships})
+	return append(cases, consumerCase{"generated-10k", big, Selection{}, "g00005", c.Entities, c.Relationships, nil})
 }
 
 func TestGraphMLConsumers(t *testing.T) {
@@ -295,37 +325,43 @@ func checkProbe(t *testing.T, c consumerCase, s nxSummary) {
 			t.Errorf("node %s: %s = %v, want %v", c.probe, k, got[k], v)
 		}
 	}
-	if c.probe != "han-dong" {
+	if c.liberal == nil {
 		return
 	}
 	// The Liberal membership: its until date, and its evidence with the
-	// article's title and URL (looked up; the article is not a node of the
-	// network).
-	var found bool
+	// article's title, URL and outlet (looked up when the article is not a
+	// node of the network).
+	found := 0
 	for _, ed := range s.EdgeData {
-		if ed["_target"] != "liberal-party" {
+		if !isLiberal(ed["type"], ed["_source"], ed["_target"]) {
 			continue
 		}
-		found = true
-		if ed["until"] != "2023-03-22" || ed["type"] != "MEMBER_OF" {
-			t.Errorf("membership edge: %v", ed)
+		found++
+		if ed["until"] != liberalUntil {
+			t.Errorf("membership edge until = %v, want %s: %v", ed["until"], liberalUntil, ed)
 		}
-		var ev []Source
-		if err := json.Unmarshal([]byte(ed["evidence"].(string)), &ev); err != nil {
-			t.Fatalf("evidence is not a JSON list: %v", err)
-		}
-		want := []Source{{Article: "article", Title: "Canada MP Han Dong Steps Down Over Chinese Interference Claims",
-			URL: "https://www.bbc.com/news/world-us-canada-65000000", Outlet: "BBC", Published: kg.MustDate("2023-03"),
-			Quote: `left the Liberal caucus "on Wednesday"`, Confidence: 0.9}}
-		if diff := cmp.Diff(want, ev); diff != "" {
-			t.Errorf("evidence (-want +got):\n%s", diff)
-		}
-		if end, ok := ed["end"]; ok && end != "2023-03-22" {
-			t.Errorf("GEXF end = %v, want 2023-03-22", end)
+		ev, _ := ed["evidence"].(string)
+		checkEvidenceJSON(t, []byte(ev), c.liberal)
+		if end, ok := ed["end"]; ok && end != liberalUntil {
+			t.Errorf("GEXF end = %v, want %s", end, liberalUntil)
 		}
 	}
-	if !found {
-		t.Errorf("no MEMBER_OF edge to liberal-party among %v", s.EdgeData)
+	if found != 1 {
+		t.Errorf("%d MEMBER_OF edges from %s to %s, want 1, among %v", found, liberalFrom, liberalTo, s.EdgeData)
+	}
+}
+
+// checkEvidenceJSON compares evidence a format holds as a JSON list of
+// sources with want.
+func checkEvidenceJSON(t *testing.T, data []byte, want []Source) {
+	t.Helper()
+	var got []Source
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Errorf("evidence %q is not a JSON list of sources: %v", data, err)
+		return
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("membership evidence (-want +got):\n%s", diff)
 	}
 }
 
@@ -353,7 +389,50 @@ func TestCSVConsumers(t *testing.T) {
 			if counts[csvNodesFile] != c.nodes || counts[csvRelsFile] != c.edges {
 				t.Errorf("csv holds %d nodes, %d relationships; want %d, %d", counts[csvNodesFile], counts[csvRelsFile], c.nodes, c.edges)
 			}
+			if c.liberal != nil {
+				checkCSVLiberal(t, files[csvRelsFile], c.liberal)
+			}
 		})
+	}
+}
+
+// checkCSVLiberal finds han-dong's Liberal membership among the
+// relationship rows and checks its until date and its evidence arrays.
+func checkCSVLiberal(t *testing.T, data []byte, want []Source) {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	var arts, titles, urls, quotes []string
+	for _, s := range want {
+		arts, titles, urls, quotes = append(arts, s.Article), append(titles, s.Title), append(urls, s.URL), append(quotes, s.Quote)
+	}
+	found := 0
+	for _, row := range rows[1:] {
+		if !isLiberal(row[col[":TYPE"]], row[col[":START_ID(Entity)"]], row[col[":END_ID(Entity)"]]) {
+			continue
+		}
+		found++
+		got := map[string]string{}
+		for _, h := range []string{"until:date", "untilText", "evidenceArticles:string[]", "evidenceTitles:string[]", "evidenceUrls:string[]", "evidenceQuotes:string[]"} {
+			got[h] = row[col[h]]
+		}
+		wantCols := map[string]string{
+			"until:date": liberalUntil, "untilText": liberalUntil,
+			"evidenceArticles:string[]": csvArray(arts), "evidenceTitles:string[]": csvArray(titles),
+			"evidenceUrls:string[]": csvArray(urls), "evidenceQuotes:string[]": csvArray(quotes),
+		}
+		if diff := cmp.Diff(wantCols, got); diff != "" {
+			t.Errorf("membership row (-want +got):\n%s", diff)
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d MEMBER_OF rows from %s to %s, want 1", found, liberalFrom, liberalTo)
 	}
 }
 
@@ -370,7 +449,47 @@ func TestFtMConsumers(t *testing.T) {
 			if n-int(pos) != c.nodes+c.edges {
 				t.Errorf("FtM holds %d entities (%v Positions), want %d nodes + %d edges", n, pos, c.nodes, c.edges)
 			}
+			if c.liberal != nil {
+				checkFtMLiberal(t, data, c.liberal)
+			}
 		})
+	}
+}
+
+// checkFtMLiberal finds han-dong's Liberal membership among the FtM
+// entities and checks its endDate and that its evidence is kept in
+// summary (quotes), sourceUrl, publisher and description (articles).
+func checkFtMLiberal(t *testing.T, data []byte, want []Source) {
+	t.Helper()
+	found := 0
+	for line := range bytes.Lines(data) {
+		var e ftmEntity
+		if err := json.Unmarshal(line, &e); err != nil {
+			t.Fatalf("FtM line %q: %v", line, err)
+		}
+		one := func(prop string) string {
+			if len(e.Properties[prop]) != 1 {
+				return ""
+			}
+			return e.Properties[prop][0]
+		}
+		if e.Schema != "Membership" || one("member") != liberalFrom || one("organization") != liberalTo {
+			continue
+		}
+		found++
+		if got := e.Properties["endDate"]; !slices.Equal(got, []string{liberalUntil}) {
+			t.Errorf("membership endDate = %q, want [%s]", got, liberalUntil)
+		}
+		for _, s := range want {
+			for prop, v := range map[string]string{"summary": s.Quote, "sourceUrl": s.URL, "publisher": s.Outlet, "description": s.Title + " [" + s.Article + "]"} {
+				if v != "" && !slices.Contains(e.Properties[prop], v) {
+					t.Errorf("membership %s = %q, lacks %q", prop, e.Properties[prop], v)
+				}
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d Memberships of %s in %s, want 1", found, liberalFrom, liberalTo)
 	}
 }
 
@@ -412,38 +531,100 @@ func TestCytoscapeStructure(t *testing.T) {
 			if len(doc.Elements.Nodes) != c.nodes || len(doc.Elements.Edges) != c.edges {
 				t.Errorf("%d nodes, %d edges; want %d, %d", len(doc.Elements.Nodes), len(doc.Elements.Edges), c.nodes, c.edges)
 			}
+			if c.liberal == nil {
+				return
+			}
+			found := 0
+			for _, e := range doc.Elements.Edges {
+				if !isLiberal(e.Data["type"], e.Data["source"], e.Data["target"]) {
+					continue
+				}
+				found++
+				if e.Data["until"] != liberalUntil {
+					t.Errorf("membership until = %v, want %s", e.Data["until"], liberalUntil)
+				}
+				ev, err := json.Marshal(e.Data["evidence"])
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkEvidenceJSON(t, ev, c.liberal)
+			}
+			if found != 1 {
+				t.Errorf("%d MEMBER_OF edges from %s to %s, want 1", found, liberalFrom, liberalTo)
+			}
 		})
 	}
 }
 
 func TestJSONRoundTrip(t *testing.T) {
-	svc := openService(t, fixture())
-	sub := network(t, svc, fixtureNetwork())
-	var doc struct {
-		Nodes     []kg.Entity
-		Edges     []jsonEdge
-		Truncated bool
+	for _, c := range consumerCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			var doc struct {
+				Nodes     []kg.Entity
+				Edges     []jsonEdge
+				Truncated bool
+			}
+			if err := json.Unmarshal(export(t, c.svc, c.sel, mustFormat(t, "json")), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Nodes) != c.nodes || len(doc.Edges) != c.edges {
+				t.Errorf("%d nodes, %d edges; want %d, %d", len(doc.Nodes), len(doc.Edges), c.nodes, c.edges)
+			}
+			nodes, edges := reference(t, c)
+			// Entities come back with every field, cleaned of invalid text.
+			var want []kg.Entity
+			for _, n := range nodes {
+				want = append(want, cleanEntity(n))
+			}
+			if diff := cmp.Diff(want, doc.Nodes); diff != "" {
+				t.Errorf("nodes (-want +got):\n%s", diff)
+			}
+			if len(doc.Edges) != len(edges) {
+				t.Fatalf("%d edges, want %d", len(doc.Edges), len(edges))
+			}
+			found := 0
+			for i, e := range doc.Edges {
+				r := edges[i]
+				if e.ID != r.ID || e.Type != r.Type || e.From != r.From || e.To != r.To || e.Since != r.Since || e.Until != r.Until || len(e.Evidence) != len(r.Evidence) {
+					t.Errorf("edge %d = %+v, want %+v", i, e, r)
+				}
+				if c.liberal == nil || !isLiberal(string(e.Type), e.From, e.To) {
+					continue
+				}
+				found++
+				if e.Until.String() != liberalUntil {
+					t.Errorf("membership until = %v, want %s", e.Until, liberalUntil)
+				}
+				if diff := cmp.Diff(c.liberal, e.Evidence); diff != "" {
+					t.Errorf("membership evidence (-want +got):\n%s", diff)
+				}
+			}
+			if c.liberal != nil && found != 1 {
+				t.Errorf("%d MEMBER_OF edges from %s to %s, want 1", found, liberalFrom, liberalTo)
+			}
+		})
 	}
-	if err := json.Unmarshal(export(t, svc, fixtureNetwork(), mustFormat(t, "json")), &doc); err != nil {
+}
+
+// reference returns what the store holds for a case, in the order an
+// export writes it: the network's subgraph, or every entity and then
+// every relationship as the store scans them.
+func reference(t *testing.T, c consumerCase) ([]kg.Entity, []kg.Relationship) {
+	t.Helper()
+	if !c.sel.Whole() {
+		sub := network(t, c.svc, c.sel)
+		return sub.Nodes, sub.Edges
+	}
+	ctx := context.Background()
+	var nodes []kg.Entity
+	var edges []kg.Relationship
+	if err := c.svc.Store().ScanEntities(ctx, func(e kg.Entity) error { nodes = append(nodes, e); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	// Entities come back with every field, cleaned of invalid text.
-	var want []kg.Entity
-	for _, n := range sub.Nodes {
-		want = append(want, cleanEntity(n))
+	if err := c.svc.Store().ScanRelationships(ctx, func(r kg.Relationship) error { edges = append(edges, r); return nil }); err != nil {
+		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, doc.Nodes); diff != "" {
-		t.Errorf("nodes (-want +got):\n%s", diff)
-	}
-	if len(doc.Edges) != len(sub.Edges) {
-		t.Fatalf("%d edges, want %d", len(doc.Edges), len(sub.Edges))
-	}
-	for i, e := range doc.Edges {
-		r := sub.Edges[i]
-		if e.ID != r.ID || e.Type != r.Type || e.From != r.From || e.To != r.To || e.Since != r.Since || e.Until != r.Until || len(e.Evidence) != len(r.Evidence) {
-			t.Errorf("edge %d = %+v, want %+v", i, e, r)
-		}
-	}
+	return nodes, edges
 }
 
 func TestCleanText(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/polgraph/polgraph/examples"
+	"github.com/polgraph/polgraph/internal/dossier"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/embedded"
 )
@@ -14,18 +16,61 @@ import (
 // writes the batch into it through the Service (so it is validated).
 func openService(t testing.TB, batches ...kg.Batch) *kg.Service {
 	t.Helper()
-	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
-	if err != nil {
-		t.Fatalf("open embedded store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc := kg.NewService(st, kg.DefaultLimits)
+	svc := openEmpty(t)
 	for i := range batches {
 		if err := svc.Apply(context.Background(), "fixture", &batches[i], kg.BatchPaths{}); err != nil {
 			t.Fatalf("apply fixture batch %d: %v", i, err)
 		}
 	}
 	return svc
+}
+
+// openEmpty opens an empty real embedded store in a temporary directory.
+func openEmpty(t testing.TB) *kg.Service {
+	t.Helper()
+	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatalf("open embedded store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return kg.NewService(st, kg.DefaultLimits)
+}
+
+// openDemo opens a real embedded store holding the demo dataset (the BBC
+// report on Han Dong), ingested as polgraph serve --demo does.
+func openDemo(t testing.TB) (*kg.Service, dossier.Result) {
+	t.Helper()
+	svc := openEmpty(t)
+	res, err := dossier.Ingest(context.Background(), svc, examples.Demo())
+	if err != nil {
+		t.Fatalf("ingest the demo dossier: %v", err)
+	}
+	return svc, res
+}
+
+// demoNetwork is the demo's network(seeds: han-dong, depth: 2).
+func demoNetwork() Selection {
+	depth := 2
+	return Selection{Seeds: []string{"han-dong"}, Depth: &depth}
+}
+
+// fixtureLiberal is the evidence of han-dong's Liberal membership in the
+// fixture, resolved as an export must hold it.
+func fixtureLiberal() []Source {
+	return []Source{{Article: "article", Title: "Canada MP Han Dong Steps Down Over Chinese Interference Claims",
+		URL: "https://www.bbc.com/news/world-us-canada-65000000", Outlet: "BBC", Published: kg.MustDate("2023-03"),
+		Quote: `left the Liberal caucus "on Wednesday"`, Confidence: 0.9}}
+}
+
+// demoLiberal is the evidence of han-dong's Liberal membership in the demo
+// dossier (examples/han-dong-bbc.dossier.json): its quote, and the
+// article's title, outlet and date (the article has no URL). article is
+// the graph id the ingest gave the article.
+func demoLiberal(article string) []Source {
+	return []Source{{Article: article, Title: "Canada MP Han Dong Steps Down Over Chinese Interference Claims",
+		Outlet: "BBC", Published: kg.MustDate("2023-03-23"),
+		Quote:      "On Wednesday, Mr Dong said that he will leave Prime Minister Justin Trudeau’s governing Liberal Party to sit as an independent.",
+		Confidence: 1}}
 }
 
 // fixture is a small graph from the Han Dong article, with the values that
