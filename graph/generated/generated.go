@@ -1826,7 +1826,12 @@ type RelationshipEdge {
 type Subgraph {
   """The entities: seeds first, then in breadth-first order."""
   nodes: [Entity!]!
-  """The relationships among the nodes that the expansion followed."""
+  """
+  Every relationship among the nodes that matches the query's types and asOf,
+  whether or not the expansion followed it (so an edge between two nodes
+  reached at the last hop is included), each once, ordered by the earlier of
+  its ends in nodes, then by id.
+  """
   edges: [Relationship!]!
   """True when limit or perHop left out nodes that the depth would have reached."""
   truncated: Boolean!
@@ -1890,8 +1895,9 @@ type Query {
   ): Node
 
   """
-  The ego network of one or more entities, breadth first. Unknown seeds are
-  NOT_FOUND errors.
+  The ego network of one or more entities, breadth first, with every
+  relationship among the returned entities that matches types and asOf (the
+  induced subgraph). Unknown seeds are NOT_FOUND errors.
   """
   network(
     """The entities to start from."""

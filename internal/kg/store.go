@@ -45,7 +45,10 @@ type Store interface {
 	// ListRelationships lists relationships in id order, with a keyset cursor.
 	ListRelationships(ctx context.Context, q RelQuery) (RelationshipPage, error)
 
-	// Network expands an ego network breadth first from the seeds.
+	// Network expands an ego network breadth first from the seeds and
+	// returns it with its induced edges: every relationship passing the
+	// query's Types and AsOf whose ends are both returned nodes, whether or
+	// not the expansion followed it.
 	Network(ctx context.Context, q NetworkQuery) (Subgraph, error)
 	// Paths returns the shortest undirected paths between two entities.
 	Paths(ctx context.Context, q PathQuery) ([]Path, error)
@@ -190,9 +193,12 @@ type RelationshipPage struct {
 }
 
 // Subgraph is a ready-to-draw piece of the graph: nodes (seeds first, then
-// in breadth-first order) and the relationships among them that the
-// expansion followed. Truncated is true when Limit or PerHop left out nodes
-// that the depth would have reached.
+// in breadth-first order) and every relationship among them that passes
+// the query's filters (the induced subgraph, so an edge between two nodes
+// reached at the last hop is there too), each once, ordered by the earlier
+// of its ends in Nodes, then by id (so an expansion that follows every
+// relationship lists them in the order it meets them). Truncated is true when Limit or PerHop left out nodes that
+// the depth would have reached.
 type Subgraph struct {
 	Nodes     []Entity
 	Edges     []Relationship

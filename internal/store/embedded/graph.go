@@ -22,6 +22,11 @@ type graph struct {
 	// adj holds, per entity, its relationships in both directions, sorted
 	// by relationship id.
 	adj [][]adj
+	// nbrs holds the same relationships per entity as (other end,
+	// relationship) pairs sorted by other end: compact to read, and a
+	// binary search answers "which relationships join these two?"
+	// (Network's induced edges).
+	nbrs [][]nbr
 
 	entOrder  []int32             // every entity, by id
 	byKind    map[kg.Kind][]int32 // entities of each kind, by id
@@ -29,8 +34,11 @@ type graph struct {
 	byArticle map[string][]int32  // relationships with evidence from an article, by id
 
 	tokens map[string][]int32 // search token → entities with it in a name or alias
-	names  map[string][]int32 // normalised name or alias → entities
-	idents map[string][]int32 // identifier key → entities
+	vocab  *vocab             // the keys of tokens, indexed for Search
+	// Keys added to and deleted from tokens since the last syncVocab.
+	tokAdded, tokDeleted []string
+	names                map[string][]int32 // normalised name or alias → entities
+	idents               map[string][]int32 // identifier key → entities
 }
 
 type entRec struct {
@@ -60,6 +68,16 @@ type adj struct {
 	out    bool // the relationship goes from this entity to node
 }
 
+// nbr is one relationship as seen from one end, in nbrs.
+type nbr struct{ node, rel int32 }
+
+func nbrCmp(a, b nbr) int {
+	if c := cmp.Compare(a.node, b.node); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.rel, b.rel)
+}
+
 func newGraph() *graph {
 	return &graph{
 		entIdx:    make(map[string]int32),
@@ -67,6 +85,7 @@ func newGraph() *graph {
 		byKind:    make(map[kg.Kind][]int32),
 		byArticle: make(map[string][]int32),
 		tokens:    make(map[string][]int32),
+		vocab:     newVocab(),
 		names:     make(map[string][]int32),
 		idents:    make(map[string][]int32),
 	}
@@ -112,6 +131,14 @@ func (g *graph) relationship(i int32) kg.Relationship {
 		Until:    unpackDate(r.until),
 		Evidence: slices.Clone(r.evidence),
 	}
+}
+
+// relPasses is edgeFilter.pass on a relationship record, for the few
+// relationships found without their adjacency entry.
+func (g *graph) relPasses(f edgeFilter, i int32) bool {
+	r := &g.rels[i]
+	return f.mask&(1<<r.typ) != 0 &&
+		int32(unpackDate(r.since).Lo()) <= f.hi && int32(unpackDate(r.until).Hi()) >= f.lo
 }
 
 // entity returns a copy that shares no slices with the store.
@@ -222,6 +249,7 @@ func (g *graph) apply(st *staged) error {
 			g.ents = append(g.ents, entRec{})
 			g.entIDs = append(g.entIDs, e.ID)
 			g.adj = append(g.adj, nil)
+			g.nbrs = append(g.nbrs, nil)
 			g.entIdx[e.ID] = i
 			newEnts = append(newEnts, i)
 			newByKind[e.Kind] = append(newByKind[e.Kind], i)
@@ -229,6 +257,7 @@ func (g *graph) apply(st *staged) error {
 		g.ents[i].e = e
 		g.indexEntity(i)
 	}
+	g.syncVocab()
 	g.entOrder = mergeTail(append(g.entOrder, newEnts...), len(g.entOrder), g.entCmp)
 	for k, add := range newByKind {
 		list := g.byKind[k]
@@ -265,6 +294,9 @@ func (g *graph) apply(st *staged) error {
 				notI := func(a adj) bool { return a.rel == i }
 				g.adj[old.from] = slices.DeleteFunc(g.adj[old.from], notI)
 				g.adj[old.to] = slices.DeleteFunc(g.adj[old.to], notI)
+				notN := func(n nbr) bool { return n.rel == i }
+				g.nbrs[old.from] = slices.DeleteFunc(g.nbrs[old.from], notN)
+				g.nbrs[old.to] = slices.DeleteFunc(g.nbrs[old.to], notN)
 				ok = false // re-add below
 			} else {
 				for _, end := range []int32{from, to} {
@@ -294,6 +326,11 @@ func (g *graph) apply(st *staged) error {
 	for n, add := range newAdj {
 		list := g.adj[n]
 		g.adj[n] = mergeTail(append(list, add...), len(list), g.adjCmp)
+		ns := g.nbrs[n]
+		for _, a := range add {
+			ns = append(ns, nbr{node: a.node, rel: a.rel})
+		}
+		g.nbrs[n] = mergeTail(ns, len(g.nbrs[n]), nbrCmp)
 	}
 	for a, add := range newByArticle {
 		list := g.byArticle[a]
@@ -328,7 +365,11 @@ func (g *graph) indexEntity(i int32) {
 	names, tokens, normNames, idents := indexKeys(&g.ents[i].e)
 	g.ents[i].names = names
 	for _, t := range tokens {
-		g.tokens[t] = append(g.tokens[t], i)
+		list, ok := g.tokens[t]
+		if !ok {
+			g.tokAdded = append(g.tokAdded, t)
+		}
+		g.tokens[t] = append(list, i)
 	}
 	for _, n := range normNames {
 		g.names[n] = append(g.names[n], i)
@@ -338,19 +379,43 @@ func (g *graph) indexEntity(i int32) {
 	}
 }
 
+// syncVocab brings the vocabulary index up to date with the keys of
+// tokens: a token deleted and added again within a batch stays indexed.
+func (g *graph) syncVocab() {
+	var added, removed []string
+	for _, t := range g.tokDeleted {
+		if _, ok := g.tokens[t]; !ok {
+			removed = append(removed, t)
+		}
+	}
+	for _, t := range g.tokAdded {
+		if _, ok := g.tokens[t]; !ok {
+			continue
+		}
+		if _, indexed := slices.BinarySearch(g.vocab.sorted, t); !indexed {
+			added = append(added, t)
+		}
+	}
+	g.tokAdded, g.tokDeleted = nil, nil
+	g.vocab.update(added, removed)
+}
+
 func (g *graph) unindexEntity(i int32) {
 	_, tokens, normNames, idents := indexKeys(&g.ents[i].e)
-	drop := func(m map[string][]int32, keys []string) {
+	drop := func(m map[string][]int32, keys []string) []string {
+		var deleted []string
 		for _, k := range keys {
 			list := slices.DeleteFunc(m[k], func(x int32) bool { return x == i })
 			if len(list) == 0 {
 				delete(m, k)
+				deleted = append(deleted, k)
 			} else {
 				m[k] = list
 			}
 		}
+		return deleted
 	}
-	drop(g.tokens, tokens)
+	g.tokDeleted = append(g.tokDeleted, drop(g.tokens, tokens)...)
 	drop(g.names, normNames)
 	drop(g.idents, idents)
 }

@@ -74,31 +74,38 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 	matches := make([]map[string]float64, len(qtoks))
 	var dl dlScratch
 	tr := make([]rune, 0, 64)
+	has := func(t string) bool { _, ok := g.tokens[t]; return ok }
 	for k, qt := range qtoks {
-		matches[k] = make(map[string]float64)
+		m := make(map[string]float64)
+		matches[k] = m
 		qr := []rune(qt)
 		maxd := typoDistance(len(qr))
-		for t := range g.tokens {
-			switch {
-			case t == qt:
-				matches[k][t] = scoreExact
-			case strings.HasPrefix(t, qt):
-				matches[k][t] = scorePrefix
-			case maxd > 0 && abs(utf8.RuneCountInString(t)-len(qr)) <= maxd:
-				tr = tr[:0]
-				for _, r := range t {
-					tr = append(tr, r)
-				}
-				switch dl.distance(qr, tr, maxd) {
-				case 1:
-					matches[k][t] = scoreTypo1
-				case 2:
-					if maxd >= 2 {
-						matches[k][t] = scoreTypo2
-					}
+		// Exact beats prefix beats typo, whatever order tokens come in.
+		if has(qt) {
+			m[qt] = scoreExact
+		}
+		g.vocab.prefixed(qt, func(t string) {
+			if t != qt {
+				m[t] = scorePrefix
+			}
+		})
+		g.vocab.near(qt, maxd, has, func(t string) {
+			if _, done := m[t]; done || abs(utf8.RuneCountInString(t)-len(qr)) > maxd {
+				return
+			}
+			tr = tr[:0]
+			for _, r := range t {
+				tr = append(tr, r)
+			}
+			switch dl.distance(qr, tr, maxd) {
+			case 1:
+				m[t] = scoreTypo1
+			case 2:
+				if maxd >= 2 {
+					m[t] = scoreTypo2
 				}
 			}
-		}
+		})
 		if len(matches[k]) == 0 {
 			return kg.EntityPage{}, nil // a token nothing matches: no name has them all
 		}
@@ -210,7 +217,7 @@ func nameScore(name []string, matches []map[string]float64, whole string) float6
 }
 
 // dlScratch holds the rows of the distance computation, reused across the
-// vocabulary scan of one search.
+// candidates of one search.
 type dlScratch struct {
 	prev2, prev, cur []int
 }

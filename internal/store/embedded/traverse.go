@@ -1,8 +1,11 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"math/bits"
+	"slices"
 
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -13,9 +16,9 @@ import (
 type scratch struct {
 	gen          uint32
 	markA, markB []uint32 // == gen: visited from the source (A) or the target (B) side
-	relMark      []uint32 // == gen: relationship already followed (Network)
 	distA, distB []int32
-	headA, headB []int32 // first parent link of a node, -1 for none
+	headA, headB []int32  // first parent link of a node, -1 for none
+	set          []uint64 // a bit per node, all zero between uses
 	links        []link
 }
 
@@ -24,27 +27,34 @@ type link struct {
 	node, rel, next int32
 }
 
-func (s *Store) getScratch(nodes, rels int) *scratch {
+func (s *Store) getScratch(nodes int) *scratch {
 	sc, _ := s.scratch.Get().(*scratch)
-	if sc == nil || len(sc.markA) < nodes || len(sc.relMark) < rels {
+	if sc == nil || len(sc.markA) < nodes {
 		// Room to grow before the next reallocation.
-		n, r := max(nodes, 1024)*5/4, max(rels, 1024)*5/4
+		n := max(nodes, 1024) * 5 / 4
 		sc = &scratch{
 			markA: make([]uint32, n), markB: make([]uint32, n),
 			distA: make([]int32, n), distB: make([]int32, n),
 			headA: make([]int32, n), headB: make([]int32, n),
-			relMark: make([]uint32, r),
 		}
 	}
 	sc.gen++
 	if sc.gen == 0 { // wrapped: old stamps could collide
 		clear(sc.markA)
 		clear(sc.markB)
-		clear(sc.relMark)
 		sc.gen = 1
 	}
 	sc.links = sc.links[:0]
 	return sc
+}
+
+// bits returns the scratch bit set, room for n nodes; the caller leaves it
+// all zero.
+func (sc *scratch) bits(n int) []uint64 {
+	if w := n/64 + 1; len(sc.set) < w {
+		sc.set = make([]uint64, w*5/4)
+	}
+	return sc.set
 }
 
 // edgeFilter is a traversal's type and date filter, on adjacency entries.
@@ -61,6 +71,11 @@ func newEdgeFilter(types []kg.RelType, asOf kg.Date) edgeFilter {
 	return f
 }
 
+// all reports whether f lets every relationship through.
+func (f edgeFilter) all() bool {
+	return f.mask == ^uint32(0) && f.lo == math.MinInt32 && f.hi == math.MaxInt32
+}
+
 // pass is kg.ValidDuring and the type filter.
 func (f edgeFilter) pass(a *adj) bool {
 	return f.mask&(1<<a.typ) != 0 && a.lo <= f.hi && a.hi >= f.lo
@@ -69,8 +84,8 @@ func (f edgeFilter) pass(a *adj) bool {
 // Network expands breadth first from the seeds. Each hop visits the
 // frontier in order and each node's relationships in id order; a node that
 // would exceed Limit or the hop's PerHop ends the hop and marks the result
-// truncated. Edges are the relationships the expansion followed between
-// returned nodes.
+// truncated. Edges are then the induced subgraph (see inducedEdges): the
+// walk itself follows no relationship lists beyond what it needs.
 func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, error) {
 	const op = "network"
 	if err := ctxErr(ctx, op); err != nil {
@@ -79,7 +94,7 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	g := s.g
-	sc := s.getScratch(len(g.ents), len(g.rels))
+	sc := s.getScratch(len(g.ents))
 	defer s.scratch.Put(sc)
 	gen := sc.gen
 	limit := q.Limit
@@ -102,13 +117,6 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 		perHop = math.MaxInt
 	}
 	f := newEdgeFilter(q.Types, q.AsOf)
-	edges := make([]int32, 0, cap(nodes))
-	follow := func(rel int32) {
-		if sc.relMark[rel] != gen {
-			sc.relMark[rel] = gen
-			edges = append(edges, rel)
-		}
-	}
 	truncated := false
 	frontier := nodes
 	for hop := 1; hop <= q.Depth && len(frontier) > 0; hop++ {
@@ -120,11 +128,7 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 		for _, u := range frontier {
 			for k := range g.adj[u] {
 				a := &g.adj[u][k]
-				if !f.pass(a) {
-					continue
-				}
-				if sc.markA[a.node] == gen {
-					follow(a.rel)
+				if sc.markA[a.node] == gen || !f.pass(a) {
 					continue
 				}
 				if len(nodes)-start >= perHop || len(nodes) >= limit {
@@ -133,11 +137,11 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 				}
 				sc.markA[a.node] = gen
 				nodes = append(nodes, a.node)
-				follow(a.rel)
 			}
 		}
 		frontier = nodes[start:]
 	}
+	edges := g.inducedEdges(sc, nodes, f)
 	sub := kg.Subgraph{
 		Nodes:     make([]kg.Entity, len(nodes)),
 		Edges:     make([]kg.Relationship, len(edges)),
@@ -150,6 +154,95 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 		sub.Edges[k] = g.relationship(r)
 	}
 	return sub, nil
+}
+
+// inducedEdges lists every relationship passing f whose ends are both in
+// nodes, ordered by the earlier of its ends in nodes, then by id.
+//
+// The nodes of an ego network are mostly hubs' neighbours, and so hubs
+// themselves: reading every node's relationships would cost the sum of
+// their degrees. Instead each relationship is found from the side of its
+// lower-degree end. Nodes are ranked by degree; a node looks only for its
+// relationships to nodes ranked above it, either by reading its own list
+// (cheap for a small degree) or by binary search in it for each of those
+// nodes (cheap for a hub, which has few nodes above it).
+func (g *graph) inducedEdges(sc *scratch, nodes []int32, f edgeFilter) []int32 {
+	if len(nodes) == 0 {
+		return nil
+	}
+	// rank[u] is u's place in ranked; in marks the nodes.
+	rank, in := sc.distA, sc.bits(len(g.ents))
+	// Sort (degree, node) pairs packed in one integer.
+	byDegree := make([]int64, len(nodes))
+	for k, u := range nodes {
+		byDegree[k] = int64(len(g.nbrs[u]))<<32 | int64(u)
+	}
+	slices.Sort(byDegree)
+	ranked := make([]int32, len(nodes))
+	for k, d := range byDegree {
+		u := int32(d)
+		ranked[k] = u
+		rank[u] = int32(k)
+		in[u>>6] |= 1 << (u & 63)
+	}
+	type found struct{ first, rel int32 }
+	out := make([]found, 0, 2*len(nodes))
+	pos := sc.distB
+	keep := func(u, v, rel int32) {
+		if f.all() || g.relPasses(f, rel) {
+			out = append(out, found{first: min(pos[u], pos[v]), rel: rel})
+		}
+	}
+	for k, u := range nodes {
+		pos[u] = int32(k)
+	}
+	for k, u := range ranked {
+		list := g.nbrs[u]
+		above := ranked[k+1:]
+		// Reading a list is sequential; a binary search misses the cache
+		// at about every step.
+		if len(list) <= 4*len(above)*bits.Len(uint(len(list))) {
+			for j, n := range list {
+				v := n.node
+				if in[v>>6]&(1<<(v&63)) == 0 || rank[v] < int32(k) {
+					continue
+				}
+				// A relationship to itself is listed twice: keep one.
+				if v == u && j > 0 && list[j-1] == n {
+					continue
+				}
+				keep(u, v, n.rel)
+			}
+			continue
+		}
+		search := func(v int32) {
+			j, _ := slices.BinarySearchFunc(list, v, func(n nbr, v int32) int { return cmp.Compare(n.node, v) })
+			for ; j < len(list) && list[j].node == v; j++ {
+				if v == u && j > 0 && list[j-1] == list[j] {
+					continue
+				}
+				keep(u, v, list[j].rel)
+			}
+		}
+		search(u)
+		for _, v := range above {
+			search(v)
+		}
+	}
+	for _, u := range nodes {
+		in[u>>6] = 0
+	}
+	slices.SortFunc(out, func(a, b found) int {
+		if c := cmp.Compare(a.first, b.first); c != 0 {
+			return c
+		}
+		return g.relCmp(a.rel, b.rel)
+	})
+	edges := make([]int32, len(out))
+	for k, e := range out {
+		edges[k] = e.rel
+	}
+	return edges
 }
 
 // side is one end of a bidirectional search.
@@ -187,7 +280,7 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 		return []kg.Path{{Nodes: []kg.Entity{g.entity(src)}}}, nil
 	}
 	first := max(q.First, 1)
-	sc := s.getScratch(len(g.ents), len(g.rels))
+	sc := s.getScratch(len(g.ents))
 	defer s.scratch.Put(sc)
 	gen := sc.gen
 	a := &side{mark: sc.markA, other: sc.markB, dist: sc.distA, head: sc.headA, frontier: []int32{src}, cost: len(g.adj[src])}

@@ -55,6 +55,7 @@ const (
 	stRelsOfArticleCnt  = "relationships_of_article_count"
 	stRelsOfArticlePage = "relationships_of_article_page"
 	stNetworkHop        = "network_hop"
+	stNetworkEdges      = "network_edges"
 	stScanEntities      = "scan_entities"
 	stCountEntities     = "count_entities_by_kind"
 	stCountRels         = "count_relationships"
@@ -243,6 +244,14 @@ WHERE (size($types) = 0 OR type(r) IN $types)
   AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
 RETURN f.i AS i, r.id AS rel, v.id AS other
 ORDER BY i, rel`)
+	// The induced edges: each relationship among the nodes once, from its
+	// start node (an index seek per id), its end checked against the list.
+	add(stNetworkEdges, `
+MATCH (a:Entity)-[r:`+all+`]->(b:Entity)
+WHERE a.id IN $ids AND b.id IN $ids
+  AND (size($types) = 0 OR type(r) IN $types)
+  AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
+RETURN r.id AS rel, a.id AS src, b.id AS dst`)
 	for n := 1; n <= MaxPathLength; n++ {
 		add(fmt.Sprintf("%s%d", prefixPaths, n), fmt.Sprintf(`
 MATCH (a:Entity {id: $src})

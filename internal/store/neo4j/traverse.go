@@ -22,8 +22,9 @@ const maxPathRows = 1000
 // with the ordinal range indexes); the walk itself is done here so that it
 // is exactly the embedded store's: the frontier in order, each node's
 // relationships in id order, a node beyond Limit or PerHop ending the hop
-// and marking the result truncated. Only the relationships and entities kept
-// are then read in full.
+// and marking the result truncated. One more statement then reads the
+// induced edges (every relationship among the kept nodes that passes the
+// filters), and only the entities and relationships kept are read in full.
 func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, error) {
 	const op = "network"
 	types, err := typeNames(q.Types)
@@ -57,14 +58,6 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 				nodes = append(nodes, id)
 			}
 		}
-		var edges []string
-		followed := map[string]bool{}
-		follow := func(rel string) {
-			if !followed[rel] {
-				followed[rel] = true
-				edges = append(edges, rel)
-			}
-		}
 		truncated := false
 		frontier := nodes
 		for hop := 1; hop <= q.Depth && len(frontier) > 0; hop++ {
@@ -76,7 +69,6 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 		expand:
 			for _, a := range adj {
 				if seen[a.other] {
-					follow(a.rel)
 					continue
 				}
 				if len(nodes)-start >= perHop || len(nodes) >= limit {
@@ -85,12 +77,65 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 				}
 				seen[a.other] = true
 				nodes = append(nodes, a.other)
-				follow(a.rel)
 			}
 			frontier = nodes[start:]
 		}
+		edges, err := inducedEdges(ctx, tx, nodes, types, lo, hi)
+		if err != nil {
+			return kg.Subgraph{}, err
+		}
 		return fillSubgraph(ctx, tx, nodes, edges, truncated)
 	})
+}
+
+// inducedEdges reads the relationships among nodes that pass the filters,
+// ordered as kg.Subgraph says: by the earlier of their ends in nodes, then
+// by id.
+func inducedEdges(ctx context.Context, tx neo4j.ManagedTransaction, nodes []string, types []any, lo, hi int64) ([]string, error) {
+	pos := make(map[string]int, len(nodes))
+	ids := make([]any, len(nodes))
+	for i, id := range nodes {
+		pos[id] = i
+		ids[i] = id
+	}
+	recs, err := run(ctx, tx, stNetworkEdges, map[string]any{"ids": ids, "types": types, "at_lo": lo, "at_hi": hi})
+	if err != nil {
+		return nil, err
+	}
+	type edge struct {
+		first int
+		rel   string
+	}
+	found := make([]edge, 0, len(recs))
+	for _, rec := range recs {
+		var rel, src, dst string
+		if rel, err = recordString(rec, "rel"); err != nil {
+			return nil, err
+		}
+		if src, err = recordString(rec, "src"); err != nil {
+			return nil, err
+		}
+		if dst, err = recordString(rec, "dst"); err != nil {
+			return nil, err
+		}
+		a, okA := pos[src]
+		b, okB := pos[dst]
+		if !okA || !okB {
+			return nil, fmt.Errorf("relationship %q joins %q and %q, not both among the nodes", rel, src, dst)
+		}
+		found = append(found, edge{first: min(a, b), rel: rel})
+	}
+	slices.SortFunc(found, func(a, b edge) int {
+		if a.first != b.first {
+			return a.first - b.first
+		}
+		return strings.Compare(a.rel, b.rel)
+	})
+	out := make([]string, len(found))
+	for i, e := range found {
+		out[i] = e.rel
+	}
+	return out, nil
 }
 
 // hopEdge is one relationship of a frontier node, seen from it.

@@ -838,10 +838,16 @@ func (s suite) testNetwork(t *testing.T, st kg.Store) {
 	}{
 		{name: "depth 1", q: kg.NetworkQuery{Seeds: []string{"p-han-dong"}, Depth: 1},
 			nodes: []string{"p-han-dong", "a-bbc", "al-interference", "c-canada", "o-commons", "o-liberal", "ev-resignation", "st-dong-denial", "a-globe"},
-			edges: dongAll},
-		{name: "limit equal to the neighbourhood", q: kg.NetworkQuery{Seeds: []string{"p-han-dong"}, Depth: 1, Limit: 9},
-			nodes: []string{"p-han-dong", "a-bbc", "al-interference", "c-canada", "o-commons", "o-liberal", "ev-resignation", "st-dong-denial", "a-globe"},
-			edges: dongAll},
+			// Besides the nine it follows: the four among his neighbours,
+			// reached at the last hop.
+			edges: append(slices.Clone(dongAll), "r-interference-reported", "r-statement-reported", "r-statement-about", "r-event-about")},
+		{name: "edges among last-hop nodes", q: kg.NetworkQuery{Seeds: []string{"a-bbc"}, Depth: 1},
+			nodes: []string{"a-bbc", "p-han-dong", "p-meng-wanzhou", "o-bbc", "al-interference", "st-dong-denial"},
+			edges: []string{"r-bbc-mentions-dong", "r-bbc-mentions-meng", "r-bbc-published", "r-interference-reported", "r-statement-reported",
+				"r-dong-accused", "r-dong-denied", "r-dong-stated", "r-statement-about"}},
+		{name: "edges among last-hop nodes within the types", q: kg.NetworkQuery{Seeds: []string{"a-bbc"}, Depth: 1, Types: []kg.RelType{kg.Mentions, kg.AccusedIn, kg.ReportedBy}},
+			nodes: []string{"a-bbc", "p-han-dong", "p-meng-wanzhou", "al-interference", "st-dong-denial"},
+			edges: []string{"r-bbc-mentions-dong", "r-bbc-mentions-meng", "r-interference-reported", "r-statement-reported", "r-dong-accused"}},
 		{name: "depth 2 types", q: kg.NetworkQuery{Seeds: []string{"p-han-dong"}, Depth: 2, Types: membership},
 			nodes: []string{"p-han-dong", "o-commons", "o-liberal", "p-justin-trudeau", "p-michael-chong", "p-melanie-joly"},
 			edges: []string{"r-dong-commons", "r-dong-liberal", "r-trudeau-commons", "r-chong-commons", "r-joly-liberal"}},
@@ -871,6 +877,7 @@ func (s suite) testNetwork(t *testing.T, st kg.Store) {
 			}
 			got := nodeIDs(sub.Nodes)
 			checkSubgraph(t, tt.q, sub)
+			checkInduced(t, tt.q, sub, Fixture().Relationships)
 			if sub.Truncated != tt.truncated {
 				t.Errorf("Truncated = %v, want %v (nodes %v)", sub.Truncated, tt.truncated, got)
 			}
@@ -966,6 +973,36 @@ func checkSubgraph(t *testing.T, q kg.NetworkQuery, sub kg.Subgraph) {
 		if d, ok := depth[id]; !ok || d > q.Depth {
 			t.Errorf("node %s is not reached within depth %d through the returned edges", id, q.Depth)
 		}
+	}
+}
+
+// checkInduced checks that a network's edges are its induced subgraph:
+// every relationship of the store (all) that passes the query's types and
+// asOf and has both ends among the nodes, each once, ordered by the earlier
+// of its ends among the nodes, then by id.
+func checkInduced(t *testing.T, q kg.NetworkQuery, sub kg.Subgraph, all []kg.Relationship) {
+	t.Helper()
+	pos := make(map[string]int, len(sub.Nodes))
+	for i, e := range sub.Nodes {
+		pos[e.ID] = i
+	}
+	first := func(r kg.Relationship) int { return min(pos[r.From], pos[r.To]) }
+	var want []kg.Relationship
+	for _, r := range all {
+		_, from := pos[r.From]
+		_, to := pos[r.To]
+		if from && to && r.ValidAt(q.AsOf) && (len(q.Types) == 0 || slices.Contains(q.Types, r.Type)) {
+			want = append(want, r)
+		}
+	}
+	slices.SortFunc(want, func(a, b kg.Relationship) int {
+		if a, b := first(a), first(b); a != b {
+			return a - b
+		}
+		return cmpString(a.ID, b.ID)
+	})
+	if d := cmp.Diff(edgeIDs(want), edgeIDs(sub.Edges)); d != "" {
+		t.Errorf("edges are not the induced subgraph in order (-want +got):\n%s", d)
 	}
 }
 
