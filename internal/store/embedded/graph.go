@@ -31,6 +31,7 @@ type graph struct {
 	entOrder  []int32             // every entity, by id
 	byKind    map[kg.Kind][]int32 // entities of each kind, by id
 	relOrder  []int32             // every relationship, by id
+	relRank   []int32             // relRank[i] is relationship i's place in relOrder
 	byArticle map[string][]int32  // relationships with evidence from an article, by id
 
 	tokens map[string][]int32 // search token → entities with it in a name or alias
@@ -121,11 +122,18 @@ func unpackDate(p int32) kg.Date {
 
 func (g *graph) relationship(i int32) kg.Relationship {
 	r := &g.rels[i]
+	return g.relationshipWith(i, g.entIDs[r.from], g.entIDs[r.to])
+}
+
+// relationshipWith is relationship for a caller that has the ids of the
+// ends at hand.
+func (g *graph) relationshipWith(i int32, from, to string) kg.Relationship {
+	r := &g.rels[i]
 	return kg.Relationship{
 		ID:       r.id,
 		Type:     kg.RelTypes[r.typ],
-		From:     g.entIDs[r.from],
-		To:       g.entIDs[r.to],
+		From:     from,
+		To:       to,
 		Role:     r.role,
 		Since:    unpackDate(r.since),
 		Until:    unpackDate(r.until),
@@ -323,6 +331,7 @@ func (g *graph) apply(st *staged) error {
 		}
 	}
 	g.relOrder = mergeTail(append(g.relOrder, newRels...), len(g.relOrder), g.relCmp)
+	g.rankRels(newRels)
 	for n, add := range newAdj {
 		list := g.adj[n]
 		g.adj[n] = mergeTail(append(list, add...), len(list), g.adjCmp)
@@ -337,6 +346,22 @@ func (g *graph) apply(st *staged) error {
 		g.byArticle[a] = mergeTail(append(list, add...), len(list), g.relCmp)
 	}
 	return nil
+}
+
+// rankRels brings relRank up to date after the relationships added are
+// merged into relOrder: only places from the lowest id added on have moved.
+func (g *graph) rankRels(added []int32) {
+	if len(added) == 0 {
+		return
+	}
+	for len(g.relRank) < len(g.rels) {
+		g.relRank = append(g.relRank, 0)
+	}
+	first := g.rels[slices.MinFunc(added, g.relCmp)].id
+	from, _ := slices.BinarySearchFunc(g.relOrder, first, func(x int32, id string) int { return strings.Compare(g.rels[x].id, id) })
+	for k := from; k < len(g.relOrder); k++ {
+		g.relRank[g.relOrder[k]] = int32(k)
+	}
 }
 
 // indexKeys lists the search tokens, normalised names and identifier keys

@@ -1,11 +1,11 @@
 package embedded
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"math/bits"
 	"slices"
+	"unsafe"
 
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -20,6 +20,18 @@ type scratch struct {
 	headA, headB []int32  // first parent link of a node, -1 for none
 	set          []uint64 // a bit per node, all zero between uses
 	links        []link
+	// Network's nodes, and the working lists of inducedEdges.
+	nodes, above []int32
+	keys, sorted []uint64
+	found        []edgeKey
+	start, edges []int32
+	sink         byte // see touch
+}
+
+// edgeKey is an induced edge with the place of its earlier end in the
+// nodes.
+type edgeKey struct {
+	first, rel int32
 }
 
 // link is one way to reach a node one step closer to where a search began.
@@ -101,7 +113,8 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 	if limit <= 0 {
 		limit = math.MaxInt
 	}
-	nodes := make([]int32, 0, min(limit, 256))
+	nodes := sc.nodes[:0]
+	defer func() { sc.nodes = nodes }()
 	for _, id := range q.Seeds {
 		i, ok := g.entIdx[id]
 		if !ok {
@@ -141,7 +154,12 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 		}
 		frontier = nodes[start:]
 	}
+	var sink byte
+	for _, i := range nodes {
+		sink += touch(&g.ents[i])
+	}
 	edges := g.inducedEdges(sc, nodes, f)
+	sc.sink += sink
 	sub := kg.Subgraph{
 		Nodes:     make([]kg.Entity, len(nodes)),
 		Edges:     make([]kg.Relationship, len(edges)),
@@ -150,99 +168,186 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 	for k, i := range nodes {
 		sub.Nodes[k] = g.entity(i)
 	}
-	for k, r := range edges {
-		sub.Edges[k] = g.relationship(r)
+	pos := sc.distB // from inducedEdges
+	for k, i := range edges {
+		r := &g.rels[i]
+		// The ends are returned nodes: their ids are at hand.
+		sub.Edges[k] = g.relationshipWith(i, sub.Nodes[pos[r.from]].ID, sub.Nodes[pos[r.to]].ID)
 	}
 	return sub, nil
 }
 
 // inducedEdges lists every relationship passing f whose ends are both in
-// nodes, ordered by the earlier of its ends in nodes, then by id.
+// nodes, ordered by the earlier of its ends in nodes, then by id. It leaves
+// each node's place in nodes in sc.distB. The list is scratch memory, valid
+// until sc is used again.
 //
 // The nodes of an ego network are mostly hubs' neighbours, and so hubs
 // themselves: reading every node's relationships would cost the sum of
 // their degrees. Instead each relationship is found from the side of its
 // lower-degree end. Nodes are ranked by degree; a node looks only for its
-// relationships to nodes ranked above it, either by reading its own list
-// (cheap for a small degree) or by binary search in it for each of those
-// nodes (cheap for a hub, which has few nodes above it).
+// relationships to nodes ranked above it (and to itself), either by reading
+// its own list (cheap for a small degree) or by searching it for each of
+// those nodes in order of node, a search starting where the previous one
+// ended (cheap for a hub, which has few nodes above it).
+//
+// The lists are scattered in memory: they are touched first, in a loop of
+// independent reads (see touch), so that their cache misses overlap.
 func (g *graph) inducedEdges(sc *scratch, nodes []int32, f edgeFilter) []int32 {
 	if len(nodes) == 0 {
 		return nil
 	}
-	// rank[u] is u's place in ranked; in marks the nodes.
-	rank, in := sc.distA, sc.bits(len(g.ents))
+	// in marks the nodes ranked at or above the one at hand; pos[u] is u's
+	// place in nodes.
+	in, pos := sc.bits(len(g.ents)), sc.distB
 	// Sort (degree, node) pairs packed in one integer.
-	byDegree := make([]int64, len(nodes))
+	ranked := sc.keys[:0]
 	for k, u := range nodes {
-		byDegree[k] = int64(len(g.nbrs[u]))<<32 | int64(u)
-	}
-	slices.Sort(byDegree)
-	ranked := make([]int32, len(nodes))
-	for k, d := range byDegree {
-		u := int32(d)
-		ranked[k] = u
-		rank[u] = int32(k)
-		in[u>>6] |= 1 << (u & 63)
-	}
-	type found struct{ first, rel int32 }
-	out := make([]found, 0, 2*len(nodes))
-	pos := sc.distB
-	keep := func(u, v, rel int32) {
-		if f.all() || g.relPasses(f, rel) {
-			out = append(out, found{first: min(pos[u], pos[v]), rel: rel})
-		}
-	}
-	for k, u := range nodes {
+		ranked = append(ranked, uint64(len(g.nbrs[u]))<<32|uint64(u))
 		pos[u] = int32(k)
 	}
-	for k, u := range ranked {
-		list := g.nbrs[u]
-		above := ranked[k+1:]
-		// Reading a list is sequential; a binary search misses the cache
-		// at about every step.
-		if len(list) <= 4*len(above)*bits.Len(uint(len(list))) {
+	slices.Sort(ranked)
+	// Reading a list is sequential and cheap per entry; a search misses
+	// the cache at about every step.
+	scan := func(degree, above int) bool { return degree <= 4*above*bits.Len(uint(degree)) }
+	var sink byte
+	for k, r := range ranked {
+		if list := g.nbrs[int32(r)]; scan(len(list), len(ranked)-k) {
+			sink += touchAll(list)
+		}
+	}
+	all := f.all()
+	found := sc.found[:0]
+	above := sc.above
+	for k := len(ranked) - 1; k >= 0; k-- {
+		u := int32(ranked[k])
+		in[u>>6] |= 1 << (u & 63)
+		list, pu := g.nbrs[u], pos[u]
+		keep := func(v, rel int32) {
+			if all || g.relPasses(f, rel) {
+				found = append(found, edgeKey{first: min(pu, pos[v]), rel: rel})
+			}
+		}
+		if scan(len(list), len(ranked)-k) {
 			for j, n := range list {
 				v := n.node
-				if in[v>>6]&(1<<(v&63)) == 0 || rank[v] < int32(k) {
+				if in[v>>6]&(1<<(v&63)) == 0 {
 					continue
 				}
 				// A relationship to itself is listed twice: keep one.
 				if v == u && j > 0 && list[j-1] == n {
 					continue
 				}
-				keep(u, v, n.rel)
+				keep(v, n.rel)
 			}
 			continue
 		}
-		search := func(v int32) {
-			j, _ := slices.BinarySearchFunc(list, v, func(n nbr, v int32) int { return cmp.Compare(n.node, v) })
-			for ; j < len(list) && list[j].node == v; j++ {
-				if v == u && j > 0 && list[j-1] == list[j] {
+		// The nodes marked in in, sorted. Hubs rank last: the few of them
+		// that get here have few nodes above them.
+		above = above[:0]
+		for _, r := range ranked[k:] {
+			above = append(above, int32(r))
+		}
+		slices.Sort(above)
+		j := 0
+		for _, v := range above {
+			// Gallop from j to the first entry for v or beyond.
+			lo, hi, step := j, j, 1
+			for hi < len(list) && list[hi].node < v {
+				lo = hi + 1
+				hi += step
+				step *= 2
+			}
+			hi = min(hi, len(list))
+			for lo < hi {
+				mid := int(uint(lo+hi) >> 1)
+				if list[mid].node < v {
+					lo = mid + 1
+				} else {
+					hi = mid
+				}
+			}
+			for j = lo; j < len(list) && list[j].node == v; j++ {
+				if v == u && j > lo && list[j-1] == list[j] {
 					continue
 				}
-				keep(u, v, list[j].rel)
+				keep(v, list[j].rel)
 			}
-		}
-		search(u)
-		for _, v := range above {
-			search(v)
+			if j == len(list) {
+				break
+			}
 		}
 	}
 	for _, u := range nodes {
 		in[u>>6] = 0
 	}
-	slices.SortFunc(out, func(a, b found) int {
-		if c := cmp.Compare(a.first, b.first); c != 0 {
-			return c
-		}
-		return g.relCmp(a.rel, b.rel)
-	})
-	edges := make([]int32, len(out))
-	for k, e := range out {
-		edges[k] = e.rel
+	// Order by the earlier end's place: a counting sort, the places being
+	// few. Within a place, order by id: by place in relOrder, looked up
+	// (with the records that the caller reads next touched) apart from
+	// finding the edges so that the cache misses overlap.
+	start := slices.Grow(sc.start[:0], len(nodes)+1)[:len(nodes)+1]
+	clear(start)
+	for _, e := range found {
+		start[e.first+1]++
 	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	// sorted holds (place in id order, relationship) packed in one integer.
+	sorted := slices.Grow(sc.sorted[:0], len(found))[:len(found)]
+	for _, e := range found {
+		sorted[start[e.first]] = uint64(g.relRank[e.rel])<<32 | uint64(e.rel)
+		start[e.first]++
+		r := &g.rels[e.rel]
+		sink += touch(r)
+		sink += touchAll(r.evidence)
+	}
+	// Now start[p] is where the edges of place p end.
+	edges := slices.Grow(sc.edges[:0], len(found))[:len(found)]
+	lo := 0
+	for _, hi := range start[:len(nodes)] {
+		group := sorted[lo:hi]
+		if len(group) > 1 {
+			slices.Sort(group)
+		}
+		for k, e := range group {
+			edges[lo+k] = int32(e)
+		}
+		lo = int(hi)
+	}
+	sc.keys, sc.found, sc.sorted, sc.start, sc.above, sc.edges = ranked, found, sorted, start, above, edges
+	sc.sink += sink
 	return edges
+}
+
+// touch reads a byte of every cache line of *p. A loop whose iterations
+// touch scattered records makes the processor wait for their cache misses
+// together; the loop that then works on them would wait for one after the
+// other. The sum goes to scratch.sink, so that the reads are not optimised
+// away.
+func touch[T any](p *T) byte {
+	b := unsafe.Slice((*byte)(unsafe.Pointer(p)), unsafe.Sizeof(*p))
+	if len(b) == 0 {
+		return 0
+	}
+	var s byte
+	for i := 0; i < len(b); i += 64 {
+		s += b[i]
+	}
+	return s + b[len(b)-1]
+}
+
+// touchAll is touch for every element of a slice.
+func touchAll[T any](list []T) byte {
+	if len(list) == 0 || unsafe.Sizeof(list[0]) == 0 {
+		return 0
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&list[0])), uintptr(len(list))*unsafe.Sizeof(list[0]))
+	var s byte
+	for i := 0; i < len(b); i += 64 {
+		s += b[i]
+	}
+	return s + b[len(b)-1]
 }
 
 // side is one end of a bidirectional search.
