@@ -17,7 +17,12 @@ type graph struct {
 	entIDs []string // ents[i].e.ID, packed densely for relationship()'s lookups of ends
 	entIdx map[string]int32
 	rels   []relRec
-	relIdx map[string]int32
+	relIdx relIndex
+	// strs holds the relationships' ids and roles, evidence their
+	// evidence (evidence[0] is the empty list): the records stay free of
+	// pointers, for the garbage collector's sake.
+	strs     arena
+	evidence [][]kg.Evidence
 
 	// adj holds, per entity, its relationships in both directions, sorted
 	// by relationship id.
@@ -48,11 +53,11 @@ type entRec struct {
 }
 
 // relRec is a relationship in compact form: a million of them must fit in
-// memory comfortably.
+// memory comfortably, and cost the garbage collector nothing, so it holds
+// no pointers.
 type relRec struct {
-	id           string
-	role         string
-	evidence     []kg.Evidence
+	id, role     sref  // in graph.strs
+	ev           int32 // index into graph.evidence
 	from, to     int32
 	since, until int32 // packed dates, see packDate
 	typ          uint8 // index into kg.RelTypes
@@ -82,10 +87,11 @@ func nbrCmp(a, b nbr) int {
 func newGraph() *graph {
 	return &graph{
 		entIdx:    make(map[string]int32),
-		relIdx:    make(map[string]int32),
+		relIdx:    newRelIndex(),
 		byKind:    make(map[kg.Kind][]int32),
 		byArticle: make(map[string][]int32),
 		tokens:    make(map[string][]int32),
+		evidence:  [][]kg.Evidence{nil},
 		vocab:     newVocab(),
 		names:     make(map[string][]int32),
 		idents:    make(map[string][]int32),
@@ -130,14 +136,14 @@ func (g *graph) relationship(i int32) kg.Relationship {
 func (g *graph) relationshipWith(i int32, from, to string) kg.Relationship {
 	r := &g.rels[i]
 	return kg.Relationship{
-		ID:       r.id,
+		ID:       g.strs.str(r.id),
 		Type:     kg.RelTypes[r.typ],
 		From:     from,
 		To:       to,
-		Role:     r.role,
+		Role:     g.strs.str(r.role),
 		Since:    unpackDate(r.since),
 		Until:    unpackDate(r.until),
-		Evidence: slices.Clone(r.evidence),
+		Evidence: slices.Clone(g.evidence[r.ev]),
 	}
 }
 
@@ -157,7 +163,13 @@ func (g *graph) entity(i int32) kg.Entity {
 	return e
 }
 
-func (g *graph) relCmp(a, b int32) int   { return strings.Compare(g.rels[a].id, g.rels[b].id) }
+// relID is relationship i's id.
+func (g *graph) relID(i int32) string { return g.strs.str(g.rels[i].id) }
+
+// relEvidence is relationship i's evidence, shared with the store.
+func (g *graph) relEvidence(i int32) []kg.Evidence { return g.evidence[g.rels[i].ev] }
+
+func (g *graph) relCmp(a, b int32) int   { return strings.Compare(g.relID(a), g.relID(b)) }
 func (g *graph) entCmp(a, b int32) int   { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
 func (g *graph) adjCmp(a, b adj) int     { return g.relCmp(a.rel, b.rel) }
 func identKey(id kg.Identifier) string   { return id.Scheme + "\x00" + id.Value }
@@ -193,7 +205,7 @@ func (g *graph) stage(op string, b *kg.Batch) (*staged, error) {
 		if r, ok := rels[id]; ok {
 			return r
 		}
-		if i, ok := g.relIdx[id]; ok {
+		if i, ok := g.lookupRel(id); ok {
 			r := g.relationship(i)
 			rels[id] = &r
 			return &r
@@ -282,22 +294,28 @@ func (g *graph) apply(st *staged) error {
 			return fmt.Errorf("relationship %q: unknown end", r.ID)
 		}
 		rec := relRec{
-			id: r.ID, role: r.Role, evidence: r.Evidence,
 			from: from, to: to,
 			since: packDate(r.Since), until: packDate(r.Until),
 			typ: relTypeIndex[r.Type],
 		}
 		lo, hi := int32(r.Since.Lo()), int32(r.Until.Hi())
-		i, ok := g.relIdx[r.ID]
+		i, ok := g.lookupRel(r.ID)
 		articles := make(map[string]bool, len(r.Evidence))
 		for _, ev := range r.Evidence {
 			articles[ev.Article] = true
 		}
 		if ok {
 			old := &g.rels[i]
-			for _, ev := range old.evidence {
+			rec.id = old.id
+			if r.Role == g.strs.str(old.role) {
+				rec.role = old.role
+			} else {
+				rec.role = g.strs.add(r.Role)
+			}
+			for _, ev := range g.evidence[old.ev] {
 				delete(articles, ev.Article) // already indexed
 			}
+			rec.ev = g.setEvidence(old.ev, r.Evidence)
 			if old.from != from || old.to != to {
 				notI := func(a adj) bool { return a.rel == i }
 				g.adj[old.from] = slices.DeleteFunc(g.adj[old.from], notI)
@@ -318,8 +336,10 @@ func (g *graph) apply(st *staged) error {
 			g.rels[i] = rec
 		} else {
 			i = int32(len(g.rels))
+			rec.id, rec.role = g.strs.add(r.ID), g.strs.add(r.Role)
+			rec.ev = g.setEvidence(0, r.Evidence)
 			g.rels = append(g.rels, rec)
-			g.relIdx[r.ID] = i
+			g.indexRel(i)
 			newRels = append(newRels, i)
 		}
 		if !ok {
@@ -348,6 +368,23 @@ func (g *graph) apply(st *staged) error {
 	return nil
 }
 
+// setEvidence stores a relationship's evidence in place of the list at slot
+// (0 for none) and returns its slot.
+func (g *graph) setEvidence(slot int32, evidence []kg.Evidence) int32 {
+	switch {
+	case len(evidence) == 0:
+		if slot != 0 {
+			g.evidence[slot] = nil
+		}
+		return 0
+	case slot != 0:
+		g.evidence[slot] = evidence
+		return slot
+	}
+	g.evidence = append(g.evidence, evidence)
+	return int32(len(g.evidence) - 1)
+}
+
 // rankRels brings relRank up to date after the relationships added are
 // merged into relOrder: only places from the lowest id added on have moved.
 func (g *graph) rankRels(added []int32) {
@@ -357,8 +394,8 @@ func (g *graph) rankRels(added []int32) {
 	for len(g.relRank) < len(g.rels) {
 		g.relRank = append(g.relRank, 0)
 	}
-	first := g.rels[slices.MinFunc(added, g.relCmp)].id
-	from, _ := slices.BinarySearchFunc(g.relOrder, first, func(x int32, id string) int { return strings.Compare(g.rels[x].id, id) })
+	first := g.relID(slices.MinFunc(added, g.relCmp))
+	from, _ := slices.BinarySearchFunc(g.relOrder, first, func(x int32, id string) int { return strings.Compare(g.relID(x), id) })
 	for k := from; k < len(g.relOrder); k++ {
 		g.relRank[g.relOrder[k]] = int32(k)
 	}

@@ -32,7 +32,7 @@ func (s *Store) Relationships(ctx context.Context, ids []string) (map[string]kg.
 	defer s.mu.RUnlock()
 	out := make(map[string]kg.Relationship, len(ids))
 	for _, id := range ids {
-		if i, ok := s.g.relIdx[id]; ok {
+		if i, ok := s.g.lookupRel(id); ok {
 			out[id] = s.g.relationship(i)
 		}
 	}
@@ -176,13 +176,13 @@ func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.Relati
 		if !q.AsOf.IsZero() && !kg.ValidDuring(unpackDate(r.since), unpackDate(r.until), q.AsOf) {
 			return false
 		}
-		if q.Article != "" && !slices.ContainsFunc(r.evidence, func(ev kg.Evidence) bool { return ev.Article == q.Article }) {
+		if q.Article != "" && !slices.ContainsFunc(g.evidence[r.ev], func(ev kg.Evidence) bool { return ev.Article == q.Article }) {
 			return false
 		}
-		return q.MinSources <= 0 || sources(r.evidence) >= q.MinSources
+		return q.MinSources <= 0 || sources(g.evidence[r.ev]) >= q.MinSources
 	}
 	var page kg.RelationshipPage
-	start := searchAfter(candidates, after, func(i int32) string { return g.rels[i].id })
+	start := searchAfter(candidates, after, func(i int32) string { return g.relID(i) })
 	for k, i := range candidates {
 		if !match(i) {
 			continue
@@ -229,7 +229,7 @@ func (s *Store) ScanEntities(ctx context.Context, fn func(kg.Entity) error) erro
 // ScanRelationships calls fn for every relationship in id order.
 func (s *Store) ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error {
 	return scan(ctx, s, "scanRelationships", func(g *graph) []int32 { return g.relOrder },
-		func(g *graph, i int32) string { return g.rels[i].id }, (*graph).relationship, fn)
+		func(g *graph, i int32) string { return g.relID(i) }, (*graph).relationship, fn)
 }
 
 // scan walks an id-ordered list chunk by chunk, resuming after the last id

@@ -47,7 +47,7 @@ func TestRelRankFollowsIDOrder(t *testing.T) {
 		}
 		for k, i := range g.relOrder {
 			if g.relRank[i] != int32(k) {
-				t.Fatalf("relationship %s ranked %d, is at %d in id order", g.rels[i].id, g.relRank[i], k)
+				t.Fatalf("relationship %s ranked %d, is at %d in id order", g.relID(i), g.relRank[i], k)
 			}
 		}
 	}

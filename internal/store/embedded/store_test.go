@@ -193,7 +193,7 @@ func (s *Store) verify() error {
 		out := make([]string, len(list))
 		for k, i := range list {
 			if rel {
-				out[k] = g.rels[i].id
+				out[k] = g.relID(i)
 			} else {
 				out[k] = g.ents[i].e.ID
 			}
@@ -208,7 +208,7 @@ func (s *Store) verify() error {
 		adjIDs := func(g *graph, i int32) []string {
 			var out []string
 			for _, a := range g.adj[i] {
-				out = append(out, fmt.Sprintf("%s %v %s %d %d %d", g.rels[a.rel].id, a.out, g.ents[a.node].e.ID, a.typ, a.lo, a.hi))
+				out = append(out, fmt.Sprintf("%s %v %s %d %d %d", g.relID(a.rel), a.out, g.ents[a.node].e.ID, a.typ, a.lo, a.hi))
 			}
 			return out
 		}
@@ -217,7 +217,12 @@ func (s *Store) verify() error {
 		}
 	}
 	for _, r := range st.rels {
-		if d := cmp.Diff(fresh.relationship(fresh.relIdx[r.ID]), g.relationship(g.relIdx[r.ID]), cmpopts.EquateEmpty()); d != "" {
+		fi, okFresh := fresh.lookupRel(r.ID)
+		gi, okG := g.lookupRel(r.ID)
+		if !okFresh || !okG {
+			return fmt.Errorf("relationship %s: not indexed (storage %v, memory %v)", r.ID, okFresh, okG)
+		}
+		if d := cmp.Diff(fresh.relationship(fi), g.relationship(gi), cmpopts.EquateEmpty()); d != "" {
 			return fmt.Errorf("relationship %s: memory differs from storage:\n%s", r.ID, d)
 		}
 	}

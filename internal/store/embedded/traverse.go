@@ -300,7 +300,7 @@ func (g *graph) inducedEdges(sc *scratch, nodes []int32, f edgeFilter) []int32 {
 		start[e.first]++
 		r := &g.rels[e.rel]
 		sink += touch(r)
-		sink += touchAll(r.evidence)
+		sink += touchAll(g.evidence[r.ev])
 	}
 	// Now start[p] is where the edges of place p end.
 	edges := slices.Grow(sc.edges[:0], len(found))[:len(found)]
