@@ -1916,7 +1916,9 @@ type Query {
 
   """
   The shortest paths between two entities, following relationships in either
-  direction, shortest first. Unknown ids are NOT_FOUND errors.
+  direction: every path of the shortest length (up to ` + "`" + `first` + "`" + `), none longer.
+  To see a longer route, leave out the types that make the short one (for
+  instance MENTIONS). Unknown ids are NOT_FOUND errors.
   """
   paths(
     """The entity to start from."""

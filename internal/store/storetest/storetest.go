@@ -374,6 +374,57 @@ func relIDs(p kg.RelationshipPage) []string {
 	return ids
 }
 
+// listing is what pagination tests need of one page of any listing.
+type listing struct {
+	ids   []string
+	total int
+	next  bool
+	last  string // the cursor of the last edge
+}
+
+func entityPage(p kg.EntityPage, err error) (listing, error) {
+	pg := listing{ids: hitIDs(p), total: p.TotalCount, next: p.HasNextPage}
+	if n := len(p.Edges); n > 0 {
+		pg.last = p.Edges[n-1].Cursor
+	}
+	return pg, err
+}
+
+func relationshipPage(p kg.RelationshipPage, err error) (listing, error) {
+	pg := listing{ids: relIDs(p), total: p.TotalCount, next: p.HasNextPage}
+	if n := len(p.Edges); n > 0 {
+		pg.last = p.Edges[n-1].Cursor
+	}
+	return pg, err
+}
+
+// walkPages follows a listing page by page from the cursor after to its
+// end, checking TotalCount on every page, and returns the ids seen.
+func walkPages(t *testing.T, after string, wantTotal int, fetch func(after string) (listing, error)) []string {
+	t.Helper()
+	var got []string
+	for pages := 0; ; pages++ {
+		if pages > 50 {
+			t.Fatal("pagination does not end")
+		}
+		p, err := fetch(after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.total != wantTotal {
+			t.Errorf("page %d: TotalCount %d, want %d", pages, p.total, wantTotal)
+		}
+		got = append(got, p.ids...)
+		if !p.next {
+			return got
+		}
+		if len(p.ids) == 0 {
+			t.Fatal("HasNextPage on an empty page")
+		}
+		after = p.last
+	}
+}
+
 func hitIDs(p kg.EntityPage) []string {
 	var ids []string
 	for _, e := range p.Edges {
@@ -594,25 +645,9 @@ func (s suite) testSearchPagination(t *testing.T) {
 	if all.TotalCount != 25 || len(all.Edges) != 25 {
 		t.Fatalf("one page: %d hits of %d, want 25", len(all.Edges), all.TotalCount)
 	}
-	var got []string
-	after := ""
-	for pages := 0; ; pages++ {
-		if pages > 10 {
-			t.Fatal("pagination does not end")
-		}
-		page, err := st.Search(ctx, kg.SearchQuery{Text: "delegate", First: 4, After: after})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if page.TotalCount != 25 {
-			t.Errorf("page %d: TotalCount %d, want 25", pages, page.TotalCount)
-		}
-		got = append(got, hitIDs(page)...)
-		if !page.HasNextPage {
-			break
-		}
-		after = page.Edges[len(page.Edges)-1].Cursor
-	}
+	got := walkPages(t, "", 25, func(after string) (listing, error) {
+		return entityPage(st.Search(ctx, kg.SearchQuery{Text: "delegate", First: 4, After: after}))
+	})
 	if d := cmp.Diff(hitIDs(all), got); d != "" {
 		t.Errorf("pages differ from one big page (-one +pages):\n%s", d)
 	}
@@ -643,30 +678,11 @@ func testListEntities(t *testing.T, st kg.Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			after := ""
-			for pages := 0; ; pages++ {
-				if pages > 20 {
-					t.Fatal("pagination does not end")
-				}
+			got := walkPages(t, "", len(tt.want), func(after string) (listing, error) {
 				q := tt.q
 				q.First, q.After = 2, after
-				page, err := st.ListEntities(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if page.TotalCount != len(tt.want) {
-					t.Errorf("page %d: TotalCount %d, want %d", pages, page.TotalCount, len(tt.want))
-				}
-				got = append(got, hitIDs(page)...)
-				if !page.HasNextPage {
-					break
-				}
-				if len(page.Edges) == 0 {
-					t.Fatal("HasNextPage on an empty page")
-				}
-				after = page.Edges[len(page.Edges)-1].Cursor
-			}
+				return entityPage(st.ListEntities(ctx, q))
+			})
 			if d := cmp.Diff(tt.want, got, cmpOpts...); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
@@ -746,27 +762,11 @@ func testListRelationships(t *testing.T, st kg.Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			after := ""
-			for pages := 0; ; pages++ {
-				if pages > 20 {
-					t.Fatal("pagination does not end")
-				}
+			got := walkPages(t, "", len(tt.want), func(after string) (listing, error) {
 				q := tt.q
 				q.First, q.After = 2, after
-				page, err := st.ListRelationships(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if page.TotalCount != len(tt.want) {
-					t.Errorf("page %d: TotalCount %d, want %d", pages, page.TotalCount, len(tt.want))
-				}
-				got = append(got, relIDs(page)...)
-				if !page.HasNextPage {
-					break
-				}
-				after = page.Edges[len(page.Edges)-1].Cursor
-			}
+				return relationshipPage(st.ListRelationships(ctx, q))
+			})
 			if d := cmp.Diff(tt.want, got, cmpOpts...); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
@@ -797,24 +797,10 @@ func (s suite) testListRelationshipsInserts(t *testing.T) {
 		{ID: "r-dong-cm", Type: kg.WorksFor, From: "p-han-dong", To: "o-consulate"},
 		{ID: "r-zzz", Type: kg.Mentions, From: "a-bbc", To: "p-han-dong"},
 	}})
-	q.After = page.Edges[len(page.Edges)-1].Cursor
-	for pages := 0; ; pages++ {
-		if pages > 10 {
-			t.Fatal("pagination does not end")
-		}
-		page, err = st.ListRelationships(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if page.TotalCount != 12 {
-			t.Errorf("TotalCount after the insert = %d, want 12", page.TotalCount)
-		}
-		got = append(got, relIDs(page)...)
-		if !page.HasNextPage {
-			break
-		}
-		q.After = page.Edges[len(page.Edges)-1].Cursor
-	}
+	got = append(got, walkPages(t, page.Edges[len(page.Edges)-1].Cursor, 12, func(after string) (listing, error) {
+		q.After = after
+		return relationshipPage(st.ListRelationships(ctx, q))
+	})...)
 	want := []string{"r-bbc-mentions-dong", "r-dong-accused", "r-dong-citizen", "r-dong-cm", "r-dong-commons", "r-dong-denied",
 		"r-dong-liberal", "r-dong-participated", "r-dong-stated", "r-globe-mentions-dong", "r-zzz"}
 	if d := cmp.Diff(want, got); d != "" {
