@@ -416,7 +416,7 @@ func TestBadInput(t *testing.T) {
 		{"upsertEntity article url", upsertPerson, map[string]any{"e": map[string]any{"id": "a2", "kind": "ARTICLE", "name": "A", "title": "A", "url": "ftp://x"}}, "BAD_USER_INPUT", []string{`"entity.url"`}},
 		{"upsertEntity article outlet", upsertPerson, map[string]any{"e": map[string]any{"id": "a2", "kind": "ARTICLE", "name": "A", "title": "A", "outlet": "han-dong"}}, "BAD_USER_INPUT", []string{`"entity.outlet"`}},
 		{"upsertEntity kind change", upsertPerson, map[string]any{"e": map[string]any{"id": "han-dong", "kind": "COUNTRY", "name": "Han Dong"}}, "CONFLICT", []string{`"han-dong"`}},
-		{"upsertRelationship unknown from", upsertRel, rel(map[string]any{"from": "ghost"}), "BAD_USER_INPUT", []string{`"relationship.from"`, "ghost"}},
+		{"upsertRelationship unknown from", upsertRel, rel(map[string]any{"from": "ghost"}), "NOT_FOUND", []string{"relationship.from", "ghost"}},
 		{"upsertRelationship wrong kind", upsertRel, rel(map[string]any{"to": "canada"}), "BAD_USER_INPUT", []string{`"relationship.to"`}},
 		{"upsertRelationship self loop", upsertRel, rel(map[string]any{"to": "han-dong"}), "BAD_USER_INPUT", []string{`"relationship.to"`}},
 		{"upsertRelationship until before since", upsertRel, rel(map[string]any{"since": "2020", "until": "2019"}), "BAD_USER_INPUT", []string{`"relationship.until"`}},
@@ -425,7 +425,7 @@ func TestBadInput(t *testing.T) {
 		{"upsertRelationship evidence confidence", upsertRel, rel(map[string]any{"evidence": []any{map[string]any{"article": "article", "confidence": 1.5}}}), "BAD_USER_INPUT", []string{`"relationship.evidence[0].confidence"`}},
 		{"addEvidence unknown relationship", addEv, map[string]any{"id": "rel-ghost", "ev": map[string]any{"article": "article"}}, "NOT_FOUND", []string{`"rel-ghost"`}},
 		{"addEvidence empty relationship", addEv, map[string]any{"id": "", "ev": map[string]any{"article": "article"}}, "BAD_USER_INPUT", []string{`"evidence.relationship"`}},
-		{"addEvidence unknown article", addEv, map[string]any{"id": relID, "ev": map[string]any{"article": "ghost"}}, "BAD_USER_INPUT", []string{`"evidence.article"`, "ghost"}},
+		{"addEvidence unknown article", addEv, map[string]any{"id": relID, "ev": map[string]any{"article": "ghost"}}, "NOT_FOUND", []string{"evidence.article", "ghost"}},
 		{"addEvidence confidence", addEv, map[string]any{"id": relID, "ev": map[string]any{"article": "article", "confidence": -0.1}}, "BAD_USER_INPUT", []string{`"evidence.confidence"`}},
 		{"ingestDossier not JSON", `mutation { ingestDossier(dossier: "{") { created } }`, nil, "BAD_USER_INPUT", nil},
 		{"ingestDossier invalid", `mutation($d: String!) { ingestDossier(dossier: $d) { created } }`, map[string]any{"d": `{"article": {"key": "a"}, "entities": [{"key": "x", "kind": "NOPE"}]}`}, "BAD_USER_INPUT", []string{"$."}},
@@ -451,7 +451,7 @@ func TestMutationAtomic(t *testing.T) {
 	e := newEnv(t, true)
 	before := e.counts()
 	e.fails(`mutation { upsertRelationship(relationship: {type: MEMBER_OF, from: "han-dong", to: "conservative-party",
-	  evidence: [{article: "article", quote: "fine"}, {article: "ghost", quote: "bad"}]}) { id } }`, nil, "BAD_USER_INPUT", "ghost")
+	  evidence: [{article: "article", quote: "fine"}, {article: "ghost", quote: "bad"}]}) { id } }`, nil, "NOT_FOUND", "ghost")
 	if after := e.counts(); !cmp.Equal(before, after) {
 		t.Fatalf("counts changed: %+v → %+v", before, after)
 	}

@@ -365,9 +365,10 @@ func (bp BatchPaths) evidence(i int) string {
 	return "evidence" + index(i)
 }
 
-// Apply normalises and validates a batch, in full, against itself and the
-// store, and writes it only if nothing is wrong. Every problem found is
-// reported at once. The batch is normalised in place (ids filled).
+// Apply normalises and validates each item of a batch, reporting every
+// problem at once, then has the store apply it; the store decides the rest
+// (references, kinds, endpoints, conflicts) with Decide inside its write
+// transaction. The batch is normalised in place (ids filled).
 func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPaths) error {
 	if n := len(b.Entities) + len(b.Relationships) + len(b.Evidence); n > s.limits.MaxBatchEntities {
 		return Invalidf(op, "batch", "%d items is above the maximum %d per write", n, s.limits.MaxBatchEntities)
@@ -393,115 +394,11 @@ func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPat
 		return err
 	}
 
-	// Gather every id the batch refers to and what is stored under it.
-	batchEntities := make(map[string]*Entity, len(b.Entities))
-	for i := range b.Entities {
-		e := &b.Entities[i]
-		if prev, dup := batchEntities[e.ID]; dup && prev.Kind != e.Kind {
-			p.add(joinPath(paths.entity(i), "kind"), "entity %q appears twice in this write with kinds %s and %s", e.ID, prev.Kind, e.Kind)
-		}
-		batchEntities[e.ID] = e
-	}
-	var refs []string
-	for i := range b.Entities {
-		e := &b.Entities[i]
-		refs = append(refs, e.ID, e.Outlet, e.Speaker)
-	}
-	for _, r := range b.Relationships {
-		refs = append(refs, r.From, r.To)
-		for _, ev := range r.Evidence {
-			refs = append(refs, ev.Article)
-		}
-	}
-	for _, ev := range b.Evidence {
-		refs = append(refs, ev.Evidence.Article)
-	}
-	stored, err := s.store.Entities(ctx, nonEmpty(refs))
-	if err != nil {
-		return err
-	}
-	lookup := func(id string) (*Entity, bool) {
-		if e, ok := batchEntities[id]; ok {
-			return e, true
-		}
-		if e, ok := stored[id]; ok {
-			return &e, true
-		}
-		return nil, false
-	}
-	expect := func(path, id string, ep Endpoint) {
-		e, ok := lookup(id)
-		if !ok {
-			p.add(path, "no entity with id %q", id)
-			return
-		}
-		if ok, why := ep.Allows(e); !ok {
-			p.add(path, "%q %s", id, why)
-		}
-	}
-	for i := range b.Entities {
-		e := &b.Entities[i]
-		if old, ok := stored[e.ID]; ok && old.Kind != e.Kind {
-			return Conflict(op, e.ID, "entity %q is a %s and cannot become a %s", e.ID, old.Kind, e.Kind)
-		}
-		if e.Outlet != "" {
-			expect(joinPath(paths.entity(i), "outlet"), e.Outlet, Endpoint{Kinds: []Kind{Organization}, Classes: []OrgClass{MediaOutlet}})
-		}
-		if e.Speaker != "" {
-			expect(joinPath(paths.entity(i), "speaker"), e.Speaker, Endpoint{Kinds: []Kind{Person, Organization, Country}})
-		}
-	}
-	articleEnd := Endpoint{Kinds: []Kind{Article}}
-	for i, r := range b.Relationships {
-		rule, _ := RuleFor(r.Type)
-		path := paths.relationship(i)
-		expect(joinPath(path, "from"), r.From, rule.From)
-		expect(joinPath(path, "to"), r.To, rule.To)
-		for j, ev := range r.Evidence {
-			expect(joinPath(path, "evidence")+index(j)+".article", ev.Article, articleEnd)
-		}
-	}
-	if len(b.Evidence) > 0 {
-		ids := make([]string, 0, len(b.Evidence))
-		for _, ev := range b.Evidence {
-			ids = append(ids, ev.Relationship)
-		}
-		rels, err := s.store.Relationships(ctx, ids)
-		if err != nil {
-			return err
-		}
-		inBatch := make(map[string]bool, len(b.Relationships))
-		for _, r := range b.Relationships {
-			inBatch[r.ID] = true
-		}
-		for i, ev := range b.Evidence {
-			path := paths.evidence(i)
-			if _, ok := rels[ev.Relationship]; !ok && !inBatch[ev.Relationship] {
-				if len(b.Evidence) == 1 && len(b.Relationships) == 0 && len(b.Entities) == 0 && len(p.list) == 0 {
-					return &Error{Op: op, Kind: KindNotFound, ID: ev.Relationship, Problems: []Problem{{Path: joinPath(path, "relationship"), Reason: "no relationship with id " + quote(ev.Relationship)}}}
-				}
-				p.add(joinPath(path, "relationship"), "no relationship with id %q", ev.Relationship)
-			}
-			expect(joinPath(path, "article"), ev.Evidence.Article, articleEnd)
-		}
-	}
-	if err := p.err(op); err != nil {
-		return err
-	}
+	// References, kinds, endpoints, conflicts and the evidence cap are
+	// decided by Decide inside the store's write transaction.
+	b.Op, b.Paths = op, paths
 	if b.Empty() {
 		return nil
 	}
 	return s.store.Apply(ctx, *b)
-}
-
-func nonEmpty(ids []string) []string {
-	out := ids[:0]
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

@@ -17,13 +17,15 @@ import (
 // The conformance suite in internal/store/storetest pins down the contract.
 type Store interface {
 	// Apply writes a batch atomically: all of it or, on error, none of it.
-	// Entities are upserted whole (replacing what was stored under the id).
-	// Relationships are upserted by id: type, ends, role and dates are
-	// replaced, and their evidence is merged into the stored evidence with
-	// MergeEvidence. Evidence additions name a relationship that must exist
-	// in the store or earlier in the same batch. Relationship ends must exist
-	// in the store or in the batch (KindNotFound naming the missing id).
-	// Applying the same batch twice leaves the store as after the first.
+	// What is written is decided by Decide, inside the store's write
+	// transaction and under locks that keep what it read current: entities
+	// are upserted whole (replacing what was stored under the id, never
+	// changing its kind); relationships are upserted by id (role and dates
+	// replaced, type and ends fixed once stored, evidence merged with
+	// MergeEvidence); evidence additions name a relationship that exists or
+	// is in the batch; references must exist in the store or in the batch
+	// (KindNotFound naming the first missing id). Applying the same batch
+	// twice leaves the store as after the first.
 	Apply(ctx context.Context, b Batch) error
 
 	// Entities returns the entities with the given ids that exist, keyed by
@@ -67,11 +69,16 @@ type Store interface {
 	Close() error
 }
 
-// Batch is one atomic write.
+// Batch is one atomic write. Stores decide it with Decide (write.go).
 type Batch struct {
 	Entities      []Entity
 	Relationships []Relationship
 	Evidence      []EvidenceAdd
+
+	// Op names the operation in errors ("apply" when empty) and Paths
+	// locates problems in the caller's input; neither is stored.
+	Op    string
+	Paths BatchPaths
 }
 
 // Empty reports whether the batch writes nothing.

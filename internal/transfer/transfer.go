@@ -40,8 +40,8 @@ type Stats struct {
 // Copy writes every entity of from into to, then every relationship, in
 // batches through to.Apply. Entities are upserted whole and relationships'
 // evidence merged, so running Copy again changes nothing. An entity stored
-// in to under the same id with another kind is a KindConflict, found before
-// that batch is written. Copy ends by comparing counts: a target that was
+// in to under the same id with another kind is a KindConflict (kg.Decide),
+// and that batch is not written. Copy ends by comparing counts: a target that was
 // empty must hold exactly what the source holds; one that was not must hold
 // at least as much of every kind.
 func Copy(ctx context.Context, from, to kg.Store, opts Options) (Stats, error) {
@@ -68,10 +68,7 @@ func Copy(ctx context.Context, from, to kg.Store, opts Options) (Stats, error) {
 		if len(ents) == 0 {
 			return nil
 		}
-		if err := checkKinds(ctx, op, to, ents); err != nil {
-			return err
-		}
-		if err := to.Apply(ctx, kg.Batch{Entities: ents}); err != nil {
+		if err := to.Apply(ctx, kg.Batch{Op: op, Entities: ents}); err != nil {
 			return err
 		}
 		st.Entities += len(ents)
@@ -79,18 +76,25 @@ func Copy(ctx context.Context, from, to kg.Store, opts Options) (Stats, error) {
 		progress(Progress{Phase: "entities", Done: st.Entities, Total: st.Source.Entities})
 		return nil
 	}
-	err = from.ScanEntities(ctx, func(e kg.Entity) error {
-		ents = append(ents, e)
-		if len(ents) >= size {
-			return flushEntities()
+	// Entities that refer to others (an article's outlet, a statement's
+	// speaker) go in a second pass, after everything they can refer to.
+	for _, refers := range []bool{false, true} {
+		err = from.ScanEntities(ctx, func(e kg.Entity) error {
+			if (e.Outlet != "" || e.Speaker != "") != refers {
+				return nil
+			}
+			ents = append(ents, e)
+			if len(ents) >= size {
+				return flushEntities()
+			}
+			return nil
+		})
+		if err == nil {
+			err = flushEntities()
 		}
-		return nil
-	})
-	if err == nil {
-		err = flushEntities()
-	}
-	if err != nil {
-		return st, err
+		if err != nil {
+			return st, err
+		}
 	}
 
 	var rels []kg.Relationship
@@ -98,7 +102,7 @@ func Copy(ctx context.Context, from, to kg.Store, opts Options) (Stats, error) {
 		if len(rels) == 0 {
 			return nil
 		}
-		if err := to.Apply(ctx, kg.Batch{Relationships: rels}); err != nil {
+		if err := to.Apply(ctx, kg.Batch{Op: op, Relationships: rels}); err != nil {
 			return err
 		}
 		st.Relationships += len(rels)
@@ -124,24 +128,6 @@ func Copy(ctx context.Context, from, to kg.Store, opts Options) (Stats, error) {
 		return st, err
 	}
 	return st, checkCounts(op, st)
-}
-
-// checkKinds refuses to change the kind of an entity the target holds.
-func checkKinds(ctx context.Context, op string, to kg.Store, ents []kg.Entity) error {
-	ids := make([]string, len(ents))
-	for i, e := range ents {
-		ids[i] = e.ID
-	}
-	have, err := to.Entities(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for _, e := range ents {
-		if old, ok := have[e.ID]; ok && old.Kind != e.Kind {
-			return kg.Conflict(op, e.ID, "entity %q is a %s in the target and a %s in the source", e.ID, old.Kind, e.Kind)
-		}
-	}
-	return nil
 }
 
 func checkCounts(op string, st Stats) error {

@@ -182,72 +182,43 @@ type staged struct {
 	rels []kg.Relationship
 }
 
-// stage resolves a batch: later items replace earlier ones with the same id,
-// relationship evidence is merged with what is stored, and every reference
-// is checked. Nothing is changed.
-func (g *graph) stage(op string, b *kg.Batch) (*staged, error) {
-	ents := make(map[string]kg.Entity, len(b.Entities))
-	for _, e := range b.Entities {
-		// The store keeps the value: it must not share the caller's slices.
-		e.Aliases = slices.Clone(e.Aliases)
-		e.Identifiers = slices.Clone(e.Identifiers)
-		ents[e.ID] = e
+// stage decides a batch with kg.Decide against what the graph holds. The
+// caller holds writeMu, so nothing changes between this read and the
+// write. Nothing is changed here.
+func (g *graph) stage(b *kg.Batch) (*staged, error) {
+	entIDs, relIDs := b.Reads()
+	st := kg.Stored{
+		Entities:      make(map[string]kg.Entity, len(entIDs)),
+		Relationships: make(map[string]kg.Relationship, len(relIDs)),
 	}
-	hasEntity := func(id string) bool {
-		if _, ok := ents[id]; ok {
-			return true
+	for _, id := range entIDs {
+		if i, ok := g.entIdx[id]; ok {
+			st.Entities[id] = g.ents[i].e
 		}
-		_, ok := g.entIdx[id]
-		return ok
 	}
-	rels := make(map[string]*kg.Relationship, len(b.Relationships)+len(b.Evidence))
-	current := func(id string) *kg.Relationship {
-		if r, ok := rels[id]; ok {
-			return r
-		}
+	for _, id := range relIDs {
 		if i, ok := g.lookupRel(id); ok {
-			r := g.relationship(i)
-			rels[id] = &r
-			return &r
+			st.Relationships[id] = g.relationship(i)
 		}
-		return nil
 	}
-	for _, r := range b.Relationships {
-		for _, end := range []string{r.From, r.To} {
-			if !hasEntity(end) {
-				return nil, kg.NotFound(op, end)
+	if ids := b.Reclassified(st.Entities); len(ids) > 0 {
+		st.Attached = make(map[string][]kg.Relationship, len(ids))
+		for _, id := range ids {
+			for _, a := range g.adj[g.entIdx[id]] {
+				st.Attached[id] = append(st.Attached[id], g.relationship(a.rel))
 			}
 		}
-		have := current(r.ID)
-		if have == nil {
-			r.Evidence = kg.MergeEvidence(nil, r.Evidence)
-			rels[r.ID] = &r
-			continue
-		}
-		ev := kg.MergeEvidence(have.Evidence, r.Evidence)
-		*have = r
-		have.Evidence = ev
 	}
-	for _, add := range b.Evidence {
-		r := current(add.Relationship)
-		if r == nil {
-			return nil, kg.NotFound(op, add.Relationship)
-		}
-		r.Evidence = kg.MergeEvidence(r.Evidence, []kg.Evidence{add.Evidence})
+	d, err := kg.Decide(b, st)
+	if err != nil {
+		return nil, err
 	}
-	st := &staged{ents: make([]kg.Entity, 0, len(ents)), rels: make([]kg.Relationship, 0, len(rels))}
-	for _, e := range ents {
-		st.ents = append(st.ents, e)
+	// The store keeps the values: they must not share the caller's slices.
+	for i := range d.Entities {
+		d.Entities[i].Aliases = slices.Clone(d.Entities[i].Aliases)
+		d.Entities[i].Identifiers = slices.Clone(d.Entities[i].Identifiers)
 	}
-	for _, r := range rels {
-		if len(r.Evidence) > kg.MaxEvidence {
-			return nil, kg.Invalidf(op, "evidence", "relationship %q would keep more than %d pieces of evidence", r.ID, kg.MaxEvidence)
-		}
-		st.rels = append(st.rels, *r)
-	}
-	slices.SortFunc(st.ents, func(a, b kg.Entity) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(st.rels, func(a, b kg.Relationship) int { return strings.Compare(a.ID, b.ID) })
-	return st, nil
+	return &staged{ents: d.Entities, rels: d.Relationships}, nil
 }
 
 // apply folds staged values into the graph. It fails only on a relationship

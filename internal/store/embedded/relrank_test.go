@@ -33,7 +33,7 @@ func TestRelRankFollowsIDOrder(t *testing.T) {
 		var b kg.Batch
 		for _, id := range ids[:size] {
 			b.Relationships = append(b.Relationships, kg.Relationship{
-				ID: fmt.Sprintf("r-%03d", id), Type: kg.MemberOf,
+				ID: fmt.Sprintf("r-%03d", id), Type: kg.SpokespersonFor,
 				From: fmt.Sprintf("e-%d", rng.IntN(n)), To: fmt.Sprintf("e-%d", rng.IntN(n)),
 			})
 		}

@@ -193,7 +193,7 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 
 	// Only writers change g, and writers hold writeMu: reading g here
 	// without mu is safe.
-	st, err := s.g.stage(op, &b)
+	st, err := s.g.stage(&b)
 	if err != nil {
 		return err
 	}

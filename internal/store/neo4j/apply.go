@@ -10,45 +10,184 @@ import (
 
 // Apply writes the batch in one transaction: all of it, or nothing.
 //
-// The transaction function is idempotent, as the driver may run it again:
-// entities are MERGEd; relationships are resolved in Go against what the
-// transaction reads (evidence merged with kg.MergeEvidence, so that every
-// store merges alike), then deleted and created afresh with their ASSERTS
-// links.
+// What is written is decided by kg.Decide, inside the transaction, on what
+// the transaction read after locking it: the entities the batch writes are
+// MERGEd and write-locked first (so two writes of one new id serialise, the
+// second seeing the first's kind), the entities it refers to and the
+// relationships it touches are write-locked, and only then read. Stored
+// relationships are updated in place (their type and ends never change);
+// new ones are created. The transaction function is idempotent, as the
+// driver may run it again (after a deadlock between two writes, say).
 func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	const op = "apply"
 	if b.Empty() {
 		return nil
 	}
-	plan, err := planEntities(b.Entities)
-	if err != nil {
-		return kg.Internal(op, err)
+	entIDs, relIDs := b.Reads()
+	written := map[string]bool{}
+	var writtenIDs, referencedIDs []any
+	for _, e := range b.Entities {
+		written[e.ID] = true
+	}
+	for _, id := range entIDs {
+		if written[id] {
+			writtenIDs = append(writtenIDs, id)
+		} else {
+			referencedIDs = append(referencedIDs, id)
+		}
 	}
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
-	_, err = writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		for _, step := range plan {
-			if _, err := run(ctx, tx, step.statement, map[string]any{"rows": step.rows}); err != nil {
-				return struct{}{}, err
-			}
-		}
-		if len(b.Relationships) == 0 && len(b.Evidence) == 0 {
-			return struct{}{}, nil
-		}
-		stored, err := relationshipsByID(ctx, tx, touchedRelationships(b))
+	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		st, err := lockAndRead(ctx, tx, &b, writtenIDs, referencedIDs, relIDs)
 		if err != nil {
 			return struct{}{}, err
 		}
-		final, err := resolveRelationships(op, stored, b)
+		d, err := kg.Decide(&b, st)
 		if err != nil {
 			return struct{}{}, err
 		}
-		if err := checkEnds(ctx, tx, op, final); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, replaceRelationships(ctx, tx, stored, final)
+		return struct{}{}, write(ctx, tx, st, d)
 	})
 	return err
+}
+
+// lockAndRead takes the write locks of everything the batch reads, then
+// reads it: a read after the lock sees the last committed value, and no
+// other write can change it before this transaction ends.
+func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, written, referenced []any, relIDs []string) (kg.Stored, error) {
+	st := kg.Stored{Entities: map[string]kg.Entity{}, Relationships: map[string]kg.Relationship{}}
+	if len(written) > 0 {
+		recs, err := run(ctx, tx, stLockWritten, map[string]any{"ids": written})
+		if err != nil {
+			return st, err
+		}
+		for _, rec := range recs {
+			n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "e")
+			if err != nil {
+				return st, err
+			}
+			created, _ := rec.Get("created")
+			if created == true {
+				continue // made by this transaction's MERGE: not stored
+			}
+			e, err := entityFromNode(n)
+			if err != nil {
+				return st, err
+			}
+			st.Entities[e.ID] = e
+		}
+	}
+	if len(referenced) > 0 {
+		recs, err := run(ctx, tx, stLockEntities, map[string]any{"ids": referenced})
+		if err != nil {
+			return st, err
+		}
+		for _, rec := range recs {
+			n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "e")
+			if err != nil {
+				return st, err
+			}
+			e, err := entityFromNode(n)
+			if err != nil {
+				return st, err
+			}
+			st.Entities[e.ID] = e
+		}
+	}
+	if len(relIDs) > 0 {
+		// A relationship is locked through its type's own statement (a type
+		// cannot be a parameter), so its type is read first.
+		found, err := relationshipsByID(ctx, tx, relIDs)
+		if err != nil {
+			return st, err
+		}
+		byType := map[kg.RelType][]any{}
+		for _, r := range found {
+			byType[r.Type] = append(byType[r.Type], r.ID)
+		}
+		for _, t := range kg.RelTypes {
+			if ids := byType[t]; len(ids) > 0 {
+				if _, err := run(ctx, tx, prefixLockRels+mustRelPattern([]kg.RelType{t}), map[string]any{"ids": ids}); err != nil {
+					return st, err
+				}
+			}
+		}
+		if len(found) > 0 {
+			if st.Relationships, err = relationshipsByID(ctx, tx, relIDs); err != nil {
+				return st, err
+			}
+		}
+	}
+	if ids := b.Reclassified(st.Entities); len(ids) > 0 {
+		recs, err := run(ctx, tx, stRelsOfEntities, map[string]any{"ids": anyStrings(ids)})
+		if err != nil {
+			return st, err
+		}
+		st.Attached = map[string][]kg.Relationship{}
+		for _, rec := range recs {
+			id, err := recordString(rec, "id")
+			if err != nil {
+				return st, err
+			}
+			r, err := relationshipFromRecord(rec)
+			if err != nil {
+				return st, err
+			}
+			st.Attached[id] = append(st.Attached[id], r)
+		}
+	}
+	return st, nil
+}
+
+// write stores a decision: entities upserted whole, by kind; relationships
+// created or updated in place, by type; ASSERTS links following evidence.
+func write(ctx context.Context, tx neo4j.ManagedTransaction, st kg.Stored, d kg.Decision) error {
+	steps, err := planEntities(d.Entities)
+	if err != nil {
+		return kg.Internal("apply", err)
+	}
+	for _, step := range steps {
+		if _, err := run(ctx, tx, step.statement, map[string]any{"rows": step.rows}); err != nil {
+			return err
+		}
+	}
+	create := map[kg.RelType][]any{}
+	update := map[kg.RelType][]any{}
+	var oldAsserts, newAsserts []any
+	for _, r := range d.Relationships {
+		if d.Created[r.ID] {
+			create[r.Type] = append(create[r.Type], relRow(r))
+		} else {
+			update[r.Type] = append(update[r.Type], relRow(r))
+			oldAsserts = append(oldAsserts, assertRows(st.Relationships[r.ID])...)
+		}
+		newAsserts = append(newAsserts, assertRows(r)...)
+	}
+	if len(oldAsserts) > 0 {
+		if _, err := run(ctx, tx, stDeleteAsserts, map[string]any{"rows": oldAsserts}); err != nil {
+			return err
+		}
+	}
+	for _, t := range kg.RelTypes {
+		typ := mustRelPattern([]kg.RelType{t})
+		if rows := update[t]; len(rows) > 0 {
+			if _, err := run(ctx, tx, prefixUpdateRels+typ, map[string]any{"rows": rows}); err != nil {
+				return err
+			}
+		}
+		if rows := create[t]; len(rows) > 0 {
+			if _, err := run(ctx, tx, prefixCreateRels+typ, map[string]any{"rows": rows}); err != nil {
+				return err
+			}
+		}
+	}
+	if len(newAsserts) > 0 {
+		if _, err := run(ctx, tx, stCreateAsserts, map[string]any{"rows": newAsserts}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type entityStep struct {
@@ -57,7 +196,7 @@ type entityStep struct {
 }
 
 // planEntities groups entity rows by kind (a label cannot be a parameter),
-// keeping the batch's order within each kind.
+// keeping the order within each kind.
 func planEntities(es []kg.Entity) ([]entityStep, error) {
 	var steps []entityStep
 	index := map[kg.Kind]int{}
@@ -75,146 +214,6 @@ func planEntities(es []kg.Entity) ([]entityStep, error) {
 		steps[i].rows = append(steps[i].rows, entityRow(e))
 	}
 	return steps, nil
-}
-
-func touchedRelationships(b kg.Batch) []string {
-	seen := map[string]bool{}
-	var ids []string
-	add := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	for _, r := range b.Relationships {
-		add(r.ID)
-	}
-	for _, ev := range b.Evidence {
-		add(ev.Relationship)
-	}
-	return ids
-}
-
-// resolveRelationships computes the relationships as they must be after the
-// batch, in first-touched order: the batch's upserts replace type, ends,
-// role and dates and merge their evidence into what is stored; evidence
-// additions merge into the relationship stored or written earlier.
-func resolveRelationships(op string, stored map[string]kg.Relationship, b kg.Batch) ([]kg.Relationship, error) {
-	final := map[string]kg.Relationship{}
-	var order []string
-	current := func(id string) (kg.Relationship, bool) {
-		if r, ok := final[id]; ok {
-			return r, true
-		}
-		r, ok := stored[id]
-		return r, ok
-	}
-	put := func(r kg.Relationship) {
-		if _, ok := final[r.ID]; !ok {
-			order = append(order, r.ID)
-		}
-		final[r.ID] = r
-	}
-	for _, r := range b.Relationships {
-		prev, _ := current(r.ID)
-		r.Evidence = kg.MergeEvidence(prev.Evidence, r.Evidence)
-		put(r)
-	}
-	for _, ev := range b.Evidence {
-		r, ok := current(ev.Relationship)
-		if !ok {
-			return nil, kg.NotFound(op, ev.Relationship)
-		}
-		r.Evidence = kg.MergeEvidence(r.Evidence, []kg.Evidence{ev.Evidence})
-		put(r)
-	}
-	out := make([]kg.Relationship, len(order))
-	for i, id := range order {
-		out[i] = final[id]
-	}
-	return out, nil
-}
-
-// checkEnds fails with KindNotFound naming the first end that does not exist
-// (the transaction then rolls back, entities included).
-func checkEnds(ctx context.Context, tx neo4j.ManagedTransaction, op string, rels []kg.Relationship) error {
-	var ids []any
-	seen := map[string]bool{}
-	for _, r := range rels {
-		for _, id := range []string{r.From, r.To} {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
-	recs, err := run(ctx, tx, stMissingEntities, map[string]any{"ids": ids})
-	if err != nil {
-		return err
-	}
-	missing := map[string]bool{}
-	for _, rec := range recs {
-		id, err := recordString(rec, "id")
-		if err != nil {
-			return err
-		}
-		missing[id] = true
-	}
-	for _, id := range ids {
-		if missing[id.(string)] {
-			return kg.NotFound(op, id.(string))
-		}
-	}
-	return nil
-}
-
-// replaceRelationships deletes the stored versions of the relationships (and
-// their ASSERTS links) and creates the final ones.
-func replaceRelationships(ctx context.Context, tx neo4j.ManagedTransaction, stored map[string]kg.Relationship, final []kg.Relationship) error {
-	del := map[kg.RelType][]any{}
-	var oldAsserts []any
-	for _, r := range final {
-		old, ok := stored[r.ID]
-		if !ok {
-			continue
-		}
-		del[old.Type] = append(del[old.Type], old.ID)
-		oldAsserts = append(oldAsserts, assertRows(old)...)
-	}
-	if len(oldAsserts) > 0 {
-		if _, err := run(ctx, tx, stDeleteAsserts, map[string]any{"rows": oldAsserts}); err != nil {
-			return err
-		}
-	}
-	for _, t := range kg.RelTypes {
-		if ids := del[t]; len(ids) > 0 {
-			if _, err := run(ctx, tx, prefixDeleteRels+mustRelPattern([]kg.RelType{t}), map[string]any{"ids": ids}); err != nil {
-				return err
-			}
-		}
-	}
-	create := map[kg.RelType][]any{}
-	var asserts []any
-	for _, r := range final {
-		if _, err := relPattern([]kg.RelType{r.Type}); err != nil {
-			return kg.Internal("apply", err)
-		}
-		create[r.Type] = append(create[r.Type], relRow(r))
-		asserts = append(asserts, assertRows(r)...)
-	}
-	for _, t := range kg.RelTypes {
-		if rows := create[t]; len(rows) > 0 {
-			if _, err := run(ctx, tx, prefixCreateRels+mustRelPattern([]kg.RelType{t}), map[string]any{"rows": rows}); err != nil {
-				return err
-			}
-		}
-	}
-	if len(asserts) > 0 {
-		if _, err := run(ctx, tx, stCreateAsserts, map[string]any{"rows": asserts}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // assertRows are the ASSERTS links of a relationship: one per distinct

@@ -42,7 +42,9 @@ const MaxPathLength = 12
 // a path length) are generated per member of the vocabulary.
 const (
 	stEntitiesByID      = "entities_by_id"
-	stMissingEntities   = "missing_entities"
+	stLockWritten       = "lock_written_entities"
+	stLockEntities      = "lock_entities"
+	stRelsOfEntities    = "relationships_of_entities"
 	stRelsByID          = "relationships_by_id"
 	stFindKeys          = "find_entities_by_key"
 	stSearch            = "search"
@@ -66,7 +68,8 @@ const (
 
 	prefixUpsertEntities = "upsert_entities/"      // + kind label
 	prefixCreateRels     = "create_relationships/" // + type
-	prefixDeleteRels     = "delete_relationships/" // + type
+	prefixUpdateRels     = "update_relationships/" // + type
+	prefixLockRels       = "lock_relationships/"   // + type
 	prefixScanRels       = "scan_relationships/"   // + type
 	prefixPaths          = "shortest_paths/"       // + max length
 	prefixMigrate        = "migrate/"              // + index or constraint name
@@ -129,12 +132,26 @@ FOREACH (key IN row.keys |
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 RETURN e`)
-	add(stMissingEntities, `
+	// Write locks, taken before a write reads what it decides on (see
+	// Apply). Setting and removing a property takes a node's or a
+	// relationship's write lock, held until the transaction ends. MERGE
+	// under the entity_id constraint makes two writes of one new id wait
+	// for each other; created tells the entity apart from a stored one.
+	add(stLockWritten, `
 UNWIND $ids AS id
-OPTIONAL MATCH (e:Entity {id: id})
-WITH id, e
-WHERE e IS NULL
-RETURN id`)
+MERGE (e:Entity {id: id})
+ON CREATE SET e._new = true
+SET e._lock = true
+REMOVE e._lock
+WITH e, e._new IS NOT NULL AS created
+REMOVE e._new
+RETURN e, created`)
+	add(stLockEntities, `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+SET e._lock = true
+REMOVE e._lock
+RETURN e`)
 	add(stFindKeys, `
 UNWIND $keys AS k
 MATCH (:Key {key: k.key})<-[:HAS_KEY]-(e:Entity)
@@ -215,10 +232,15 @@ MATCH (a:Entity {id: row.src})
 MATCH (b:Entity {id: row.dst})
 CREATE (a)-[r:`+typ+`]->(b)
 SET r = row.props`)
-		add(prefixDeleteRels+typ, `
+		add(prefixUpdateRels+typ, `
+UNWIND $rows AS row
+MATCH (:Entity)-[r:`+typ+` {id: row.props.id}]->(:Entity)
+SET r = row.props`)
+		add(prefixLockRels+typ, `
 UNWIND $ids AS rid
 MATCH (:Entity)-[r:`+typ+` {id: rid}]->(:Entity)
-DELETE r`)
+SET r._lock = true
+REMOVE r._lock`)
 		add(prefixScanRels+typ, `
 MATCH (a:Entity)-[r:`+typ+`]->(b:Entity)
 WHERE r.id > $after
@@ -226,6 +248,10 @@ RETURN a.id AS src, r, b.id AS dst
 ORDER BY r.id
 LIMIT $limit`)
 	}
+	add(stRelsOfEntities, `
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[r:`+all+`]-(:Entity)
+RETURN id, startNode(r).id AS src, r, endNode(r).id AS dst`)
 	add(stDeleteAsserts, `
 UNWIND $rows AS row
 MATCH (:Entity {id: row.article})-[s:ASSERTS {rel: row.rel}]->(:Entity)

@@ -251,45 +251,91 @@ func (s suite) testApply(t *testing.T) {
 		}
 	})
 
-	t.Run("RelationshipReplace", func(t *testing.T) {
+	t.Run("RelationshipUpdateInPlace", func(t *testing.T) {
 		st := s.loaded(t)
 		old := rel(t, st, "r-joly-liberal")
-		moved := kg.Relationship{ID: "r-joly-liberal", Type: kg.Leads, From: "p-michael-chong", To: "o-liberal",
-			Role: "interim leader", Since: kg.MustDate("2024"), Until: kg.MustDate("2024-06"),
+		upd := kg.Relationship{ID: old.ID, Type: old.Type, From: old.From, To: old.To,
+			Role: "caucus member", Since: kg.MustDate("2015"), Until: kg.MustDate("2024-06"),
 			Evidence: []kg.Evidence{{Article: "a-globe", Confidence: 1}}}
-		mustApply(t, st, kg.Batch{Relationships: []kg.Relationship{moved}})
-		want := moved
-		want.Evidence = kg.MergeEvidence(old.Evidence, moved.Evidence)
-		if d := cmp.Diff(want, rel(t, st, moved.ID), cmpOpts...); d != "" {
-			t.Errorf("replaced relationship (-want +got):\n%s", d)
+		mustApply(t, st, kg.Batch{Relationships: []kg.Relationship{upd}})
+		want := upd
+		want.Evidence = kg.MergeEvidence(old.Evidence, upd.Evidence)
+		if d := cmp.Diff(want, rel(t, st, upd.ID), cmpOpts...); d != "" {
+			t.Errorf("updated relationship (-want +got):\n%s", d)
 		}
-		joly, err := st.ListRelationships(ctx, kg.RelQuery{Entity: "p-melanie-joly", Direction: kg.Both, First: 10})
+		page, err := st.ListRelationships(ctx, kg.RelQuery{Entity: old.From, Direction: kg.Out, Types: []kg.RelType{old.Type}, AsOf: kg.MustDate("2024-07"), First: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if slices.Contains(relIDs(joly), moved.ID) {
-			t.Errorf("the old end still lists the moved relationship: %v", relIDs(joly))
+		if slices.Contains(relIDs(page), upd.ID) {
+			t.Errorf("as of 2024-07 the relationship that ended 2024-06 is still listed: %v", relIDs(page))
 		}
-		chong, err := st.ListRelationships(ctx, kg.RelQuery{Entity: "p-michael-chong", Direction: kg.Out, Types: []kg.RelType{kg.Leads}, First: 10})
-		if err != nil {
-			t.Fatal(err)
+	})
+
+	// Changing a stored relationship's type or ends would carry its
+	// evidence over to a claim no source made: CONFLICT, nothing written.
+	t.Run("RelationshipRetypeIsConflict", func(t *testing.T) {
+		st := s.loaded(t)
+		before := snap(t, st)
+		old := rel(t, st, "r-joly-liberal")
+		for _, tc := range []struct {
+			name string
+			r    kg.Relationship
+		}{
+			{"type", kg.Relationship{ID: old.ID, Type: kg.WorksFor, From: old.From, To: old.To}},
+			{"from", kg.Relationship{ID: old.ID, Type: old.Type, From: "p-michael-chong", To: old.To}},
+			{"to", kg.Relationship{ID: old.ID, Type: old.Type, From: old.From, To: "o-commons"}},
+		} {
+			err := st.Apply(ctx, kg.Batch{Relationships: []kg.Relationship{tc.r}})
+			var kerr *kg.Error
+			if !errors.As(err, &kerr) || kerr.Kind != kg.KindConflict || kerr.ID != old.ID {
+				t.Errorf("changing the %s: error = %v, want a conflict naming %s", tc.name, err, old.ID)
+			}
 		}
-		if !slices.Equal(relIDs(chong), []string{moved.ID}) {
-			t.Errorf("the new end lists %v, want [%s]", relIDs(chong), moved.ID)
+		if d := cmp.Diff(before, snap(t, st), cmpOpts...); d != "" {
+			t.Errorf("a refused change wrote something (-before +after):\n%s", d)
 		}
-		sub, err := st.Network(ctx, kg.NetworkQuery{Seeds: []string{"p-melanie-joly"}, Depth: 1, Types: []kg.RelType{kg.MemberOf}})
-		if err != nil {
-			t.Fatal(err)
+	})
+
+	t.Run("KindChangeIsConflict", func(t *testing.T) {
+		st := s.loaded(t)
+		before := snap(t, st)
+		err := st.Apply(ctx, kg.Batch{Entities: []kg.Entity{{ID: "p-han-dong", Kind: kg.Organization, Name: "Han Dong"}}})
+		if kg.KindOf(err) != kg.KindConflict {
+			t.Errorf("changing an entity's kind: error = %v, want a conflict", err)
 		}
-		if got := nodeIDs(sub.Nodes); !slices.Equal(got, []string{"p-melanie-joly"}) {
-			t.Errorf("network still follows the moved relationship: %v", got)
+		if d := cmp.Diff(before, snap(t, st), cmpOpts...); d != "" {
+			t.Errorf("a refused change wrote something (-before +after):\n%s", d)
 		}
-		paths, err := st.Paths(ctx, kg.PathQuery{From: "p-michael-chong", To: "o-liberal", MaxLength: 3, First: 5, AsOf: kg.MustDate("2024-03")})
-		if err != nil {
-			t.Fatal(err)
+	})
+
+	t.Run("EndpointRules", func(t *testing.T) {
+		st := s.loaded(t)
+		before := snap(t, st)
+		// A person cannot be a member of a person; an article's outlet must
+		// be a media outlet.
+		err := st.Apply(ctx, kg.Batch{Relationships: []kg.Relationship{{ID: "r-bad", Type: kg.MemberOf, From: "p-han-dong", To: "p-michael-chong"}}})
+		wantInvalid(t, err)
+		if d := cmp.Diff(before, snap(t, st), cmpOpts...); d != "" {
+			t.Errorf("a refused write wrote something (-before +after):\n%s", d)
 		}
-		if len(paths) != 1 || len(paths[0].Edges) != 1 || paths[0].Edges[0].ID != moved.ID {
-			t.Errorf("paths Chong→Liberal in 2024-03 = %v, want the moved relationship alone", pathIDs(paths))
+	})
+
+	// Reclassifying an organization must keep the endpoint rules of its
+	// relationships: an outlet that articles are PUBLISHED_BY cannot become
+	// a party.
+	t.Run("ReclassifyBreakingRulesIsConflict", func(t *testing.T) {
+		st := s.loaded(t)
+		before := snap(t, st)
+		outlet := publishedByOutlet(t, st)
+		outlet.Classification = kg.Party
+		err := st.Apply(ctx, kg.Batch{Entities: []kg.Entity{outlet}})
+		var kerr *kg.Error
+		if !errors.As(err, &kerr) || kerr.Kind != kg.KindConflict || kerr.ID != outlet.ID {
+			t.Errorf("reclassifying %s: error = %v, want a conflict naming it", outlet.ID, err)
+		}
+		if d := cmp.Diff(before, snap(t, st), cmpOpts...); d != "" {
+			t.Errorf("a refused change wrote something (-before +after):\n%s", d)
 		}
 	})
 
@@ -1192,4 +1238,27 @@ func testCanceled(t *testing.T, st kg.Store) {
 			t.Errorf("%s with a canceled context: %v, want context.Canceled", c.name, err)
 		}
 	}
+}
+
+// publishedByOutlet returns the outlet of some PUBLISHED_BY relationship.
+func publishedByOutlet(t *testing.T, st kg.Store) kg.Entity {
+	t.Helper()
+	var outlet string
+	err := st.ScanRelationships(context.Background(), func(r kg.Relationship) error {
+		if r.Type == kg.PublishedBy && outlet == "" {
+			outlet = r.To
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outlet == "" {
+		t.Fatal("the fixture has no PUBLISHED_BY relationship")
+	}
+	e, ok := entity(t, st, outlet)
+	if !ok {
+		t.Fatalf("outlet %s is missing", outlet)
+	}
+	return e
 }

@@ -1,0 +1,136 @@
+package kg
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestDecide(t *testing.T) {
+	ev := func(a, q string, c float64) Evidence { return Evidence{Article: a, Quote: q, Confidence: c} }
+	stored := Stored{
+		Entities: map[string]Entity{
+			"p":   {ID: "p", Kind: Person, Name: "P"},
+			"p2":  {ID: "p2", Kind: Person, Name: "P2"},
+			"o":   {ID: "o", Kind: Organization, Name: "O", Classification: Party},
+			"bbc": {ID: "bbc", Kind: Organization, Name: "BBC", Classification: MediaOutlet},
+			"a1":  {ID: "a1", Kind: Article, Name: "A1"},
+			"a2":  {ID: "a2", Kind: Article, Name: "A2"},
+		},
+		Relationships: map[string]Relationship{
+			"r1": {ID: "r1", Type: MemberOf, From: "p", To: "o", Evidence: []Evidence{ev("a1", "q", 0.5)}},
+			"r2": {ID: "r2", Type: PublishedBy, From: "a1", To: "bbc"},
+		},
+	}
+	many := make([]Evidence, MaxEvidence)
+	for i := range many {
+		many[i] = ev("a1", string(rune('a'+i%26))+string(rune('a'+i/26%26))+string(rune('a'+i/676)), 1)
+	}
+	cases := []struct {
+		name     string
+		batch    Batch
+		attached map[string][]Relationship
+		kind     ErrorKind // 0 with ok: no error
+		ok       bool
+		id       string // of the error, for not found and conflict
+		want     []Relationship
+		created  []string
+	}{
+		{name: "merge and create", ok: true,
+			batch: Batch{
+				Relationships: []Relationship{{ID: "r1", Type: MemberOf, From: "p", To: "o", Role: "member", Evidence: []Evidence{ev("a1", "q", 0.9), ev("a2", "", 1)}},
+					{ID: "r3", Type: WorksFor, From: "p2", To: "o"}},
+				Evidence: []EvidenceAdd{{Relationship: "r3", Evidence: ev("a2", "x", 0.7)}, {Relationship: "r3", Evidence: ev("a2", "x", 0.7)}},
+			},
+			want: []Relationship{
+				{ID: "r1", Type: MemberOf, From: "p", To: "o", Role: "member", Evidence: []Evidence{ev("a1", "q", 0.9), ev("a2", "", 1)}},
+				{ID: "r3", Type: WorksFor, From: "p2", To: "o", Evidence: []Evidence{ev("a2", "x", 0.7)}},
+			},
+			created: []string{"r3"}},
+		{name: "type change", kind: KindConflict, id: "r1",
+			batch: Batch{Relationships: []Relationship{{ID: "r1", Type: Leads, From: "p", To: "o"}}}},
+		{name: "end change", kind: KindConflict, id: "r1",
+			batch: Batch{Relationships: []Relationship{{ID: "r1", Type: MemberOf, From: "p2", To: "o"}}}},
+		{name: "kind change", kind: KindConflict, id: "o",
+			batch: Batch{Entities: []Entity{{ID: "o", Kind: Person, Name: "O"}}}},
+		{name: "two kinds in one batch", kind: KindInvalid,
+			batch: Batch{Entities: []Entity{{ID: "n", Kind: Person, Name: "N"}, {ID: "n", Kind: Country, Name: "N"}}}},
+		{name: "missing end", kind: KindNotFound, id: "ghost",
+			batch: Batch{Relationships: []Relationship{{ID: "r9", Type: MemberOf, From: "p", To: "ghost"}}}},
+		{name: "missing relationship", kind: KindNotFound, id: "r-none",
+			batch: Batch{Evidence: []EvidenceAdd{{Relationship: "r-none", Evidence: ev("a1", "", 1)}}}},
+		{name: "wrong end kind", kind: KindInvalid,
+			batch: Batch{Relationships: []Relationship{{ID: "r9", Type: MemberOf, From: "p", To: "p2"}}}},
+		{name: "evidence from a non-article", kind: KindInvalid,
+			batch: Batch{Evidence: []EvidenceAdd{{Relationship: "r1", Evidence: ev("bbc", "", 1)}}}},
+		{name: "outlet not a media outlet", kind: KindInvalid,
+			batch: Batch{Entities: []Entity{{ID: "a3", Kind: Article, Name: "A3", Outlet: "o"}}}},
+		{name: "references within the batch", ok: true,
+			batch: Batch{
+				Entities:      []Entity{{ID: "p3", Kind: Person, Name: "P3"}},
+				Relationships: []Relationship{{ID: "r4", Type: MemberOf, From: "p3", To: "o"}},
+			},
+			want:    []Relationship{{ID: "r4", Type: MemberOf, From: "p3", To: "o"}},
+			created: []string{"r4"}},
+		{name: "evidence cap", kind: KindInvalid,
+			batch: Batch{Relationships: []Relationship{{ID: "r1", Type: MemberOf, From: "p", To: "o", Evidence: many}}}},
+		{name: "reclassify breaking a rule", kind: KindConflict, id: "bbc",
+			batch:    Batch{Entities: []Entity{{ID: "bbc", Kind: Organization, Name: "BBC", Classification: Party}}},
+			attached: map[string][]Relationship{"bbc": {stored.Relationships["r2"]}}},
+		{name: "reclassify keeping the rules", ok: true,
+			batch:    Batch{Entities: []Entity{{ID: "o", Kind: Organization, Name: "O", Classification: Legislature}}},
+			attached: map[string][]Relationship{"o": {stored.Relationships["r1"]}},
+			want:     []Relationship{}, created: nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st := stored
+			st.Attached = tc.attached
+			b := tc.batch
+			if got := b.Reclassified(st.Entities); len(got) != len(tc.attached) {
+				t.Errorf("Reclassified = %v, want the entities of %v", got, tc.attached)
+			}
+			d, err := Decide(&b, st)
+			if !tc.ok {
+				if err == nil || KindOf(err) != tc.kind {
+					t.Fatalf("Decide = %v, want a %v error", err, tc.kind)
+				}
+				if tc.id != "" {
+					if e, ok := err.(*Error); !ok || e.ID != tc.id {
+						t.Errorf("error %v names %q, want %q", err, e.ID, tc.id)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, d.Relationships); diff != "" {
+				t.Errorf("relationships (-want +got):\n%s", diff)
+			}
+			for _, id := range tc.created {
+				if !d.Created[id] {
+					t.Errorf("%s not marked created", id)
+				}
+			}
+			if len(d.Created) != len(tc.created) {
+				t.Errorf("created %v, want %v", d.Created, tc.created)
+			}
+		})
+	}
+}
+
+func TestReads(t *testing.T) {
+	b := Batch{
+		Entities:      []Entity{{ID: "a", Kind: Article, Outlet: "bbc"}, {ID: "s", Kind: Statement, Speaker: "p"}},
+		Relationships: []Relationship{{ID: "r2", From: "p", To: "o", Evidence: []Evidence{{Article: "a"}}}},
+		Evidence:      []EvidenceAdd{{Relationship: "r1", Evidence: Evidence{Article: "a0"}}},
+	}
+	ents, rels := b.Reads()
+	if diff := cmp.Diff([]string{"a", "a0", "bbc", "o", "p", "s"}, ents); diff != "" {
+		t.Errorf("entities (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"r1", "r2"}, rels); diff != "" {
+		t.Errorf("relationships (-want +got):\n%s", diff)
+	}
+}
