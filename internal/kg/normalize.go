@@ -56,3 +56,29 @@ func foldRune(r rune) rune {
 func Tokens(s string) []string {
 	return strings.Fields(NormalizeName(s))
 }
+
+// TypoBudget is how many edits (Damerau-Levenshtein: a transposition counts
+// as one) a search word of n letters may be from a word of a name and still
+// match it: none below 4 letters (too many short words are one edit apart),
+// one up to 7, two beyond. Every store applies this one rule.
+func TypoBudget(n int) int {
+	switch {
+	case n < 4:
+		return 0
+	case n <= 7:
+		return 1
+	}
+	return 2
+}
+
+// SearchText is what full-text search matches an entity by: the tokens of
+// its name and aliases, separated by spaces. A store whose index tokenizes
+// text itself is fed this and splits it on spaces only, so that every store
+// searches the same words (no stop words dropped, the same folding).
+func SearchText(e *Entity) string {
+	toks := Tokens(e.Name)
+	for _, a := range e.Aliases {
+		toks = append(toks, Tokens(a)...)
+	}
+	return strings.Join(toks, " ")
+}

@@ -1,9 +1,10 @@
 package kg
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
-	"strings"
+	"strconv"
 )
 
 // Store is what every backend implements. It is deliberately narrow: input
@@ -226,20 +227,42 @@ type Counts struct {
 	ByKind        map[Kind]int
 }
 
-// EncodeCursor packs key parts into an opaque cursor.
+// EncodeCursor packs key parts into an opaque cursor. Each part is
+// length-prefixed, so any stored text (NUL and separators included)
+// survives the round trip.
 func EncodeCursor(parts ...string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x00")))
+	var b []byte
+	for _, p := range parts {
+		b = strconv.AppendInt(b, int64(len(p)), 10)
+		b = append(b, ':')
+		b = append(b, p...)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // DecodeCursor unpacks a cursor made by EncodeCursor into want parts; a
 // malformed cursor is a KindInvalid error about the argument "after".
 func DecodeCursor(op, cursor string, want int) ([]string, error) {
+	bad := Invalidf(op, "after", "%q is not a cursor this query returned", cursor)
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err == nil {
-		parts := strings.Split(string(b), "\x00")
-		if len(parts) == want {
-			return parts, nil
-		}
+	if err != nil {
+		return nil, bad
 	}
-	return nil, Invalidf(op, "after", "%q is not a cursor this query returned", cursor)
+	parts := make([]string, 0, want)
+	for len(b) > 0 && len(parts) < want {
+		colon := bytes.IndexByte(b, ':')
+		if colon < 1 || colon > 10 {
+			return nil, bad
+		}
+		n, err := strconv.Atoi(string(b[:colon]))
+		if err != nil || n < 0 || n > len(b)-colon-1 || (colon > 1 && b[0] == '0') {
+			return nil, bad
+		}
+		parts = append(parts, string(b[colon+1:colon+1+n]))
+		b = b[colon+1+n:]
+	}
+	if len(b) != 0 || len(parts) != want {
+		return nil, bad
+	}
+	return parts, nil
 }

@@ -134,3 +134,24 @@ func TestReads(t *testing.T) {
 		t.Errorf("relationships (-want +got):\n%s", diff)
 	}
 }
+
+func TestCursorRoundTrip(t *testing.T) {
+	for _, parts := range [][]string{{"a"}, {"a\x00b", ""}, {"0.5", "name\x00with:colons", "id"}, {"", ""}} {
+		c := EncodeCursor(parts...)
+		got, err := DecodeCursor("op", c, len(parts))
+		if err != nil {
+			t.Fatalf("DecodeCursor(EncodeCursor(%q)): %v", parts, err)
+		}
+		if diff := cmp.Diff(parts, got); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+		if _, err := DecodeCursor("op", c, len(parts)+1); KindOf(err) != KindInvalid {
+			t.Errorf("a %d-part cursor decoded as %d parts: %v", len(parts), len(parts)+1, err)
+		}
+	}
+	for _, bad := range []string{"!!", "", "MTA6YQ", "eDph"} {
+		if _, err := DecodeCursor("op", bad, 1); KindOf(err) != KindInvalid {
+			t.Errorf("DecodeCursor(%q) = %v, want invalid", bad, err)
+		}
+	}
+}

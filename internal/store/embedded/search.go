@@ -23,19 +23,6 @@ const (
 	coverageWeight = 0.1 // share of the name's tokens matched: "Han Dong" above "Han Dong Memorial Fund"
 )
 
-// typoDistance is how many edits a query token of n letters may be from a
-// name's token: none below 4 letters (too many short words are one edit
-// apart), one up to 7, two beyond.
-func typoDistance(n int) int {
-	switch {
-	case n < 4:
-		return 0
-	case n <= 7:
-		return 1
-	}
-	return 2
-}
-
 type hit struct {
 	i     int32
 	score float64
@@ -79,7 +66,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 		m := make(map[string]float64)
 		matches[k] = m
 		qr := []rune(qt)
-		maxd := typoDistance(len(qr))
+		maxd := kg.TypoBudget(len(qr))
 		// Exact beats prefix beats typo, whatever order tokens come in.
 		if has(qt) {
 			m[qt] = scoreExact

@@ -34,7 +34,7 @@ type vocab struct {
 }
 
 // minLong is the shortest token a distance-2 match can reach: query tokens
-// get distance 2 from 8 letters (typoDistance), and lengths differ by at
+// get distance 2 from 8 letters (kg.TypoBudget), and lengths differ by at
 // most the distance.
 const minLong = 6
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/polgraph/polgraph/internal/kg"
 )
 
 // TestVocabCandidates checks the vocabulary index against a scan of every
@@ -67,7 +69,7 @@ func TestVocabCandidates(t *testing.T) {
 				q = string(r)
 			}
 			qr := []rune(q)
-			maxd := typoDistance(len(qr))
+			maxd := kg.TypoBudget(len(qr))
 			offered := map[string]bool{}
 			v.prefixed(q, func(s string) { offered[s] = true })
 			v.near(q, maxd, has, func(s string) { offered[s] = true })

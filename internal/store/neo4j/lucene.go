@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -8,21 +9,19 @@ import (
 )
 
 // luceneQuery turns search text into a query for the full-text index: every
-// word must match, exactly (ranked highest), as a prefix, or within a small
-// edit distance (typos; transpositions count as one edit). The words are the
-// text's normalised tokens (lower case, accents folded, as the index's
-// standard-folding analyzer stores names), escaped so that no character of
-// the user's text is read as query syntax. "" when there is no word.
+// word must match, exactly (ranked highest), as a prefix, or within the
+// domain's typo budget (kg.TypoBudget; Lucene's fuzzy query counts a
+// transposition as one edit, as the embedded store does). The words are the
+// text's domain tokens (kg.Tokens), the same the index holds (kg.SearchText
+// through the whitespace analyzer), escaped so that no character of the
+// user's text is read as query syntax. "" when there is no word.
 func luceneQuery(text string) string {
 	var clauses []string
 	for _, t := range kg.Tokens(text) {
 		w := escapeLucene(t)
 		c := w + "^4 OR " + w + "*^2"
-		switch n := utf8.RuneCountInString(t); {
-		case n >= 6:
-			c += " OR " + w + "~2"
-		case n >= 3:
-			c += " OR " + w + "~1"
+		if d := kg.TypoBudget(utf8.RuneCountInString(t)); d > 0 {
+			c += " OR " + w + "~" + strconv.Itoa(d)
 		}
 		clauses = append(clauses, "+("+c+")")
 	}

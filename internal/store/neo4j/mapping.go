@@ -2,7 +2,6 @@ package neo4j
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -16,7 +15,7 @@ var propertyKeys = []string{
 	// Key nodes and ASSERTS relationships.
 	"key", "rel",
 	// Entities.
-	"id", "kind", "name", "aliases", "alias_text", "description",
+	"id", "kind", "name", "aliases", "search_text", "description",
 	"ident_schemes", "ident_values",
 	"birth_date", "classification", "country_code",
 	"title", "url", "outlet", "published", "text",
@@ -30,7 +29,7 @@ var propertyKeys = []string{
 
 // rowKeys are the keys of the maps sent as UNWIND rows, which statements
 // read with property syntax (row.src); the lint declares them too.
-var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score", "created"}
+var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score", "created", "text"}
 
 // entityRow is the UNWIND row of an entity upsert: the node's properties and
 // its lookup keys.
@@ -53,8 +52,10 @@ func entityProps(e kg.Entity) map[string]any {
 	}
 	if len(e.Aliases) > 0 {
 		p["aliases"] = anyStrings(e.Aliases)
-		p["alias_text"] = strings.Join(e.Aliases, "\n")
 	}
+	// Always set (even empty), so that Migrate's backfill of entities
+	// written before it existed ends.
+	p["search_text"] = kg.SearchText(&e)
 	str("description", e.Description)
 	if len(e.Identifiers) > 0 {
 		schemes := make([]any, len(e.Identifiers))

@@ -191,6 +191,11 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (kg.EntityPage
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.EntityPage, error) {
+		if q.Link != nil {
+			if err := mustExist(ctx, tx, op, q.Link.Entity); err != nil {
+				return kg.EntityPage{}, err
+			}
+		}
 		total, err := countOf(ctx, tx, count, params)
 		if err != nil {
 			return kg.EntityPage{}, err
@@ -246,6 +251,9 @@ func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.Relati
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.RelationshipPage, error) {
+		if err := mustExist(ctx, tx, op, q.Entity, q.Article); err != nil {
+			return kg.RelationshipPage{}, err
+		}
 		total, err := countOf(ctx, tx, count, params)
 		if err != nil {
 			return kg.RelationshipPage{}, err
@@ -268,6 +276,39 @@ func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.Relati
 		}
 		return out, nil
 	})
+}
+
+// mustExist fails with KindNotFound naming the first of ids (empty ones
+// skipped) that is not an entity: a listing anchored on a missing entity is
+// an error, not an empty page.
+func mustExist(ctx context.Context, tx neo4j.ManagedTransaction, op string, ids ...string) error {
+	var want []any
+	for _, id := range ids {
+		if id != "" {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	recs, err := run(ctx, tx, stEntitiesByID, map[string]any{"ids": want})
+	if err != nil {
+		return err
+	}
+	found := map[string]bool{}
+	for _, rec := range recs {
+		e, err := entityFromRecord(rec, "e")
+		if err != nil {
+			return err
+		}
+		found[e.ID] = true
+	}
+	for _, id := range want {
+		if !found[id.(string)] {
+			return kg.NotFound(op, id.(string))
+		}
+	}
+	return nil
 }
 
 func countOf(ctx context.Context, tx neo4j.ManagedTransaction, name string, params map[string]any) (int, error) {

@@ -31,7 +31,7 @@ const (
 	relHasKey   = "HAS_KEY"
 	relAsserts  = "ASSERTS"
 
-	fulltextIndex = "entity_names"
+	fulltextIndex = "entity_search"
 )
 
 // MaxPathLength is the longest path Paths can search for: Cypher takes no
@@ -65,6 +65,8 @@ const (
 	stCreateAsserts     = "create_asserts"
 	stDeleteAll         = "delete_all"
 	stAwaitIndexes      = "await_indexes"
+	stUnsearchable      = "entities_without_search_text"
+	stSetSearchText     = "set_search_text"
 
 	prefixUpsertEntities = "upsert_entities/"      // + kind label
 	prefixCreateRels     = "create_relationships/" // + type
@@ -317,6 +319,16 @@ DETACH DELETE n`)
 		add(prefixMigrate+m.name, m.text)
 	}
 	add(stAwaitIndexes, `CALL db.awaitIndexes($seconds)`)
+	// Entities written before search_text existed get it from Migrate.
+	add(stUnsearchable, `
+MATCH (e:Entity)
+WHERE e.search_text IS NULL
+RETURN e
+LIMIT $limit`)
+	add(stSetSearchText, `
+UNWIND $rows AS row
+MATCH (e:Entity {id: row.id})
+SET e.search_text = row.text`)
 	return r
 }
 
@@ -333,15 +345,24 @@ func relByIDSubquery(v string) string {
 type schemaItem struct{ name, text string }
 
 // schema is the database schema: constraints and indexes, each created only
-// if missing, so running it again changes nothing.
+// if missing (and the indexes of earlier versions dropped only if present),
+// so running it again changes nothing. Only what a statement seeks through
+// is indexed: entities by id, kind and id, and status; lookup keys;
+// relationships by id (a uniqueness constraint per type, so that no two
+// relationships share an id within a type); ASSERTS by relationship id; the
+// full-text index over kg.SearchText with the whitespace analyzer, so that
+// it holds exactly the domain's tokens. Filters applied while expanding from
+// an entity (asOf, minSources) read the relationship's own properties and
+// need no index.
 func schema() []schemaItem {
 	s := []schemaItem{
 		{"entity_id", "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE"},
 		{"key_key", "CREATE CONSTRAINT key_key IF NOT EXISTS FOR (k:Key) REQUIRE k.key IS UNIQUE"},
 		{"entity_kind_id", "CREATE INDEX entity_kind_id IF NOT EXISTS FOR (e:Entity) ON (e.kind, e.id)"},
 		{"entity_status", "CREATE INDEX entity_status IF NOT EXISTS FOR (e:Entity) ON (e.status)"},
-		{fulltextIndex, "CREATE FULLTEXT INDEX " + fulltextIndex + " IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.alias_text] " +
-			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding', `fulltext.eventually_consistent`: false}}"},
+		{"drop_entity_names", "DROP INDEX entity_names IF EXISTS"},
+		{fulltextIndex, "CREATE FULLTEXT INDEX " + fulltextIndex + " IF NOT EXISTS FOR (e:Entity) ON EACH [e.search_text] " +
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}"},
 		{"asserts_rel", "CREATE INDEX asserts_rel IF NOT EXISTS FOR ()-[s:ASSERTS]-() ON (s.rel)"},
 	}
 	for _, t := range kg.RelTypes {
@@ -349,8 +370,10 @@ func schema() []schemaItem {
 		low := strings.ToLower(typ)
 		for _, prop := range []string{"id", "sources", "since_lo", "until_hi"} {
 			name := "rel_" + low + "_" + prop
-			s = append(s, schemaItem{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.%s)", name, typ, prop)})
+			s = append(s, schemaItem{"drop_" + name, "DROP INDEX " + name + " IF EXISTS"})
 		}
+		name := "rel_" + low + "_id_unique"
+		s = append(s, schemaItem{name, fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE", name, typ)})
 	}
 	return s
 }

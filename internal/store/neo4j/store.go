@@ -100,11 +100,44 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.backfillSearchText(ctx, op); err != nil {
+		return err
+	}
 	_, err := readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := run(ctx, tx, stAwaitIndexes, map[string]any{"seconds": int64(300)})
 		return struct{}{}, err
 	})
 	return err
+}
+
+// backfillSearchText gives entities written by an earlier version the
+// search_text the full-text index reads, in batches.
+func (s *Store) backfillSearchText(ctx context.Context, op string) error {
+	for {
+		n, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (int, error) {
+			recs, err := run(ctx, tx, stUnsearchable, map[string]any{"limit": int64(10000)})
+			if err != nil || len(recs) == 0 {
+				return 0, err
+			}
+			rows := make([]any, 0, len(recs))
+			for _, rec := range recs {
+				n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "e")
+				if err != nil {
+					return 0, err
+				}
+				e, err := entityFromNode(n)
+				if err != nil {
+					return 0, err
+				}
+				rows = append(rows, map[string]any{"id": e.ID, "text": kg.SearchText(&e)})
+			}
+			_, err = run(ctx, tx, stSetSearchText, map[string]any{"rows": rows})
+			return len(rows), err
+		})
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 // Close releases the driver.

@@ -626,6 +626,17 @@ func testSearch(t *testing.T, st kg.Store) {
 		{name: "every token must match", q: kg.SearchQuery{Text: "justin meng"}, exact: []string{}},
 		{name: "no match", q: kg.SearchQuery{Text: "xylophone"}, exact: []string{}},
 		{name: "short tokens are not fuzzy", q: kg.SearchQuery{Text: "hax", Kinds: []kg.Kind{kg.Person}}, exact: []string{}},
+		// Stop words are words like any other: full names with "of",
+		// "the", "and" are found, and type-ahead does not stop at them.
+		{name: "full name with stop words", q: kg.SearchQuery{Text: "House of Commons"}, first: "o-commons"},
+		{name: "type-ahead through a stop word", q: kg.SearchQuery{Text: "house of", Kinds: []kg.Kind{kg.Organization}}, exact: []string{"o-commons"}},
+		{name: "name starting with a stop word", q: kg.SearchQuery{Text: "The Globe and Mail"}, first: "o-globe"},
+		{name: "party by full name", q: kg.SearchQuery{Text: "Liberal Party of Canada"}, first: "o-liberal"},
+		// The typo budget (kg.TypoBudget): one edit from 4 letters, two
+		// from 8, none below 4.
+		{name: "one edit in four letters", q: kg.SearchQuery{Text: "dpng", Kinds: []kg.Kind{kg.Person}}, has: []string{"p-han-dong"}},
+		{name: "two edits in seven letters", q: kg.SearchQuery{Text: "trudxyu", Kinds: []kg.Kind{kg.Person}}, exact: []string{}},
+		{name: "two edits in eight letters", q: kg.SearchQuery{Text: "consulta", Kinds: []kg.Kind{kg.Organization}}, has: []string{"o-consulate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
