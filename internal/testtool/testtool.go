@@ -48,3 +48,21 @@ func Python(t testing.TB, module, debianPackage string) string {
 	Missing(t, "python3 with the "+module+" module", "apt-get install "+debianPackage)
 	return ""
 }
+
+// Neo4jMessage is what a Neo4j-gated test says when no server is configured.
+const Neo4jMessage = "NEO4J_URI is not set: skipping the Neo4j tests (start the test server with `eval \"$(tools/neo4j-test-server/run)\"`, or set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD for a Neo4j 5 server)"
+
+// Neo4jURI returns NEO4J_URI. Without it the test skips, or fails when
+// POLGRAPH_REQUIRE_NEO4J=1 (set by .ci/run for its Neo4j pass), so that CI
+// cannot pass by skipping the Neo4j tests.
+func Neo4jURI(t testing.TB) string {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		if os.Getenv("POLGRAPH_REQUIRE_NEO4J") == "1" {
+			t.Fatal("NEO4J_URI is not set and POLGRAPH_REQUIRE_NEO4J=1: the Neo4j tests must run")
+		}
+		t.Skip(Neo4jMessage)
+	}
+	return uri
+}

@@ -1,7 +1,6 @@
 package embedded
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -12,22 +11,9 @@ import (
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
-// How a query token matched a token of a name. An exact match of the whole
-// name adds exactNameBonus, so that it ranks above any partial match.
-const (
-	scoreExact     = 1.0
-	scorePrefix    = 0.7
-	scoreTypo1     = 0.5
-	scoreTypo2     = 0.4
-	exactNameBonus = 1.0
-	coverageWeight = 0.1 // share of the name's tokens matched: "Han Dong" above "Han Dong Memorial Fund"
-)
-
 type hit struct {
-	i     int32
-	score float64
-	name  string
-	id    string
+	i int32
+	kg.Hit
 }
 
 // Search ranks entities whose name or alias matches every query token:
@@ -47,7 +33,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 		if err != nil || parts[2] == "" {
 			return kg.EntityPage{}, kg.Invalidf(op, "after", "%q is not a cursor this query returned", q.After)
 		}
-		after = &hit{score: score, name: parts[1], id: parts[2]}
+		after = &hit{Hit: kg.Hit{Score: score, Name: parts[1], ID: parts[2]}}
 	}
 	qtoks := kg.Tokens(q.Text)
 	if len(qtoks) == 0 {
@@ -59,7 +45,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 
 	// For each query token, the vocabulary tokens it matches and how well.
 	matches := make([]map[string]float64, len(qtoks))
-	var dl dlScratch
+	var dl kg.Distance
 	tr := make([]rune, 0, 64)
 	has := func(t string) bool { _, ok := g.tokens[t]; return ok }
 	for k, qt := range qtoks {
@@ -69,11 +55,11 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 		maxd := kg.TypoBudget(len(qr))
 		// Exact beats prefix beats typo, whatever order tokens come in.
 		if has(qt) {
-			m[qt] = scoreExact
+			m[qt] = kg.ScoreExact
 		}
 		g.vocab.prefixed(qt, func(t string) {
 			if t != qt {
-				m[t] = scorePrefix
+				m[t] = kg.ScorePrefix
 			}
 		})
 		g.vocab.near(qt, maxd, has, func(t string) {
@@ -84,12 +70,12 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 			for _, r := range t {
 				tr = append(tr, r)
 			}
-			switch dl.distance(qr, tr, maxd) {
+			switch dl.Between(qr, tr, maxd) {
 			case 1:
-				m[t] = scoreTypo1
+				m[t] = kg.ScoreTypo1
 			case 2:
 				if maxd >= 2 {
-					m[t] = scoreTypo2
+					m[t] = kg.ScoreTypo2
 				}
 			}
 		})
@@ -128,10 +114,10 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 			}
 			best := 0.0
 			for _, name := range rec.names {
-				best = max(best, nameScore(name, matches, whole))
+				best = max(best, kg.NameScore(name, matches, whole))
 			}
 			if best > 0 {
-				hits = append(hits, hit{i: i, score: best, name: rec.e.Name, id: rec.e.ID})
+				hits = append(hits, hit{i: i, Hit: kg.Hit{Score: best, Name: rec.e.Name, ID: rec.e.ID}})
 			}
 		}
 	}
@@ -151,102 +137,14 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 		}
 		page.Edges = append(page.Edges, kg.EntityEdge{
 			Entity: g.entity(h.i),
-			Cursor: kg.EncodeCursor(strconv.FormatFloat(h.score, 'g', -1, 64), h.name, h.id),
-			Score:  h.score,
+			Cursor: kg.EncodeCursor(strconv.FormatFloat(h.Score, 'g', -1, 64), h.Name, h.ID),
+			Score:  h.Score,
 		})
 	}
 	return page, nil
 }
 
-// hitCmp orders hits best first, then by name and id.
-func hitCmp(a, b hit) int {
-	if c := cmp.Compare(b.score, a.score); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.name, b.name); c != 0 {
-		return c
-	}
-	return strings.Compare(a.id, b.id)
-}
-
-// nameScore scores one name (its tokens) against the query: 0 unless every
-// query token matches one of the name's tokens.
-func nameScore(name []string, matches []map[string]float64, whole string) float64 {
-	if len(name) == 0 {
-		return 0
-	}
-	sum := 0.0
-	used := make([]bool, len(name))
-	for _, m := range matches {
-		best, at := 0.0, -1
-		for j, t := range name {
-			if sc := m[t]; sc > best {
-				best, at = sc, j
-			}
-		}
-		if at < 0 {
-			return 0
-		}
-		sum += best
-		used[at] = true
-	}
-	n := 0
-	for _, u := range used {
-		if u {
-			n++
-		}
-	}
-	score := sum/float64(len(matches)) + coverageWeight*float64(n)/float64(len(name))
-	if strings.Join(name, " ") == whole {
-		score += exactNameBonus
-	}
-	return score
-}
-
-// dlScratch holds the rows of the distance computation, reused across the
-// candidates of one search.
-type dlScratch struct {
-	prev2, prev, cur []int
-}
-
-// distance is the optimal-string-alignment (Damerau-Levenshtein) distance
-// between a and b: insertions, deletions, substitutions and transpositions
-// of adjacent letters; maxd+1 as soon as it is known to exceed maxd.
-func (s *dlScratch) distance(a, b []rune, maxd int) int {
-	if d := len(a) - len(b); d > maxd || -d > maxd {
-		return maxd + 1
-	}
-	n := len(b) + 1
-	if cap(s.cur) < n {
-		s.prev2, s.prev, s.cur = make([]int, n), make([]int, n), make([]int, n)
-	}
-	// Three rows: two back (for transpositions), previous, current.
-	prev2, prev, cur := s.prev2[:n], s.prev[:n], s.cur[:n]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > maxd {
-			return maxd + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(b)], maxd+1)
-}
+func hitCmp(a, b hit) int { return kg.CompareHits(a.Hit, b.Hit) }
 
 func abs(n int) int {
 	if n < 0 {

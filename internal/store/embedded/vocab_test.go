@@ -26,7 +26,7 @@ func TestVocabCandidates(t *testing.T) {
 	}
 	v := newVocab()
 	live := map[string]bool{}
-	var dl dlScratch
+	var dl kg.Distance
 	for round := range 20 {
 		var added, removed []string
 		for range 200 {
@@ -76,7 +76,7 @@ func TestVocabCandidates(t *testing.T) {
 			for _, tok := range all {
 				match := strings.HasPrefix(tok, q)
 				if !match && maxd > 0 && abs(utf8.RuneCountInString(tok)-len(qr)) <= maxd {
-					match = dl.distance(qr, []rune(tok), maxd) <= maxd
+					match = dl.Between(qr, []rune(tok), maxd) <= maxd
 				}
 				if match && !offered[tok] {
 					t.Errorf("round %d: query %q matches %q, which the index does not offer", round, q, tok)

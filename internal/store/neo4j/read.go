@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -94,35 +95,40 @@ func (s *Store) FindEntities(ctx context.Context, m kg.Match) ([]string, error) 
 	})
 }
 
-// Search queries the full-text index over names and aliases. The cursor is
-// the last hit's score and id.
+// maxSearchCandidates bounds how many entities one search reads from the
+// full-text index before ranking them (a one-letter word matches nearly
+// every name by prefix).
+const maxSearchCandidates = 100_000
+
+// Search finds candidates with the full-text index (every word of the text
+// exactly, as a prefix or within the typo budget, in the name and aliases)
+// and ranks them with the domain's scorer (kg.Scorer), which also drops
+// candidates whose words are spread over several names: the same hits in
+// the same order as the embedded store. The cursor is the last hit's
+// score, name and id.
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, error) {
 	const op = "search"
 	lucene := luceneQuery(q.Text)
 	if lucene == "" {
 		return kg.EntityPage{}, nil
 	}
-	afterID, afterScore := "", 0.0
+	var after *kg.Hit
 	if q.After != "" {
-		parts, err := kg.DecodeCursor(op, q.After, 2)
+		parts, err := kg.DecodeCursor(op, q.After, 3)
 		if err != nil {
 			return kg.EntityPage{}, err
 		}
 		sc, perr := strconv.ParseFloat(parts[0], 64)
-		if perr != nil || parts[1] == "" {
+		if perr != nil || parts[2] == "" {
 			return kg.EntityPage{}, kg.Invalidf(op, "after", "%q is not a cursor this query returned", q.After)
 		}
-		afterScore, afterID = sc, parts[1]
+		after = &kg.Hit{Score: sc, Name: parts[1], ID: parts[2]}
 	}
 	kinds := make([]any, len(q.Kinds))
 	for i, k := range q.Kinds {
 		kinds[i] = string(k)
 	}
-	params := map[string]any{
-		"lucene": lucene, "kinds": kinds,
-		"after_id": afterID, "after_score": afterScore,
-		"limit": int64(q.First + 1),
-	}
+	params := map[string]any{"lucene": lucene, "kinds": kinds, "max_candidates": int64(maxSearchCandidates)}
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.EntityPage, error) {
@@ -130,37 +136,68 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 		if err != nil {
 			return kg.EntityPage{}, err
 		}
-		if len(recs) == 0 {
-			return kg.EntityPage{}, fmt.Errorf("search: no record")
+		scorer := kg.NewScorer(q.Text)
+		hits := make([]kg.Hit, 0, len(recs))
+		for _, rec := range recs {
+			id, err := recordString(rec, "id")
+			if err != nil {
+				return kg.EntityPage{}, err
+			}
+			name, err := recordString(rec, "name")
+			if err != nil {
+				return kg.EntityPage{}, err
+			}
+			aliases, err := recordStrings(rec, "aliases")
+			if err != nil {
+				return kg.EntityPage{}, err
+			}
+			names := make([][]string, 0, 1+len(aliases))
+			names = append(names, kg.Tokens(name))
+			for _, a := range aliases {
+				names = append(names, kg.Tokens(a))
+			}
+			if sc := scorer.Score(names); sc > 0 {
+				hits = append(hits, kg.Hit{Score: sc, Name: name, ID: id})
+			}
 		}
-		total, err := recordInt(recs[0], "total")
+		slices.SortFunc(hits, kg.CompareHits)
+		page := kg.EntityPage{TotalCount: len(hits)}
+		start := 0
+		if after != nil {
+			start, _ = slices.BinarySearchFunc(hits, *after, kg.CompareHits)
+			if start < len(hits) && kg.CompareHits(hits[start], *after) == 0 {
+				start++
+			}
+		}
+		end := min(start+q.First, len(hits))
+		page.HasNextPage = end < len(hits)
+		ids := make([]any, 0, end-start)
+		for _, h := range hits[start:end] {
+			ids = append(ids, h.ID)
+		}
+		if len(ids) == 0 {
+			return page, nil
+		}
+		recs, err = run(ctx, tx, stEntitiesByID, map[string]any{"ids": ids})
 		if err != nil {
 			return kg.EntityPage{}, err
 		}
-		page := kg.EntityPage{TotalCount: int(total)}
+		byID := make(map[string]kg.Entity, len(recs))
 		for _, rec := range recs {
-			n, isNil, err := neo4j.GetRecordValue[neo4j.Node](rec, "node")
+			e, err := entityFromRecord(rec, "e")
 			if err != nil {
 				return kg.EntityPage{}, err
 			}
-			if isNil {
-				break // no hit on this page: the one row only carries the total
-			}
-			score, err := recordFloat(rec, "score")
-			if err != nil {
-				return kg.EntityPage{}, err
-			}
-			e, err := entityFromNode(n)
-			if err != nil {
-				return kg.EntityPage{}, err
-			}
-			if len(page.Edges) == q.First {
-				page.HasNextPage = true
-				break
+			byID[e.ID] = e
+		}
+		for _, h := range hits[start:end] {
+			e, ok := byID[h.ID]
+			if !ok {
+				continue // gone since the index answered: not in this read
 			}
 			page.Edges = append(page.Edges, kg.EntityEdge{
-				Entity: e, Score: score,
-				Cursor: kg.EncodeCursor(strconv.FormatFloat(score, 'g', -1, 64), e.ID),
+				Entity: e, Score: h.Score,
+				Cursor: kg.EncodeCursor(strconv.FormatFloat(h.Score, 'g', -1, 64), h.Name, h.ID),
 			})
 		}
 		return page, nil

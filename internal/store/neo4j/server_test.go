@@ -21,18 +21,12 @@ import (
 
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/storetest"
+	"github.com/polgraph/polgraph/internal/testtool"
 )
-
-// skipMessage is what the Neo4j tests say when no server is configured
-// (the same words as neo4jtest.SkipMessage).
-const skipMessage = "NEO4J_URI is not set: skipping the Neo4j tests (set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD to run them against a Neo4j 5 server)"
 
 func serverConfig(t *testing.T) Config {
 	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Skip(skipMessage)
-	}
+	uri := testtool.Neo4jURI(t)
 	cfg, err := ConfigFromEnv(uri, os.Getenv)
 	if err != nil {
 		t.Fatal(err)

@@ -160,15 +160,10 @@ MATCH (:Key {key: k.key})<-[:HAS_KEY]-(e:Entity)
 RETURN k.i AS i, e.id AS id
 ORDER BY i, id`)
 	add(stSearch, `
-CALL db.index.fulltext.queryNodes('`+fulltextIndex+`', $lucene) YIELD node, score
+CALL db.index.fulltext.queryNodes('`+fulltextIndex+`', $lucene) YIELD node
 WHERE size($kinds) = 0 OR node.kind IN $kinds
-WITH node, score
-ORDER BY score DESC, node.id ASC
-WITH collect({node: node, score: score}) AS hits
-WITH size(hits) AS total,
-  [h IN hits WHERE $after_id = '' OR h.score < $after_score OR (h.score = $after_score AND h.node.id > $after_id)][0..$limit] AS page
-UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS h
-RETURN total, h.node AS node, h.score AS score`)
+RETURN node.id AS id, node.name AS name, coalesce(node.aliases, []) AS aliases
+LIMIT $max_candidates`)
 	add(stListEntitiesCount, `
 MATCH (e:Entity)
 WHERE e.kind = $kind AND ($status = '' OR e.status = $status)

@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) kg.Store, cfg Config) {
 		t.Run("Counts", func(t *testing.T) { testCounts(t, st) })
 		t.Run("ContextCanceled", func(t *testing.T) { testCanceled(t, st) })
 	})
+	t.Run("Concurrency", s.testConcurrency)
 	t.Run("SearchPagination", s.testSearchPagination)
 	t.Run("ListEntitiesStableUnderInserts", s.testListEntitiesInserts)
 	t.Run("ListRelationshipsStableUnderInserts", s.testListRelationshipsInserts)

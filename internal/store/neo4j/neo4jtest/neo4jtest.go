@@ -11,20 +11,15 @@ import (
 
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/neo4j"
+	"github.com/polgraph/polgraph/internal/testtool"
 )
-
-// SkipMessage is what a test says when no Neo4j server is configured.
-const SkipMessage = "NEO4J_URI is not set: skipping the Neo4j tests (set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD to run them against a Neo4j 5 server)"
 
 // Open returns the Neo4j store named by NEO4J_URI (credentials from
 // NEO4J_USER / NEO4J_PASSWORD), emptied of everything, and closes it when
-// the test ends. Without NEO4J_URI it skips the test with SkipMessage.
+// the test ends. Without NEO4J_URI it skips the test (see testtool.Neo4jURI).
 func Open(t testing.TB) kg.Store {
 	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Skip(SkipMessage)
-	}
+	uri := testtool.Neo4jURI(t)
 	cfg, err := neo4j.ConfigFromEnv(uri, os.Getenv)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,127 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// concurrent runs f(0) … f(n-1) at once and returns their errors.
+func concurrent(n int, f func(i int) error) []error {
+	errs := make([]error, n)
+	var start, done sync.WaitGroup
+	start.Add(1)
+	for i := range n {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			start.Wait()
+			errs[i] = f(i)
+		}()
+	}
+	start.Done()
+	done.Wait()
+	return errs
+}
+
+// testConcurrency: writes that race on one relationship or one new id lose
+// nothing, duplicate nothing and break no rule (the store's transaction
+// serialises what kg.Decide reads and what it decides).
+func (s suite) testConcurrency(t *testing.T) {
+	ctx := context.Background()
+	const n = 8
+
+	t.Run("AddEvidence", func(t *testing.T) {
+		st := s.loaded(t)
+		before := rel(t, st, "r-dong-commons")
+		errs := concurrent(n, func(i int) error {
+			return st.Apply(ctx, kg.Batch{Evidence: []kg.EvidenceAdd{{Relationship: "r-dong-commons",
+				Evidence: kg.Evidence{Article: "a-bbc", Quote: fmt.Sprintf("concurrent quote %d", i), Confidence: 0.5}}}})
+		})
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("addEvidence %d: %v", i, err)
+			}
+		}
+		got := rel(t, st, "r-dong-commons")
+		if len(got.Evidence) != len(before.Evidence)+n {
+			t.Errorf("after %d concurrent additions: %d pieces of evidence, want %d: %+v", n, len(got.Evidence), len(before.Evidence)+n, got.Evidence)
+		}
+		for i := range n {
+			q := fmt.Sprintf("concurrent quote %d", i)
+			if !slices.ContainsFunc(got.Evidence, func(e kg.Evidence) bool { return e.Quote == q }) {
+				t.Errorf("evidence %q was lost", q)
+			}
+		}
+		wantOnce(t, st, "p-han-dong", "r-dong-commons")
+	})
+
+	t.Run("UpsertNewRelationship", func(t *testing.T) {
+		st := s.loaded(t)
+		errs := concurrent(n, func(i int) error {
+			return st.Apply(ctx, kg.Batch{Relationships: []kg.Relationship{{ID: "r-concurrent", Type: kg.MemberOf, From: "p-han-dong", To: "o-liberal",
+				Evidence: []kg.Evidence{{Article: "a-globe", Quote: fmt.Sprintf("upsert %d", i), Confidence: 1}}}}})
+		})
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("upsert %d: %v", i, err)
+			}
+		}
+		if got := rel(t, st, "r-concurrent"); len(got.Evidence) != n {
+			t.Errorf("after %d concurrent upserts: %d pieces of evidence, want %d", n, len(got.Evidence), n)
+		}
+		wantOnce(t, st, "p-han-dong", "r-concurrent")
+	})
+
+	t.Run("CreateOneIDWithTwoKinds", func(t *testing.T) {
+		st := s.loaded(t)
+		kinds := []kg.Kind{kg.Person, kg.Organization}
+		for round := range 4 {
+			id := fmt.Sprintf("x-race-%d", round)
+			errs := concurrent(len(kinds), func(i int) error {
+				return st.Apply(ctx, kg.Batch{Entities: []kg.Entity{{ID: id, Kind: kinds[i], Name: "Race " + string(kinds[i])}}})
+			})
+			var won []kg.Kind
+			for i, err := range errs {
+				switch {
+				case err == nil:
+					won = append(won, kinds[i])
+				case kg.KindOf(err) != kg.KindConflict:
+					t.Errorf("%s as %s: %v, want success or a conflict", id, kinds[i], err)
+				}
+			}
+			if len(won) != 1 {
+				t.Fatalf("%s: %d of the concurrent creates with different kinds succeeded (%v), want exactly one", id, len(won), won)
+			}
+			m, err := st.Entities(ctx, []string{id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m[id].Kind; got != won[0] {
+				t.Errorf("%s is stored as %s, but the create that succeeded made it %s", id, got, won[0])
+			}
+		}
+	})
+}
+
+// wantOnce checks that entity's relationships list id exactly once.
+func wantOnce(t *testing.T, st kg.Store, entity, id string) {
+	t.Helper()
+	page, err := st.ListRelationships(context.Background(), kg.RelQuery{Entity: entity, Direction: kg.Both, First: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range page.Edges {
+		if e.Relationship.ID == id {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("relationships of %s list %s %d times, want once", entity, id, n)
+	}
+}
