@@ -24,4 +24,3 @@ func TestDamerauLevenshtein(t *testing.T) {
 		}
 	}
 }
-
