@@ -5,7 +5,8 @@
 // labels, relationship types and property keys, and deprecations.
 //
 // Input (a file named on the command line, or stdin): JSON
-//   { "schema": { "labels": [...], "relationshipTypes": [...], "propertyKeys": [...] },
+//   { "schema": { "labels": [...], "relationshipTypes": [...], "propertyKeys": [...],
+//                 "procedures": { name: Neo4jProcedure }, "functions": { name: Neo4jFunction } },
 //     "statements": [ { "name": "...", "text": "...", "params": { "name": sampleValue } } ] }
 // Output (stdout): JSON { "checked": [names], "diagnostics": [{ statement, severity, message, line, column, excerpt }] }
 // Exit status: 0 when there is no diagnostic at all (errors, warnings and
@@ -33,6 +34,10 @@ function main() {
       relationshipTypes: schema.relationshipTypes ?? [],
       propertyKeys: schema.propertyKeys ?? [],
       parameters: st.params ?? {},
+      // The server's procedures and functions (SHOW PROCEDURES / SHOW
+      // FUNCTIONS), so that a misspelt one is reported.
+      ...(schema.procedures ? { procedures: { 'CYPHER 5': schema.procedures } } : {}),
+      ...(schema.functions ? { functions: { 'CYPHER 5': schema.functions } } : {}),
     };
     const result = lintCypherQuery(st.text, dbSchema);
     const found = Array.isArray(result) ? result : (result.diagnostics ?? []);

@@ -20,30 +20,31 @@ import (
 // paramSamples gives every statement parameter a value of the type the
 // package sends, so that the lint type-checks the statements as they run.
 var paramSamples = map[string]any{
-	"rows":        []any{map[string]any{"id": "x", "props": map[string]any{"id": "x"}, "keys": []any{"k"}, "src": "a", "dst": "b", "article": "art", "rel": "r"}},
-	"ids":         []any{"x"},
-	"keys":        []any{map[string]any{"i": 0, "key": "k"}},
-	"frontier":    []any{map[string]any{"i": 0, "id": "x"}},
-	"lucene":      "+(dong^4 OR dong*^2 OR dong~1)",
-	"kinds":       []any{"PERSON"},
-	"types":       []any{"MEMBER_OF"},
-	"after_id":    "",
-	"after_score": 1.5,
-	"after":       "",
-	"limit":       10,
-	"kind":        "PERSON",
-	"status":      "",
-	"link_entity": "x",
-	"link_type":   "MEMBER_OF",
-	"direction":   "BOTH",
-	"entity":      "x",
-	"article":     "",
-	"at_lo":       0,
-	"at_hi":       99991231,
-	"min_sources": 0,
-	"src":         "a",
-	"dst":         "b",
-	"seconds":     300,
+	"rows":           []any{map[string]any{"id": "x", "props": map[string]any{"id": "x"}, "keys": []any{"k"}, "src": "a", "dst": "b", "article": "art", "rel": "r"}},
+	"ids":            []any{"x"},
+	"keys":           []any{map[string]any{"i": 0, "key": "k"}},
+	"frontier":       []any{map[string]any{"i": 0, "id": "x"}},
+	"lucene":         "+(dong^4 OR dong*^2 OR dong~1)",
+	"kinds":          []any{"PERSON"},
+	"types":          []any{"MEMBER_OF"},
+	"after_id":       "",
+	"after_score":    1.5,
+	"after":          "",
+	"limit":          10,
+	"kind":           "PERSON",
+	"status":         "",
+	"link_entity":    "x",
+	"link_type":      "MEMBER_OF",
+	"direction":      "BOTH",
+	"entity":         "x",
+	"article":        "",
+	"at_lo":          0,
+	"at_hi":          99991231,
+	"min_sources":    0,
+	"src":            "a",
+	"dst":            "b",
+	"seconds":        300,
+	"max_candidates": 100000,
 }
 
 type lintInput struct {
@@ -52,9 +53,11 @@ type lintInput struct {
 }
 
 type lintSchema struct {
-	Labels            []string `json:"labels"`
-	RelationshipTypes []string `json:"relationshipTypes"`
-	PropertyKeys      []string `json:"propertyKeys"`
+	Labels            []string                  `json:"labels"`
+	RelationshipTypes []string                  `json:"relationshipTypes"`
+	PropertyKeys      []string                  `json:"propertyKeys"`
+	Procedures        map[string]map[string]any `json:"procedures"`
+	Functions         map[string]map[string]any `json:"functions"`
 }
 
 type lintStatement struct {
@@ -79,10 +82,13 @@ type lintOutput struct {
 // run against: the vocabulary's labels and types and the package's
 // property keys.
 func lintInputFor(t *testing.T) lintInput {
+	callables := loadLintCallables(t)
 	in := lintInput{Schema: lintSchema{
 		Labels:            []string{labelEntity, labelKey},
 		RelationshipTypes: []string{relAsserts, relHasKey},
 		PropertyKeys:      append(slices.Clone(propertyKeys), rowKeys...),
+		Procedures:        callables.Procedures,
+		Functions:         callables.Functions,
 	}}
 	for _, k := range kg.Kinds {
 		in.Schema.Labels = append(in.Schema.Labels, k.Label())
@@ -117,6 +123,55 @@ func TestCypherLint(t *testing.T) {
 		testtool.Missing(t, "the Cypher lint's npm packages", "cd tools/cypherlint && npm ci")
 	}
 	in := lintInputFor(t)
+	out, runErr, stderr := runLint(t, node, toolDir, in)
+	for _, d := range out.Diagnostics {
+		t.Errorf("%s:%d:%d: %s: %s\n    %s", d.Statement, d.Line, d.Column, d.Severity, d.Message, d.Excerpt)
+	}
+	if runErr != nil && len(out.Diagnostics) == 0 {
+		t.Errorf("cypherlint failed: %v\n%s", runErr, stderr)
+	}
+	want := statementNames()
+	got := slices.Clone(out.Checked)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("the lint checked %d statements, the registry holds %d: a statement was not linted", len(got), len(want))
+	}
+	t.Logf("cypherlint: %d statements, %d diagnostics", len(out.Checked), len(out.Diagnostics))
+}
+
+// TestCypherLintCatches: the lint knows Neo4j 5.26's procedures and
+// functions, so a misspelt one is a diagnostic, not a surprise on the
+// server.
+func TestCypherLintCatches(t *testing.T) {
+	toolDir, err := filepath.Abs("../../../tools/cypherlint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := testtool.Need(t, "node", "apt-get install nodejs")
+	if _, err := os.Stat(filepath.Join(toolDir, "node_modules", "@neo4j-cypher", "language-support")); err != nil {
+		testtool.Missing(t, "the Cypher lint's npm packages", "cd tools/cypherlint && npm ci")
+	}
+	in := lintInputFor(t)
+	in.Statements = []lintStatement{
+		{Name: "misspelt_procedure", Text: "CALL db.index.fulltext.queryNode('entity_search', $q) YIELD node RETURN node", Params: map[string]any{"q": "x"}},
+		{Name: "misspelt_function", Text: "MATCH (e:Entity) RETURN sise(e.aliases) AS n", Params: map[string]any{}},
+		{Name: "correct", Text: "CALL db.index.fulltext.queryNodes('entity_search', $q) YIELD node RETURN size(node.aliases) AS n", Params: map[string]any{"q": "x"}},
+	}
+	out, _, stderr := runLint(t, node, toolDir, in)
+	flagged := map[string]bool{}
+	for _, d := range out.Diagnostics {
+		flagged[d.Statement] = true
+	}
+	for name, want := range map[string]bool{"misspelt_procedure": true, "misspelt_function": true, "correct": false} {
+		if flagged[name] != want {
+			t.Errorf("lint flagged %s: %v, want %v\n%s", name, flagged[name], want, stderr)
+		}
+	}
+}
+
+// runLint runs tools/cypherlint on in.
+func runLint(t *testing.T, node, toolDir string, in lintInput) (out lintOutput, runErr error, stderrText string) {
+	t.Helper()
 	data, err := json.MarshalIndent(in, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -128,24 +183,11 @@ func TestCypherLint(t *testing.T) {
 	cmd := exec.Command(node, filepath.Join(toolDir, "lint.mjs"), file)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	var out lintOutput
+	runErr = cmd.Run()
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatalf("cypherlint output is not JSON (%v; run error %v):\n%s\n%s", err, runErr, stdout.String(), stderr.String())
 	}
-	for _, d := range out.Diagnostics {
-		t.Errorf("%s:%d:%d: %s: %s\n    %s", d.Statement, d.Line, d.Column, d.Severity, d.Message, d.Excerpt)
-	}
-	if runErr != nil && len(out.Diagnostics) == 0 {
-		t.Errorf("cypherlint failed: %v\n%s", runErr, stderr.String())
-	}
-	want := statementNames()
-	got := slices.Clone(out.Checked)
-	slices.Sort(got)
-	if !slices.Equal(got, want) {
-		t.Errorf("the lint checked %d statements, the registry holds %d: a statement was not linted", len(got), len(want))
-	}
-	t.Logf("cypherlint: %d statements, %d diagnostics", len(out.Checked), len(out.Diagnostics))
+	return out, runErr, stderr.String()
 }
 
 // TestOnlyRegisteredCypher checks that the registry is the only way the

@@ -164,9 +164,11 @@ CALL db.index.fulltext.queryNodes('`+fulltextIndex+`', $lucene) YIELD node
 WHERE size($kinds) = 0 OR node.kind IN $kinds
 RETURN node.id AS id, node.name AS name, coalesce(node.aliases, []) AS aliases
 LIMIT $max_candidates`)
+	// e.id IS NOT NULL (always true) lets the (kind, id) index serve the
+	// count: without it the planner scans the label.
 	add(stListEntitiesCount, `
 MATCH (e:Entity)
-WHERE e.kind = $kind AND ($status = '' OR e.status = $status)
+WHERE e.kind = $kind AND e.id IS NOT NULL AND ($status = '' OR e.status = $status)
 RETURN count(e) AS total`)
 	add(stListEntitiesPage, `
 MATCH (e:Entity)
@@ -268,10 +270,12 @@ WHERE (size($types) = 0 OR type(r) IN $types)
 RETURN f.i AS i, r.id AS rel, v.id AS other
 ORDER BY i, rel`)
 	// The induced edges: each relationship among the nodes once, from its
-	// start node (an index seek per id), its end checked against the list.
+	// start node (an index seek per id), its end checked against the list
+	// (UNWIND first: matching both ends by list plans a Cartesian product).
 	add(stNetworkEdges, `
-MATCH (a:Entity)-[r:`+all+`]->(b:Entity)
-WHERE a.id IN $ids AND b.id IN $ids
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})-[r:`+all+`]->(b:Entity)
+WHERE b.id IN $ids
   AND (size($types) = 0 OR type(r) IN $types)
   AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
 RETURN r.id AS rel, a.id AS src, b.id AS dst`)
@@ -295,16 +299,23 @@ ORDER BY e.id
 LIMIT $limit`)
 	var counts []string
 	for _, k := range kg.Kinds {
-		counts = append(counts, fmt.Sprintf("  MATCH (e:%s) RETURN '%s' AS kind, count(e) AS n", mustKindLabel(k), k))
+		counts = append(counts, fmt.Sprintf("  MATCH (e:%s) WITH count(e) AS n RETURN '%s' AS kind, n", mustKindLabel(k), k))
 	}
 	add(stCountEntities, `
 CALL () {
 `+strings.Join(counts, "\n  UNION ALL\n")+`
 }
 RETURN kind, n`)
+	// Counts come from the count store: one type, no end labels.
+	var relCounts []string
+	for _, t := range kg.RelTypes {
+		relCounts = append(relCounts, fmt.Sprintf("  MATCH ()-[r:%s]->() RETURN count(r) AS n", mustRelPattern([]kg.RelType{t})))
+	}
 	add(stCountRels, `
-MATCH (:Entity)-[r:`+all+`]->(:Entity)
-RETURN count(r) AS n`)
+CALL () {
+`+strings.Join(relCounts, "\n  UNION ALL\n")+`
+}
+RETURN sum(n) AS n`)
 	add(stDeleteAll, `
 MATCH (n)
 DETACH DELETE n`)
