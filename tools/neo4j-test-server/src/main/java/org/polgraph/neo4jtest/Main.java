@@ -19,6 +19,7 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -28,24 +29,39 @@ import org.neo4j.io.ByteUnit;
  * with --watch-stdin, when standard input closes. The directory is deleted
  * on shutdown.
  *
- * Usage: Main [--port N] [--password P] [--page-cache SIZE] [--watch-stdin]
+ * Usage: Main [--port N] [--password P] [--page-cache SIZE] [--data DIR] [--watch-stdin]
  * The password may also come from NEO4J_PASSWORD; port 0 (the default)
- * picks a free one.
+ * picks a free one. With --data the database lives in DIR (created if
+ * absent) and is kept on shutdown, so that a server stopped (even killed)
+ * can be started again on the same data, as the outage tests do.
  */
 public final class Main {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            // Neo4j's own threads would keep the JVM alive after a failed
+            // start: exit, so that the caller sees the failure at once.
+            e.printStackTrace();
+            fail("failed to start: " + e);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int port = 0;
         String password = System.getenv().getOrDefault("NEO4J_PASSWORD", "");
         String pageCache = "256m";
         boolean watchStdin = false;
+        String data = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--password" -> password = args[++i];
                 case "--page-cache" -> pageCache = args[++i];
                 case "--watch-stdin" -> watchStdin = true;
+                case "--data" -> data = args[++i];
                 default -> fail("unknown argument " + args[i]
-                        + "; usage: [--port N] [--password P] [--page-cache SIZE] [--watch-stdin]");
+                        + "; usage: [--port N] [--password P] [--page-cache SIZE] [--data DIR] [--watch-stdin]");
             }
         }
         if (password.length() < 8) {
@@ -57,7 +73,8 @@ public final class Main {
             }
         }
 
-        Path home = Files.createTempDirectory("polgraph-neo4j-test-");
+        boolean keep = data != null;
+        Path home = keep ? Files.createDirectories(Path.of(data)) : Files.createTempDirectory("polgraph-neo4j-test-");
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -73,7 +90,9 @@ public final class Main {
             try {
                 dbms.shutdown();
             } finally {
-                deleteTree(home);
+                if (!keep) {
+                    deleteTree(home);
+                }
                 stopped.countDown();
             }
         };
@@ -82,8 +101,15 @@ public final class Main {
 
         // The built-in user: set its password, with no change required,
         // as NEO4J_AUTH=neo4j/<password> does for the Docker image.
-        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        // A kept data directory (--data) may have it already.
+        try {
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            if (!keep || !String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                throw e;
+            }
+        }
 
         waitForPort(port);
         System.out.println("bolt://127.0.0.1:" + port);
