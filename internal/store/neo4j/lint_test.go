@@ -45,6 +45,9 @@ var paramSamples = map[string]any{
 	"dst":            "b",
 	"seconds":        300,
 	"max_candidates": 100000,
+	"seen":           []any{"x"},
+	"per_node":       51,
+	"batch":          10000,
 }
 
 type lintInput struct {

@@ -262,12 +262,23 @@ MATCH (a:Entity {id: row.src})
 MERGE (art)-[:ASSERTS {rel: row.rel}]->(a)`)
 
 	// Traversals.
+	// One hop: for each frontier node, its first $per_node neighbours not
+	// yet in the network, each at its lowest-id passing relationship, in
+	// id order: all the walk can use (see Network), so that a hub with a
+	// million ties sends $per_node rows, not a million.
 	add(stNetworkHop, `
 UNWIND $frontier AS f
-MATCH (u:Entity {id: f.id})-[r:`+all+`]-(v:Entity)
-WHERE (size($types) = 0 OR type(r) IN $types)
-  AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
-RETURN f.i AS i, r.id AS rel, v.id AS other
+CALL (f) {
+  MATCH (u:Entity {id: f.id})-[r:`+all+`]-(v:Entity)
+  WHERE (size($types) = 0 OR type(r) IN $types)
+    AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
+    AND NOT v.id IN $seen
+  WITH v, min(r.id) AS rel
+  RETURN rel, v.id AS other
+  ORDER BY rel
+  LIMIT $per_node
+}
+RETURN f.i AS i, rel, other
 ORDER BY i, rel`)
 	// The induced edges: each relationship among the nodes once, from its
 	// start node (an index seek per id), its end checked against the list
@@ -318,7 +329,9 @@ CALL () {
 RETURN sum(n) AS n`)
 	add(stDeleteAll, `
 MATCH (n)
-DETACH DELETE n`)
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS n`)
 
 	// Schema.
 	for _, m := range schema() {

@@ -152,11 +152,20 @@ func (s *Store) Close() error {
 func (s *Store) DeleteAll(ctx context.Context) error {
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
-	_, err := writeTx(s, ctx, "deleteAll", func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := run(ctx, tx, stDeleteAll, nil)
-		return struct{}{}, err
-	})
-	return err
+	// In batches: one transaction deleting a large graph would exceed the
+	// server's transaction memory.
+	for {
+		n, err := writeTx(s, ctx, "deleteAll", func(tx neo4j.ManagedTransaction) (int64, error) {
+			recs, err := run(ctx, tx, stDeleteAll, map[string]any{"batch": int64(10000)})
+			if err != nil || len(recs) == 0 {
+				return 0, err
+			}
+			return recordInt(recs[0], "n")
+		})
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 // deadline gives ctx the store's query timeout unless it already has a

@@ -17,9 +17,10 @@ import (
 const maxPathRows = 1000
 
 // Network expands the ego network breadth first, one Cypher round trip per
-// hop inside one read transaction. The hop's statement returns the
-// frontier's relationships (type and asOf filters applied by the server,
-// with the ordinal range indexes); the walk itself is done here so that it
+// hop inside one read transaction. The hop's statement returns, per
+// frontier node, only the new neighbours the hop can use (type and asOf
+// filters and the per-node bound applied by the server); the walk itself
+// is done here so that it
 // is exactly the embedded store's: the frontier in order, each node's
 // relationships in id order, a node beyond Limit or PerHop ending the hop
 // and marking the result truncated. One more statement then reads the
@@ -61,7 +62,13 @@ func (s *Store) Network(ctx context.Context, q kg.NetworkQuery) (kg.Subgraph, er
 		truncated := false
 		frontier := nodes
 		for hop := 1; hop <= q.Depth && len(frontier) > 0; hop++ {
-			adj, err := hopAdjacency(ctx, tx, frontier, types, lo, hi)
+			// The hop adds at most need nodes. Each frontier node's first
+			// need+1 new neighbours are enough to add them exactly as a
+			// walk over all its relationships would, and to see whether
+			// one more was left out: of the nodes it must skip (added
+			// earlier in this hop) there are fewer than the places left.
+			need := min(perHop, limit-len(nodes))
+			adj, err := hopAdjacency(ctx, tx, frontier, nodes, int64(min(need, math.MaxInt32-1)+1), types, lo, hi)
 			if err != nil {
 				return kg.Subgraph{}, err
 			}
@@ -145,15 +152,21 @@ type hopEdge struct {
 	other string
 }
 
-// hopAdjacency reads the relationships of the frontier nodes that pass the
-// filters, ordered by frontier position and then relationship id (byte
-// order, as the embedded store sorts).
-func hopAdjacency(ctx context.Context, tx neo4j.ManagedTransaction, frontier []string, types []any, lo, hi int64) ([]hopEdge, error) {
+// hopAdjacency reads, for each frontier node, its first perNode neighbours
+// outside seen through relationships that pass the filters (each at its
+// lowest-id relationship), ordered by frontier position and then
+// relationship id (byte order, as the embedded store sorts).
+func hopAdjacency(ctx context.Context, tx neo4j.ManagedTransaction, frontier, seen []string, perNode int64, types []any, lo, hi int64) ([]hopEdge, error) {
 	rows := make([]any, len(frontier))
 	for i, id := range frontier {
 		rows[i] = map[string]any{"i": int64(i), "id": id}
 	}
-	recs, err := run(ctx, tx, stNetworkHop, map[string]any{"frontier": rows, "types": types, "at_lo": lo, "at_hi": hi})
+	seenIDs := make([]any, len(seen))
+	for i, id := range seen {
+		seenIDs[i] = id
+	}
+	recs, err := run(ctx, tx, stNetworkHop, map[string]any{"frontier": rows, "seen": seenIDs, "per_node": perNode,
+		"types": types, "at_lo": lo, "at_hi": hi})
 	if err != nil {
 		return nil, err
 	}
