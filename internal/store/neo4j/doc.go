@@ -6,8 +6,9 @@
 //
 // Entities are nodes labelled :Entity plus their kind's label (:Person,
 // :Organization, :Country, :Article, :Allegation, :Event, :Statement), with
-// flat properties: id, kind, name, aliases (list) and alias_text (the
-// aliases joined by newlines, for the full-text index), description,
+// flat properties: id, kind, name, aliases (list), search_text (the domain's
+// tokens of the name and aliases, kg.SearchText, for the full-text index),
+// description,
 // ident_schemes / ident_values (parallel lists), and the kind's fields in
 // snake case (birth_date, classification, country_code, title, url, outlet,
 // published, text, summary, status, date, event_type, quote, speaker).
@@ -17,10 +18,11 @@
 // the subject to the object, with properties id, role, since and until
 // (strings), since_lo and until_hi (kg.Date Lo/Hi ordinals, YYYYMMDD
 // integers: asOf d keeps r when since_lo <= d.Hi() and until_hi >= d.Lo(),
-// two range-index comparisons; unknown ends are 0 and 99991231), evidence as
-// parallel lists ev_articles, ev_quotes, ev_confidence, and sources, the
-// number of distinct articles among the evidence (range index: "at least N
-// independent sources").
+// two comparisons made while expanding from an entity; unknown ends are 0
+// and 99991231), evidence as parallel lists ev_articles, ev_quotes,
+// ev_confidence, and sources, the number of distinct articles among the
+// evidence ("at least N independent sources"). Every query reaches
+// relationships from an entity or by id, so only ids are indexed.
 //
 // Two internal structures make lookups index-backed; traversals never follow
 // them because every traversal names the vocabulary's types:
@@ -33,12 +35,17 @@
 //     kind ("name\x00PERSON\x00han dong"), for entity matching at ingest.
 //
 // Schema (Migrate, idempotent, run by Open): uniqueness constraints on
-// Entity.id and Key.key; range indexes on Entity(kind, id), Entity.status,
-// ASSERTS.rel and, for every relationship type, on id, sources, since_lo and
-// until_hi; a full-text index entity_names on Entity(name, alias_text) with
-// the standard-folding analyzer (case and accent folding). Search sends each
-// word as exact OR prefix OR fuzzy (edit distance 1 or 2 by length) terms,
-// Lucene-escaped, as a parameter.
+// Entity.id, Key.key and, for every relationship type, on the
+// relationship's id (which also makes lookups by id index seeks); range
+// indexes on Entity(kind, id), Entity.status and ASSERTS.rel; a full-text
+// index entity_search on Entity.search_text with the whitespace analyzer,
+// so that it holds exactly the domain's tokens (no stop words dropped, the
+// domain's folding). Search sends each word as exact OR prefix OR fuzzy
+// terms (the edit budget of kg.TypoBudget), Lucene-escaped, as a parameter,
+// and ranks the candidates with kg.Scorer, as the embedded store ranks.
+// A test runs EXPLAIN on every statement against a real server and fails on
+// an AllNodesScan, a label scan or a Cartesian product where an index seek
+// was meant.
 //
 // # Statements
 //
