@@ -44,6 +44,16 @@ var paramSamples = map[string]any{
 	"src":         "a",
 	"dst":         "b",
 	"seconds":     300,
+	"props":       map[string]any{"name": "alice", "role": "editor", "hash": "ab", "created": "2025-01-01T00:00:00Z", "created_by": "cli"},
+	"name":        "alice",
+	"hash":        "ab",
+	"revoked":     "2025-01-01T00:00:00Z",
+	"revoked_by":  "cli",
+	"id":          "20250101T000000.000000000Z-00000000",
+	"actor":       "alice",
+	"data":        "{}",
+	"subjects":    []any{"x"},
+	"floor":       "",
 }
 
 type lintInput struct {
@@ -80,8 +90,8 @@ type lintOutput struct {
 // property keys.
 func lintInputFor(t *testing.T) lintInput {
 	in := lintInput{Schema: lintSchema{
-		Labels:            []string{labelEntity, labelKey},
-		RelationshipTypes: []string{relAsserts, relHasKey},
+		Labels:            slices.Clone(internalLabels),
+		RelationshipTypes: slices.Clone(internalRelTypes),
 		PropertyKeys:      append(slices.Clone(propertyKeys), rowKeys...),
 	}}
 	for _, k := range kg.Kinds {
