@@ -43,6 +43,9 @@ type Options struct {
 	PersistedQueries bool
 	// NoIntrospection disables schema introspection (and so GraphiQL).
 	NoIntrospection bool
+	// Auth decides who may read and write; the zero value lets anonymous
+	// requests read and never write.
+	Auth Auth
 }
 
 // Defaults.
@@ -89,9 +92,16 @@ func GraphQL(o Options) http.Handler {
 	}
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(graph.DepthLimit{Max: o.MaxDepth})
-	srv.SetErrorPresenter(graph.ErrorPresenter(o.Logger))
+	present := graph.ErrorPresenter(o.Logger)
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(graph.RecoverFunc(o.Logger))
-	return graph.LoaderMiddleware(o.Service.Store(), srv)
+	a := o.authenticator()
+	srv.AroundOperations(a.aroundOperations(present))
+	return a.middleware(graph.LoaderMiddleware(o.Service.Store(), srv))
+}
+
+func (o *Options) authenticator() *authenticator {
+	return &authenticator{svc: o.Service, auth: o.Auth, log: o.Logger}
 }
 
 //go:embed graphiql
@@ -122,6 +132,9 @@ func New(o Options) http.Handler {
 	if o.Export != nil {
 		mux.Handle("/export", o.Export)
 	}
+	a := o.authenticator()
+	mux.Handle("GET /audit", auditExport(o.Service, a))
+	mux.Handle("GET /local/proof", localProof(o.Auth.LocalToken))
 	if o.Web != nil {
 		mux.Handle("/", o.Web)
 	} else {
@@ -130,7 +143,7 @@ func New(o Options) http.Handler {
 			fmt.Fprint(w, `<!doctype html><title>polgraph</title><h1>polgraph</h1><p><a href="/graphiql">GraphiQL</a> · <a href="/graphql">/graphql</a></p>`)
 		})
 	}
-	return accessLog(o.Logger, limitBody(o.MaxBodyBytes, mux))
+	return accessLog(o.Logger, limitBody(o.MaxBodyBytes, a.middleware(mux)))
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {
