@@ -208,7 +208,9 @@ func lastWrite(t *testing.T, e *env) kg.AuditRecord {
 }
 
 func TestKeyManagement(t *testing.T) {
-	e := newEnv(t, false, func(o *server.Options) { o.Auth = server.Auth{ReadsNeedKey: true, LocalToken: "local-token-for-the-test"} })
+	e := newEnv(t, false, func(o *server.Options) {
+		o.Auth = server.Auth{ReadsNeedKey: true, LocalToken: "local-token-for-the-test"}
+	})
 	// The local token is the command line, as admin.
 	var v struct {
 		Viewer struct {
@@ -281,7 +283,9 @@ func TestKeyManagement(t *testing.T) {
 	// Key operations are in the audit log.
 	var l struct {
 		AuditLog struct {
-			Edges []struct{ Node struct{ Actor, Operation, Key string } }
+			Edges []struct {
+				Node struct{ Actor, Operation, Key string }
+			}
 		}
 	}
 	e.okAs("local-token-for-the-test", `{ auditLog { edges { node { actor operation key } } } }`, nil, &l)
