@@ -31,13 +31,21 @@ func (env *Env) parseSub(name string, args []string, own func(fs *flag.FlagSet))
 	if own != nil {
 		own(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+	// Flags may come before and after the positional arguments.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 		}
-		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	return fs.Args(), nil
 }
 
 func keysCommand() Command {
