@@ -2,7 +2,9 @@
 // transports, a query cache, complexity and depth limits, per-request
 // dataloaders), a GraphiQL page at /graphiql served from assets vendored
 // from npm and embedded in the binary, /healthz, and mount points for the
-// web page (/) and exports (/export) that other packages provide. It also
+// web page (/) and exports (/export) that other packages provide, the audit
+// log as JSON lines (/audit), and who may do what (auth.go: API keys sent as
+// Bearer tokens, roles checked before any GraphQL operation runs). It also
 // runs the http.Server with timeouts and a graceful shutdown.
 package server
 
