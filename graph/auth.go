@@ -36,43 +36,50 @@ func auditRecord(r kg.AuditRecord) (*model.AuditRecord, error) {
 	out := &model.AuditRecord{
 		ID: r.ID, At: r.Time, Actor: r.Actor, Operation: r.Op,
 		Reverts: model.Optional(r.Reverts), RevertedBy: model.Optional(r.RevertedBy),
-		Entities:      []model.EntityChange{},
-		Relationships: []model.RelationshipChange{},
+		Entities:      make([]model.EntityChange, 0, len(r.Entities)),
+		Relationships: make([]model.RelationshipChange, 0, len(r.Relationships)),
 	}
 	if r.Key != nil {
 		out.Key = &r.Key.Name
 	}
 	for _, c := range r.Entities {
-		ch := model.EntityChange{ID: c.ID, Change: changeKind(c.Before != nil, c.After != nil)}
-		var err error
-		if c.Before != nil {
-			if ch.Before, err = model.NewJSON(c.Before); err != nil {
-				return nil, kg.Internal("auditLog", err)
-			}
+		kind, before, after, err := change(c.Before, c.After)
+		if err != nil {
+			return nil, err
 		}
-		if c.After != nil {
-			if ch.After, err = model.NewJSON(c.After); err != nil {
-				return nil, kg.Internal("auditLog", err)
-			}
-		}
-		out.Entities = append(out.Entities, ch)
+		out.Entities = append(out.Entities, model.EntityChange{ID: c.ID, Change: kind, Before: before, After: after})
 	}
 	for _, c := range r.Relationships {
-		ch := model.RelationshipChange{ID: c.ID, Change: changeKind(c.Before != nil, c.After != nil)}
-		var err error
-		if c.Before != nil {
-			if ch.Before, err = model.NewJSON(c.Before); err != nil {
-				return nil, kg.Internal("auditLog", err)
-			}
+		kind, before, after, err := change(c.Before, c.After)
+		if err != nil {
+			return nil, err
 		}
-		if c.After != nil {
-			if ch.After, err = model.NewJSON(c.After); err != nil {
-				return nil, kg.Internal("auditLog", err)
-			}
-		}
-		out.Relationships = append(out.Relationships, ch)
+		out.Relationships = append(out.Relationships, model.RelationshipChange{ID: c.ID, Change: kind, Before: before, After: after})
 	}
 	return out, nil
+}
+
+// change is one value before and after a write, as the API shows it.
+func change[T any](before, after *T) (model.ChangeKind, *model.JSON, *model.JSON, error) {
+	enc := func(v *T) (*model.JSON, error) {
+		if v == nil {
+			return nil, nil
+		}
+		j, err := model.NewJSON(v)
+		if err != nil {
+			return nil, kg.Internal("auditLog", err)
+		}
+		return j, nil
+	}
+	b, err := enc(before)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	a, err := enc(after)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return changeKind(before != nil, after != nil), b, a, nil
 }
 
 func auditConnection(page kg.AuditPage, after string) (*model.AuditConnection, error) {

@@ -186,7 +186,7 @@ func TestCommandsNextToServe(t *testing.T) {
 			t.Errorf("csv export: %s: %v", f, err)
 		}
 	}
-	if _, err := polgraph(t, "export", "--data", dir, "--format", "json", "--seed", "nobody"); err == nil || !strings.Contains(err.Error(), "nobody") {
+	if _, err := polgraph(t, "export", "--data", dir, "--format", "json", "--seed", "nobody"); err == nil || !strings.Contains(err.Error(), "nobody") || strings.Contains(err.Error(), "{") {
 		t.Errorf("an export of a missing seed: %v", err)
 	}
 

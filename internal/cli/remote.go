@@ -151,12 +151,16 @@ func (r *remote) get(ctx context.Context, path string, q url.Values) (*http.Resp
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	var e struct {
-		Message   string `json:"message"`
-		Parameter string `json:"parameter"`
+	// Errors outside GraphQL are {"error": {"message", "status", "parameter"}}.
+	var body struct {
+		Error struct {
+			Message   string `json:"message"`
+			Parameter string `json:"parameter"`
+		} `json:"error"`
 	}
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	if json.Unmarshal(raw, &e) != nil || e.Message == "" {
+	e := &body.Error
+	if json.Unmarshal(raw, &body) != nil || e.Message == "" {
 		e.Message = strings.TrimSpace(string(raw))
 	}
 	kind := kg.KindInternal

@@ -25,8 +25,8 @@ func auditExport(svc *kg.Service, a *authenticator) http.HandlerFunc {
 			if err != nil {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusBadRequest)
-				_ = json.NewEncoder(w).Encode(map[string]any{"message": "since: " + s + " is not an RFC 3339 time (2024-05-01T12:00:00Z)",
-					"status": http.StatusBadRequest, "parameter": "since", "code": "BAD_USER_INPUT"})
+				_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": "since: " + s + " is not an RFC 3339 time (2024-05-01T12:00:00Z)",
+					"status": http.StatusBadRequest, "parameter": "since", "code": "BAD_USER_INPUT"}})
 				return
 			}
 			q.Since = t

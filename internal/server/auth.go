@@ -144,7 +144,7 @@ func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, err error
 	if r.URL.Path == "/graphql" {
 		body = map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}}}
 	} else {
-		body = map[string]any{"message": msg, "status": status, "code": code}
+		body = map[string]any{"error": map[string]any{"message": msg, "status": status, "code": code}} // as /export's errors
 	}
 	_ = json.NewEncoder(w).Encode(body)
 }

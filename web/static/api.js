@@ -198,7 +198,7 @@ export async function download(href) {
     let msg = `The export failed: ${res.status} ${res.statusText}.`;
     let code = "";
     try {
-      const body = await res.json();
+      const body = (await res.json()).error || {};
       if (body.message) msg = body.message;
       code = body.code || "";
     } catch {

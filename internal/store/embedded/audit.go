@@ -254,7 +254,7 @@ func (s *Store) AuditLog(ctx context.Context, q kg.AuditQuery) (kg.AuditPage, er
 		}
 	}
 	err := s.view(ctx, op, func(tx *bolt.Tx) error {
-		// next returns the id of the next candidate at or after seek.
+		// The candidates are the keys under prefix, from start on, in order.
 		var prefix []byte
 		var c *bolt.Cursor
 		switch {
