@@ -17,4 +17,6 @@ USER nonroot:nonroot
 ENV POLGRAPH_DATA=/home/nonroot/data
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/polgraph"]
-CMD ["serve", "--addr", "0.0.0.0:8080", "--demo"]
+# The container listens beyond its loopback; publish it on the host's
+# loopback (as above), or create keys and drop --allow-anonymous-writes.
+CMD ["serve", "--addr", "0.0.0.0:8080", "--demo", "--allow-anonymous-writes"]

@@ -21,6 +21,12 @@ const (
 	CodeConflict     = "CONFLICT"
 	CodeUnavailable  = "UNAVAILABLE"
 	CodeInternal     = "INTERNAL"
+	// CodeUnauthenticated: the request needs an API key it did not send,
+	// or sent one that is unknown or revoked.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: the request's key is valid but its role does not
+	// allow what was asked.
+	CodeForbidden = "FORBIDDEN"
 )
 
 // ErrorPresenter maps domain errors to GraphQL errors: the kg error kind
@@ -72,6 +78,12 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if kerr.ID != "" {
 				gqlErr.Extensions["id"] = kerr.ID
 			}
+			gqlErr.Message = kerr.Error()
+		case kg.KindUnauthenticated:
+			gqlErr.Extensions["code"] = CodeUnauthenticated
+			gqlErr.Message = kerr.Error()
+		case kg.KindForbidden:
+			gqlErr.Extensions["code"] = CodeForbidden
 			gqlErr.Message = kerr.Error()
 		case kg.KindUnavailable:
 			// The cause may name hosts or credentials' users: log it, do not

@@ -97,6 +97,11 @@ func (r *Resolver) ingest(ctx context.Context, doc []byte) (*model.IngestResult,
 		Unchanged:     res.Entities.Unchanged + res.Relationships.Unchanged,
 		Entities:      []string{},
 		Relationships: []string{},
+		Article:       model.Optional(res.Article),
+		Tally: &model.IngestTally{
+			Entities:      &model.IngestCount{Created: res.Entities.Created, Updated: res.Entities.Updated, Unchanged: res.Entities.Unchanged},
+			Relationships: &model.IngestCount{Created: res.Relationships.Created, Updated: res.Relationships.Updated, Unchanged: res.Relationships.Unchanged},
+		},
 	}
 	seen := map[string]bool{}
 	for _, id := range res.IDs {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/polgraph/polgraph/graph/generated"
@@ -53,6 +54,7 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	cx.Query.Paths = func(child int, _, _ string, maxLength *int, _ []kg.RelType, _ *kg.Date, first *int) int {
 		return times(times(orDefault(first, l.DefaultPaths), orDefault(maxLength, l.DefaultPathLen)+1), child)
 	}
+	cx.Query.AuditLog = func(child int, _, _ *string, _ *time.Time, first *int, _ *string) int { return page(child, first) }
 	return generated.NewExecutableSchema(c)
 }
 

@@ -103,7 +103,8 @@ func newEnv(t *testing.T, demo bool, tune ...func(*server.Options)) *env {
 		}
 	}
 	logs := &syncBuffer{}
-	o := server.Options{Service: svc, Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	o := server.Options{Service: svc, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		Auth: server.Auth{AnonymousWrites: server.AnonymousWritesWithoutKeys}}
 	for _, f := range tune {
 		f(&o)
 	}

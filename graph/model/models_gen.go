@@ -2,6 +2,87 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// An API key. Its secret is shown once, when it is created; only its SHA-256 is stored.
+type APIKey struct {
+	// The key's name: what the audit log records as the actor.
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+	// False once revoked: requests with a revoked key are UNAUTHENTICATED.
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Who created it.
+	CreatedBy string     `json:"createdBy"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	RevokedBy *string    `json:"revokedBy,omitempty"`
+}
+
+// A page of the audit log, oldest first.
+type AuditConnection struct {
+	Edges    []AuditEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+// One record of a page.
+type AuditEdge struct {
+	// Opaque cursor of this record, for after.
+	Cursor string       `json:"cursor"`
+	Node   *AuditRecord `json:"node"`
+}
+
+// One write recorded in the audit log.
+type AuditRecord struct {
+	// The record's id: revertWrite takes it. Ids sort as the writes were made.
+	ID string `json:"id"`
+	// When the write was made.
+	At time.Time `json:"at"`
+	// Who made it: a key's name, "anonymous" (no key), "cli" (polgraph's command line) or "demo".
+	Actor string `json:"actor"`
+	// The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, revertWrite, createKey, revokeKey.
+	Operation string `json:"operation"`
+	// For a revert: the id of the write it undid.
+	Reverts *string `json:"reverts,omitempty"`
+	// The id of the revert that undid this write, if any.
+	RevertedBy *string `json:"revertedBy,omitempty"`
+	// For createKey and revokeKey: the key's name.
+	Key *string `json:"key,omitempty"`
+	// The entities the write changed, by id.
+	Entities []EntityChange `json:"entities"`
+	// The relationships the write changed, by id.
+	Relationships []RelationshipChange `json:"relationships"`
+}
+
+// A new key and its secret.
+type CreatedAPIKey struct {
+	Key *APIKey `json:"key"`
+	// The secret, to send as `Authorization: Bearer SECRET`. It cannot be shown again.
+	Secret string `json:"secret"`
+}
+
+// An entity's value before and after a write.
+type EntityChange struct {
+	ID     string     `json:"id"`
+	Change ChangeKind `json:"change"`
+	// The stored value before the write; null when it was created.
+	Before *JSON `json:"before,omitempty"`
+	// The stored value after the write; null when it was removed.
+	After *JSON `json:"after,omitempty"`
+}
+
+// How many items an ingest created, updated and left unchanged.
+type IngestCount struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
 // What ingesting a dossier did.
 type IngestResult struct {
 	// Entities and relationships that did not exist before.
@@ -14,6 +95,16 @@ type IngestResult struct {
 	Entities []string `json:"entities"`
 	// The ids of the dossier's relationships, as stored.
 	Relationships []string `json:"relationships"`
+	// The graph id of the dossier's article.
+	Article *string `json:"article,omitempty"`
+	// The counts, entities and relationships apart.
+	Tally *IngestTally `json:"tally"`
+}
+
+// What ingesting a dossier did, per kind of item.
+type IngestTally struct {
+	Entities      *IngestCount `json:"entities"`
+	Relationships *IngestCount `json:"relationships"`
 }
 
 // The mutations. Each is atomic: everything is validated first, then written at
@@ -23,4 +114,146 @@ type Mutation struct {
 
 // The queries.
 type Query struct {
+}
+
+// A relationship's value before and after a write.
+type RelationshipChange struct {
+	ID     string     `json:"id"`
+	Change ChangeKind `json:"change"`
+	// The stored value before the write (with its evidence); null when it was created.
+	Before *JSON `json:"before,omitempty"`
+	// The stored value after the write; null when it was removed.
+	After *JSON `json:"after,omitempty"`
+}
+
+// Who a request is made as.
+type Viewer struct {
+	// The key's name, or "anonymous" without a key.
+	Name string `json:"name"`
+	// What the request may do; null: nothing (a key is needed).
+	Role *Role `json:"role,omitempty"`
+	// Whether the request presented a valid key.
+	Authenticated bool `json:"authenticated"`
+}
+
+// What a write did to one entity or relationship.
+type ChangeKind string
+
+const (
+	// It did not exist before.
+	ChangeKindCreated ChangeKind = "CREATED"
+	// It existed and changed.
+	ChangeKindUpdated ChangeKind = "UPDATED"
+	// It existed and was removed (by a revert).
+	ChangeKindRemoved ChangeKind = "REMOVED"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindCreated,
+	ChangeKindUpdated,
+	ChangeKindRemoved,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindCreated, ChangeKindUpdated, ChangeKindRemoved:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What an API key may do. Each role includes the ones before it.
+type Role string
+
+const (
+	// Read the graph (queries, exports).
+	RoleReader Role = "READER"
+	// Also write the graph (upsertEntity, upsertRelationship, addEvidence, ingestDossier).
+	RoleEditor Role = "EDITOR"
+	// Also manage keys, read the audit log and revert writes.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleReader,
+	RoleEditor,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleReader, RoleEditor, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

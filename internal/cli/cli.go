@@ -41,6 +41,8 @@ func commands() []Command {
 		serveCommand(),
 		ingestCommand(),
 		exportCommand(),
+		keysCommand(),
+		auditCommand(),
 		copyCommand(),
 		migrateCommand(),
 		versionCommand(),
@@ -171,16 +173,9 @@ func helpCommand() Command {
 // default directory) and wraps it in a kg.Service with the default limits.
 // The caller closes the returned store.
 func (env *Env) OpenService(ctx context.Context) (*kg.Service, kg.Store, error) {
-	uri := env.Config.Store
-	if uri == "" {
-		uri = env.Config.DataDir
-	}
-	if uri == "" {
-		dir, err := embedded.DefaultDir()
-		if err != nil {
-			return nil, nil, fmt.Errorf("no --data directory given and no default: %w", err)
-		}
-		uri = dir
+	uri, err := env.storeURI()
+	if err != nil {
+		return nil, nil, err
 	}
 	store, err := open.Open(ctx, uri, env.Logger)
 	if err != nil {
@@ -188,6 +183,40 @@ func (env *Env) OpenService(ctx context.Context) (*kg.Service, kg.Store, error) 
 	}
 	env.Logger.Debug("store open", slog.String("store", redactedStore(env.Config, uri)))
 	return kg.NewService(store, kg.DefaultLimits), store, nil
+}
+
+// storeURI is the configured store: --store, else --data, else the default
+// directory.
+func (env *Env) storeURI() (string, error) {
+	uri := env.Config.Store
+	if uri == "" {
+		uri = env.Config.DataDir
+	}
+	if uri == "" {
+		dir, err := embedded.DefaultDir()
+		if err != nil {
+			return "", fmt.Errorf("no --data directory given and no default: %w", err)
+		}
+		uri = dir
+	}
+	return uri, nil
+}
+
+// embeddedDir is the configured embedded store's directory, if the store is
+// an embedded one.
+func (env *Env) embeddedDir() (string, bool) {
+	uri, err := env.storeURI()
+	if err != nil {
+		return "", false
+	}
+	return open.EmbeddedDir(uri)
+}
+
+// asCLI is ctx acting as the command line: an admin, recorded as "cli" in
+// the audit log. Whoever can run polgraph on a data directory can open its
+// files anyway.
+func asCLI(ctx context.Context) context.Context {
+	return kg.WithPrincipal(ctx, kg.Principal{Name: kg.ActorCLI, Role: kg.RoleAdmin, Authenticated: true})
 }
 
 func redactedStore(c *config.Config, uri string) string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"net/url"
 
 	"github.com/polgraph/polgraph/internal/export"
 )
@@ -20,6 +22,19 @@ func exportCommand() Command {
 		Run: func(ctx context.Context, env *Env, args []string) (err error) {
 			if len(args) > 0 {
 				return fmt.Errorf("%w: export takes no arguments (got %q); seeds are given with --seed", ErrUsage, args[0])
+			}
+			rm, err := env.remoteServer(ctx)
+			if err != nil {
+				return err
+			}
+			if rm != nil {
+				return export.RunRemote(ctx, func(ctx context.Context, q url.Values) (io.ReadCloser, error) {
+					resp, err := rm.get(ctx, "/export", q)
+					if err != nil {
+						return nil, err
+					}
+					return resp.Body, nil
+				}, opts, env.Stdout)
 			}
 			svc, store, err := env.OpenService(ctx)
 			if err != nil {

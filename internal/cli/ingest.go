@@ -31,12 +31,21 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 		}
 		files = append(files, dossier.File{Name: name, Data: data})
 	}
-	svc, store, err := env.OpenService(ctx)
+	var results []dossier.Result
+	rm, err := env.remoteServer(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeStore(store, &err)
-	results, err := dossier.IngestFiles(ctx, svc, files)
+	if rm != nil {
+		results, err = rm.ingest(ctx, files)
+	} else {
+		svc, store, oerr := env.OpenService(ctx)
+		if oerr != nil {
+			return oerr
+		}
+		defer closeStore(store, &err)
+		results, err = dossier.IngestFiles(asCLI(ctx), svc, files)
+	}
 	for i, r := range results {
 		fmt.Fprintf(env.Stdout, "%s: article %s: entities %d created, %d updated, %d unchanged; relationships %d created, %d updated, %d unchanged\n",
 			files[i].Name, r.Article,
@@ -44,6 +53,38 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 			r.Relationships.Created, r.Relationships.Updated, r.Relationships.Unchanged)
 	}
 	return err
+}
+
+// ingest loads the files through the running server: all are parsed here
+// first (so that every problem of every file is listed before anything is
+// written), then each is sent as one ingestDossier, in order.
+func (r *remote) ingest(ctx context.Context, files []dossier.File) ([]dossier.Result, error) {
+	if _, err := dossier.ParseFiles(files); err != nil {
+		return nil, err
+	}
+	var results []dossier.Result
+	for _, f := range files {
+		var d struct {
+			Ingest struct {
+				Article *string `json:"article"`
+				Tally   struct {
+					Entities, Relationships dossier.Tally
+				} `json:"tally"`
+			} `json:"ingestDossier"`
+		}
+		err := r.graphql(ctx, `mutation($d: String!) { ingestDossier(dossier: $d) { article
+		  tally { entities { created updated unchanged } relationships { created updated unchanged } } } }`,
+			map[string]any{"d": string(f.Data)}, &d)
+		if err != nil {
+			return results, dossier.FileError(f.Name, err)
+		}
+		res := dossier.Result{Entities: d.Ingest.Tally.Entities, Relationships: d.Ingest.Tally.Relationships}
+		if d.Ingest.Article != nil {
+			res.Article = *d.Ingest.Article
+		}
+		results = append(results, res)
+	}
+	return results, nil
 }
 
 func readInput(name string) ([]byte, error) {

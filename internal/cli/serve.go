@@ -5,6 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/polgraph/polgraph/internal/config"
+	"github.com/polgraph/polgraph/internal/local"
 
 	"github.com/polgraph/polgraph/examples"
 	"github.com/polgraph/polgraph/internal/dossier"
@@ -19,7 +25,8 @@ func serveCommand() Command {
 		Name:    "serve",
 		Summary: "serve the GraphQL API (/graphql), GraphiQL (/graphiql), the web page (/) and exports (/export)",
 		Options: []string{"addr", "data", "store", "demo", "log-level", "log-format", "shutdown-timeout",
-			"max-body-bytes", "max-complexity", "max-depth", "persisted-queries", "introspection"},
+			"max-body-bytes", "max-complexity", "max-depth", "persisted-queries", "introspection",
+			"require-auth-for-reads", "allow-anonymous-writes"},
 		Run: runServe,
 	}
 }
@@ -35,8 +42,16 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		return err
 	}
 	defer closeStore(store, &err)
+	keys, err := svc.ActiveKeys(ctx)
+	if err != nil {
+		return err
+	}
+	auth, err := accessPolicy(cfg, keys)
+	if err != nil {
+		return err
+	}
 	if cfg.Demo {
-		if err := loadDemo(ctx, svc, env.Logger); err != nil {
+		if err := loadDemo(kg.WithPrincipal(ctx, kg.Principal{Name: kg.ActorDemo, Role: kg.RoleEditor, Authenticated: true}), svc, env.Logger); err != nil {
 			return err
 		}
 	}
@@ -44,6 +59,24 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	// On an embedded store, the command line goes through this server
+	// while it holds the data directory (package local).
+	if dir, ok := env.embeddedDir(); ok {
+		if auth.LocalToken, err = local.NewToken(); err != nil {
+			return err
+		}
+		if err := local.Write(dir, local.Server{URL: localURL(ln.Addr()), Token: auth.LocalToken, PID: os.Getpid()}); err != nil {
+			ln.Close()
+			return err
+		}
+		defer func() {
+			if rerr := local.Remove(dir, auth.LocalToken); rerr != nil {
+				env.Logger.Warn("could not remove the server file", slog.String("error", rerr.Error()))
+			}
+		}()
+	}
+	env.Logger.Info("access", slog.Bool("reads need a key", auth.ReadsNeedKey), slog.String("anonymous writes", anonymousNote(auth.AnonymousWrites)),
+		slog.Int("active keys", keys))
 	h := server.New(server.Options{
 		Service:          svc,
 		Logger:           env.Logger,
@@ -54,6 +87,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		MaxDepth:         cfg.MaxDepth,
 		PersistedQueries: cfg.PersistedQueries,
 		NoIntrospection:  !cfg.Introspection,
+		Auth:             auth,
 	})
 	return server.Run(ctx, ln, h, cfg.ShutdownTimeout, env.Logger)
 }
@@ -76,6 +110,77 @@ func loadDemo(ctx context.Context, svc *kg.Service, logger *slog.Logger) error {
 	logger.Info("demo dataset loaded", slog.String("dossier", examples.DemoFile), slog.String("article", res.Article),
 		slog.Int("entities", res.Entities.Created), slog.Int("relationships", res.Relationships.Created))
 	return nil
+}
+
+// accessPolicy decides who may read and write from the flags and the bind
+// address. On a loopback bind, reads are open and anonymous writes are
+// allowed while the store holds no key (so the demo works, and the first
+// key closes the door). Beyond loopback, reads need a key and writes always
+// do; with no key at all such a server would be either unwritable or
+// writable by anyone, so it refuses to start unless told
+// --allow-anonymous-writes.
+func accessPolicy(cfg *config.Config, activeKeys int) (server.Auth, error) {
+	loopback := isLoopback(cfg.Addr)
+	a := server.Auth{ReadsNeedKey: !loopback}
+	if cfg.RequireAuthForReads != nil {
+		a.ReadsNeedKey = *cfg.RequireAuthForReads
+	}
+	allow := cfg.AllowAnonymousWrites
+	switch {
+	case allow != nil && *allow:
+		a.AnonymousWrites = server.AnonymousWritesAlways
+	case allow != nil:
+		a.AnonymousWrites = server.AnonymousWritesNever
+	case loopback:
+		a.AnonymousWrites = server.AnonymousWritesWithoutKeys
+	}
+	if !loopback && activeKeys == 0 && a.AnonymousWrites != server.AnonymousWritesAlways {
+		return a, fmt.Errorf("%w: refusing to serve on %s: that address is reachable from other machines, and the store holds no API key, "+
+			"so nobody could be given the right to write. Create an admin key first (polgraph keys create --role admin --name NAME), "+
+			"or pass --allow-anonymous-writes to let anyone who can reach the server write", ErrUsage, cfg.Addr)
+	}
+	return a, nil
+}
+
+// isLoopback reports whether addr (host:port) listens on loopback only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// localURL is the URL the command line reaches the listener at: a
+// listener on every interface is reached on loopback.
+func localURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	ip := tcp.IP
+	if ip == nil || ip.IsUnspecified() {
+		if ip.To4() == nil && ip != nil {
+			ip = net.IPv6loopback
+		} else {
+			ip = net.IPv4(127, 0, 0, 1)
+		}
+	}
+	return "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(tcp.Port))
+}
+
+func anonymousNote(w server.AnonymousWrites) string {
+	switch w {
+	case server.AnonymousWritesAlways:
+		return "allowed (--allow-anonymous-writes)"
+	case server.AnonymousWritesWithoutKeys:
+		return "allowed until the first API key is created (loopback bind)"
+	}
+	return "refused: writes need an editor key"
 }
 
 func attrsAny(attrs []slog.Attr) []any {

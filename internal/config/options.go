@@ -27,6 +27,11 @@ type Config struct {
 	MaxDepth         int           // serve: GraphQL depth limit
 	PersistedQueries bool          // serve: automatic persisted queries
 	Introspection    bool          // serve: schema introspection and GraphiQL
+	// serve: whether queries need a reader key; nil: only beyond loopback.
+	RequireAuthForReads *bool
+	// serve: whether requests without a key may write; nil: on a loopback
+	// bind while the store holds no active key, never beyond loopback.
+	AllowAnonymousWrites *bool
 }
 
 // Option is one row of the table.
@@ -155,7 +160,43 @@ func Options() []Option {
 			set:   boolSetter(func(c *Config) *bool { return &c.Introspection }),
 			get:   func(c *Config) string { return strconv.FormatBool(c.Introspection) },
 		},
+		{
+			Name: "require-auth-for-reads", Env: "POLGRAPH_REQUIRE_AUTH_FOR_READS", Default: "auto", Bool: true,
+			Usage: "queries and exports need an API key with the reader role (auto: only when bound beyond loopback)",
+			set:   autoBoolSetter(func(c *Config) **bool { return &c.RequireAuthForReads }),
+			get:   func(c *Config) string { return autoBool(c.RequireAuthForReads) },
+		},
+		{
+			Name: "allow-anonymous-writes", Env: "POLGRAPH_ALLOW_ANONYMOUS_WRITES", Default: "auto", Bool: true,
+			Usage: "let requests without an API key write (auto: on a loopback bind while no key exists; never beyond loopback)",
+			set:   autoBoolSetter(func(c *Config) **bool { return &c.AllowAnonymousWrites }),
+			get:   func(c *Config) string { return autoBool(c.AllowAnonymousWrites) },
+		},
 	}
+}
+
+// autoBoolSetter parses a switch that may also be "auto" (nil): the
+// program then decides from the circumstances.
+func autoBoolSetter(field func(*Config) **bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" || strings.EqualFold(v, "auto") {
+			*field(c) = nil
+			return nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a boolean (true, false, 1, 0) or auto", v)
+		}
+		*field(c) = &b
+		return nil
+	}
+}
+
+func autoBool(b *bool) string {
+	if b == nil {
+		return "auto"
+	}
+	return strconv.FormatBool(*b)
 }
 
 func boolSetter(field func(*Config) *bool) func(*Config, string) error {

@@ -28,7 +28,9 @@ func Service(t testing.TB) *kg.Service {
 }
 
 // Server starts the HTTP front (GraphQL, web page, exports) over Service's
-// store and stops it when the test ends.
+// store, with the access serve --demo has on a loopback bind (anonymous
+// requests read, and write while no key exists), and stops it when the test
+// ends.
 func Server(t testing.TB) *httptest.Server {
 	t.Helper()
 	svc := Service(t)
@@ -36,6 +38,7 @@ func Server(t testing.TB) *httptest.Server {
 		Service: svc,
 		Web:     web.Handler(),
 		Export:  export.Handler(svc, nil),
+		Auth:    server.Auth{AnonymousWrites: server.AnonymousWritesWithoutKeys},
 	}))
 	t.Cleanup(srv.Close)
 	return srv

@@ -62,6 +62,40 @@ type File struct {
 // files already written are returned with the error.
 func IngestFiles(ctx context.Context, svc *kg.Service, files []File) ([]Result, error) {
 	const op = "ingest"
+	dossiers, err := ParseFiles(files)
+	if err != nil {
+		return nil, err
+	}
+	var results []Result
+	for i, d := range dossiers {
+		res, err := IngestDossier(ctx, svc, d)
+		if err != nil {
+			return results, FileError(files[i].Name, err)
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// FileError puts the name of the file a failed ingest read in front of the
+// error's problem paths ("a.json:$.entities[0].kind") or its operation.
+func FileError(name string, err error) error {
+	const op = "ingest"
+	var ke *kg.Error
+	if errors.As(err, &ke) && len(ke.Problems) > 0 {
+		ps := make([]kg.Problem, len(ke.Problems))
+		for j, q := range ke.Problems {
+			ps[j] = kg.Problem{Path: name + ":" + q.Path, Reason: q.Reason}
+		}
+		return &kg.Error{Op: op, Kind: ke.Kind, ID: ke.ID, Problems: ps, Err: ke.Err}
+	}
+	return &kg.Error{Op: op + " " + name, Kind: kg.KindOf(err), Err: err}
+}
+
+// ParseFiles parses every file, and fails listing the problems of all of
+// them (each path prefixed with the file's name) if any is invalid.
+func ParseFiles(files []File) ([]*Dossier, error) {
+	const op = "ingest"
 	var all []kg.Problem
 	dossiers := make([]*Dossier, len(files))
 	for i, f := range files {
@@ -81,23 +115,7 @@ func IngestFiles(ctx context.Context, svc *kg.Service, files []File) ([]Result, 
 	if len(all) > 0 {
 		return nil, kg.Invalid(op, all...)
 	}
-	var results []Result
-	for i, d := range dossiers {
-		res, err := IngestDossier(ctx, svc, d)
-		if err != nil {
-			var ke *kg.Error
-			if errors.As(err, &ke) && len(ke.Problems) > 0 {
-				ps := make([]kg.Problem, len(ke.Problems))
-				for j, q := range ke.Problems {
-					ps[j] = kg.Problem{Path: files[i].Name + ":" + q.Path, Reason: q.Reason}
-				}
-				return results, &kg.Error{Op: op, Kind: ke.Kind, ID: ke.ID, Problems: ps, Err: ke.Err}
-			}
-			return results, &kg.Error{Op: op + " " + files[i].Name, Kind: kg.KindOf(err), Err: err}
-		}
-		results = append(results, res)
-	}
-	return results, nil
+	return dossiers, nil
 }
 
 // IngestDossier loads a parsed dossier into the graph.

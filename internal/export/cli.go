@@ -86,21 +86,10 @@ func AddFlags(fs *flag.FlagSet) *CLIOptions {
 // RunOptions runs an export with flags already parsed by AddFlags' set.
 func RunOptions(ctx context.Context, svc *kg.Service, o *CLIOptions, stdout, stderr io.Writer) error {
 	const op = "export"
-	format, types, asOf, out, seeds, depth, limit := o.format, o.types, o.asOf, o.out, o.seeds, o.depth, o.limit
-	var f *Format
-	switch {
-	case format != "":
-		var ok bool
-		if f, ok = Lookup(format); !ok {
-			return unknownFormat(op, "--format", format)
-		}
-	case out != "":
-		var ok bool
-		if f, ok = ByFilename(out); !ok {
-			return kg.Invalidf(op, "--format", "cannot tell the format from %q; give --format (%s)", out, strings.Join(Names(), ", "))
-		}
-	default:
-		return kg.Invalidf(op, "--format", "give --format (%s) or -o FILE with a known extension", strings.Join(Names(), ", "))
+	types, asOf, out, seeds, depth, limit := o.types, o.asOf, o.out, o.seeds, o.depth, o.limit
+	f, err := o.resolveFormat(op)
+	if err != nil {
+		return err
 	}
 
 	sel := Selection{Seeds: seeds}
@@ -165,6 +154,25 @@ func RunOptions(ctx context.Context, svc *kg.Service, o *CLIOptions, stdout, std
 		return kg.Internal(op, err)
 	}
 	return nil
+}
+
+// resolveFormat is --format, or else the format -o's extension names.
+func (o *CLIOptions) resolveFormat(op string) (*Format, error) {
+	switch {
+	case o.format != "":
+		f, ok := Lookup(o.format)
+		if !ok {
+			return nil, unknownFormat(op, "--format", o.format)
+		}
+		return f, nil
+	case o.out != "":
+		f, ok := ByFilename(o.out)
+		if !ok {
+			return nil, kg.Invalidf(op, "--format", "cannot tell the format from %q; give --format (%s)", o.out, strings.Join(Names(), ", "))
+		}
+		return f, nil
+	}
+	return nil, kg.Invalidf(op, "--format", "give --format (%s) or -o FILE with a known extension", strings.Join(Names(), ", "))
 }
 
 // wantsDir reports whether -o names a directory for a multi-file format:

@@ -24,6 +24,12 @@ const (
 	// KindUnavailable is a backend that cannot be reached right now; the
 	// caller may retry.
 	KindUnavailable
+	// KindUnauthenticated is a request that needs credentials it did not
+	// present, or presented credentials that are not valid.
+	KindUnauthenticated
+	// KindForbidden is a request whose credentials are valid but whose role
+	// does not allow it.
+	KindForbidden
 )
 
 func (k ErrorKind) String() string {
@@ -36,6 +42,10 @@ func (k ErrorKind) String() string {
 		return "conflict"
 	case KindUnavailable:
 		return "unavailable"
+	case KindUnauthenticated:
+		return "unauthenticated"
+	case KindForbidden:
+		return "forbidden"
 	default:
 		return "internal"
 	}

@@ -368,8 +368,14 @@ func (bp BatchPaths) evidence(i int) string {
 // Apply normalises and validates each item of a batch, reporting every
 // problem at once, then has the store apply it; the store decides the rest
 // (references, kinds, endpoints, conflicts) with Decide inside its write
-// transaction. The batch is normalised in place (ids filled).
+// transaction, and records it in the audit log in the same transaction,
+// attributed to ctx's principal (see Authorize: writing needs RoleEditor).
+// The batch is normalised in place (ids filled).
 func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPaths) error {
+	actor, err := Authorize(ctx, op, RoleEditor)
+	if err != nil {
+		return err
+	}
 	if n := len(b.Entities) + len(b.Relationships) + len(b.Evidence); n > s.limits.MaxBatchEntities {
 		return Invalidf(op, "batch", "%d items is above the maximum %d per write", n, s.limits.MaxBatchEntities)
 	}
@@ -397,6 +403,7 @@ func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPat
 	// References, kinds, endpoints, conflicts and the evidence cap are
 	// decided by Decide inside the store's write transaction.
 	b.Op, b.Paths = op, paths
+	b.Audit = &AuditMeta{Actor: actor, Op: op}
 	if b.Empty() {
 		return nil
 	}

@@ -26,7 +26,9 @@ type Store interface {
 	// MergeEvidence); evidence additions name a relationship that exists or
 	// is in the batch; references must exist in the store or in the batch
 	// (KindNotFound naming the first missing id). Applying the same batch
-	// twice leaves the store as after the first.
+	// twice leaves the store as after the first. With b.Audit set, the
+	// record of the write (NewWriteRecord) is written in the same
+	// transaction.
 	Apply(ctx context.Context, b Batch) error
 
 	// Entities returns the entities with the given ids that exist, keyed by
@@ -68,6 +70,11 @@ type Store interface {
 
 	// Close releases the store's resources.
 	Close() error
+
+	// Keys and the audit log live in the same store as the graph, so that
+	// a write and its audit record commit together.
+	KeyStore
+	AuditStore
 }
 
 // Batch is one atomic write. Stores decide it with Decide (write.go).
@@ -80,6 +87,12 @@ type Batch struct {
 	// locates problems in the caller's input; neither is stored.
 	Op    string
 	Paths BatchPaths
+
+	// Audit, when set, has the store record the write in the audit log in
+	// the same transaction (NewWriteRecord: nothing is recorded when the
+	// write changes nothing). Service sets it on every write; bulk copies
+	// between stores leave it nil.
+	Audit *AuditMeta
 }
 
 // Empty reports whether the batch writes nothing.

@@ -2,7 +2,9 @@
 // transports, a query cache, complexity and depth limits, per-request
 // dataloaders), a GraphiQL page at /graphiql served from assets vendored
 // from npm and embedded in the binary, /healthz, and mount points for the
-// web page (/) and exports (/export) that other packages provide. It also
+// web page (/) and exports (/export) that other packages provide, the audit
+// log as JSON lines (/audit), and who may do what (auth.go: API keys sent as
+// Bearer tokens, roles checked before any GraphQL operation runs). It also
 // runs the http.Server with timeouts and a graceful shutdown.
 package server
 
@@ -43,6 +45,9 @@ type Options struct {
 	PersistedQueries bool
 	// NoIntrospection disables schema introspection (and so GraphiQL).
 	NoIntrospection bool
+	// Auth decides who may read and write; the zero value lets anonymous
+	// requests read and never write.
+	Auth Auth
 }
 
 // Defaults.
@@ -89,9 +94,16 @@ func GraphQL(o Options) http.Handler {
 	}
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(graph.DepthLimit{Max: o.MaxDepth})
-	srv.SetErrorPresenter(graph.ErrorPresenter(o.Logger))
+	present := graph.ErrorPresenter(o.Logger)
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(graph.RecoverFunc(o.Logger))
-	return graph.LoaderMiddleware(o.Service.Store(), srv)
+	a := o.authenticator()
+	srv.AroundOperations(a.aroundOperations(present))
+	return a.middleware(graph.LoaderMiddleware(o.Service.Store(), srv))
+}
+
+func (o *Options) authenticator() *authenticator {
+	return &authenticator{svc: o.Service, auth: o.Auth, log: o.Logger}
 }
 
 //go:embed graphiql
@@ -122,6 +134,9 @@ func New(o Options) http.Handler {
 	if o.Export != nil {
 		mux.Handle("/export", o.Export)
 	}
+	a := o.authenticator()
+	mux.Handle("GET /audit", auditExport(o.Service, a))
+	mux.Handle("GET /local/proof", localProof(o.Auth.LocalToken))
 	if o.Web != nil {
 		mux.Handle("/", o.Web)
 	} else {
@@ -130,7 +145,7 @@ func New(o Options) http.Handler {
 			fmt.Fprint(w, `<!doctype html><title>polgraph</title><h1>polgraph</h1><p><a href="/graphiql">GraphiQL</a> · <a href="/graphql">/graphql</a></p>`)
 		})
 	}
-	return accessLog(o.Logger, limitBody(o.MaxBodyBytes, mux))
+	return accessLog(o.Logger, limitBody(o.MaxBodyBytes, a.middleware(mux)))
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {

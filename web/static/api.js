@@ -79,12 +79,39 @@ export class ApiError extends Error {
   }
 }
 
+// The API key the user pasted, if any: kept in sessionStorage only (it goes
+// with the tab, and is never written to localStorage or the URL), and sent
+// as a Bearer header to /graphql and /export.
+const KEY_ITEM = "polgraph.apiKey";
+
+export function apiKey() {
+  try {
+    return sessionStorage.getItem(KEY_ITEM) || "";
+  } catch {
+    return "";
+  }
+}
+
+export function setApiKey(key) {
+  try {
+    if (key) sessionStorage.setItem(KEY_ITEM, key);
+    else sessionStorage.removeItem(KEY_ITEM);
+  } catch {
+    // Storage refused (a private mode): the key lasts until the page goes.
+  }
+}
+
+function authHeaders() {
+  const key = apiKey();
+  return key ? { Authorization: "Bearer " + key } : {};
+}
+
 async function graphql(query, variables, signal) {
   let res;
   try {
     res = await fetch("graphql", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...authHeaders() },
       body: JSON.stringify({ query, variables }),
       signal,
     });
@@ -147,9 +174,47 @@ export async function relationshipTypes() {
     const values = data.__type && data.__type.enumValues;
     if (values && values.length) return values.map((v) => ({ name: v.name, description: v.description || "" }));
   } catch (err) {
-    if (err.code === "UNAVAILABLE") throw err;
+    if (["UNAVAILABLE", "UNAUTHENTICATED", "FORBIDDEN"].includes(err.code)) throw err;
   }
   return RELATIONSHIP_TYPES.map((name) => ({ name, description: "" }));
+}
+
+// viewer says who the requests are made as: { name, role, authenticated }.
+export async function viewer() {
+  const data = await graphql("{ viewer { name role authenticated } }", {});
+  return data.viewer;
+}
+
+// download fetches an /export link with the key and saves what it answers:
+// a plain link cannot carry the Authorization header.
+export async function download(href) {
+  let res;
+  try {
+    res = await fetch(href, { headers: authHeaders() });
+  } catch {
+    throw new ApiError("Cannot reach the polgraph server. Is it running?", "UNAVAILABLE");
+  }
+  if (!res.ok) {
+    let msg = `The export failed: ${res.status} ${res.statusText}.`;
+    let code = "";
+    try {
+      const body = (await res.json()).error || {};
+      if (body.message) msg = body.message;
+      code = body.code || "";
+    } catch {
+      // Not JSON: keep the status.
+    }
+    throw new ApiError(msg, code);
+  }
+  const blob = await res.blob();
+  const m = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") || "");
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = m ? m[1] : "export";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
 // exportURL is the /export link for a view in one of the server's formats.

@@ -44,6 +44,10 @@ function fail(err) {
   if (err instanceof api.ApiError && err.code === "UNAVAILABLE" && !cy.nodes().length) {
     showEmpty("The server cannot be reached", "polgraph's server did not answer. Start it with polgraph serve and reload this page.");
   }
+  if (err instanceof api.ApiError && (err.code === "UNAUTHENTICATED" || err.code === "FORBIDDEN")) {
+    // The server wants a (better) key: open the box to paste one.
+    $("key-box").open = true;
+  }
 }
 
 // ---- URL <-> view ------------------------------------------------------
@@ -783,6 +787,48 @@ function exportPNG() {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+// ---- API key ------------------------------------------------------------
+
+// showViewer puts who the page acts as in the key box's summary.
+async function showViewer() {
+  try {
+    const v = await api.viewer();
+    const role = v.role ? v.role.toLowerCase() : "no access";
+    $("key-summary").textContent = v.authenticated ? `Key: ${v.name} (${role})` : "API key";
+    return v;
+  } catch (err) {
+    $("key-summary").textContent = "API key";
+    throw err;
+  }
+}
+
+function setupKey() {
+  $("key-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const key = $("api-key").value.trim();
+    $("api-key").value = "";
+    if (!key) return;
+    api.setApiKey(key);
+    try {
+      const v = await showViewer();
+      status(`Using the key ${v.name}.`);
+      $("key-box").open = false;
+      if (polgraph.state === "error") await load();
+      else refresh();
+    } catch (err) {
+      api.setApiKey("");
+      fail(err);
+    }
+  });
+  $("key-forget").addEventListener("click", () => {
+    api.setApiKey("");
+    showViewer().catch(() => {});
+    status("The key is forgotten.");
+    $("key-box").open = false;
+  });
+  if (api.apiKey()) showViewer().catch(() => {});
+}
+
 // ---- start --------------------------------------------------------------
 
 async function start() {
@@ -872,6 +918,16 @@ async function start() {
   $("find-paths").addEventListener("click", findPaths);
   $("clear-paths").addEventListener("click", clearPaths);
   $("export-png").addEventListener("click", exportPNG);
+  // With a key, export links are fetched with it (a link cannot send it).
+  for (const f of ["graphml", "gexf", "json", "cytoscape"]) {
+    $(`export-${f}`).addEventListener("click", (e) => {
+      const a = e.currentTarget;
+      if (!api.apiKey() || !a.href) return;
+      e.preventDefault();
+      api.download(a.href).catch(fail);
+    });
+  }
+  setupKey();
   $("zoom-in").addEventListener("click", () => cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }));
   $("zoom-out").addEventListener("click", () => cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }));
   $("zoom-fit").addEventListener("click", () => cy.fit(undefined, 40));
@@ -886,6 +942,13 @@ async function start() {
     refresh();
   });
 
+  await load();
+}
+
+// load asks the server for the vocabulary and draws the view in the URL; a
+// failure (no server, or a key needed) leaves the page in the error state,
+// from which a pasted key loads again.
+async function load() {
   try {
     allTypes = await api.relationshipTypes();
   } catch (err) {

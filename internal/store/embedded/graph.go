@@ -180,6 +180,9 @@ func sources(evidence []kg.Evidence) int { return (&kg.Relationship{Evidence: ev
 type staged struct {
 	ents []kg.Entity
 	rels []kg.Relationship
+	// record is the write's audit record, when the batch asked for one and
+	// changes something (ID and Time still to be set).
+	record *kg.AuditRecord
 }
 
 // stage decides a batch with kg.Decide against what the graph holds. The
@@ -218,7 +221,13 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 		d.Entities[i].Aliases = slices.Clone(d.Entities[i].Aliases)
 		d.Entities[i].Identifiers = slices.Clone(d.Entities[i].Identifiers)
 	}
-	return &staged{ents: d.Entities, rels: d.Relationships}, nil
+	out := &staged{ents: d.Entities, rels: d.Relationships}
+	if b.Audit != nil {
+		if rec, ok := kg.NewWriteRecord(*b.Audit, st, d); ok {
+			out.record = &rec
+		}
+	}
+	return out, nil
 }
 
 // apply folds staged values into the graph. It fails only on a relationship
@@ -283,8 +292,21 @@ func (g *graph) apply(st *staged) error {
 			} else {
 				rec.role = g.strs.add(r.Role)
 			}
+			kept := make(map[string]bool, len(r.Evidence))
+			for _, ev := range r.Evidence {
+				kept[ev.Article] = true
+			}
 			for _, ev := range g.evidence[old.ev] {
 				delete(articles, ev.Article) // already indexed
+				if !kept[ev.Article] {
+					// No longer cited (a revert takes evidence back).
+					if l := slices.DeleteFunc(g.byArticle[ev.Article], func(x int32) bool { return x == i }); len(l) > 0 {
+						g.byArticle[ev.Article] = l
+					} else {
+						delete(g.byArticle, ev.Article)
+					}
+					kept[ev.Article] = true // once per article
+				}
 			}
 			rec.ev = g.setEvidence(old.ev, r.Evidence)
 			if old.from != from || old.to != to {
@@ -486,4 +508,63 @@ func searchAfter(list []int32, after string, key func(int32) string) int {
 		i++
 	}
 	return i
+}
+
+// revertStored reads what kg.DecideRevert needs. The caller holds writeMu.
+func (g *graph) revertStored(rr kg.RevertReads) kg.RevertStored {
+	st := kg.RevertStored{
+		Entities:      map[string]kg.Entity{},
+		Relationships: map[string]kg.Relationship{},
+		Attached:      map[string][]kg.Relationship{},
+		Citing:        map[string][]string{},
+		Naming:        map[string][]string{},
+	}
+	for _, ids := range [][]string{rr.Written, rr.Referenced} {
+		for _, id := range ids {
+			if i, ok := g.entIdx[id]; ok {
+				st.Entities[id] = g.entity(i)
+			}
+		}
+	}
+	for _, id := range rr.Relationships {
+		if i, ok := g.lookupRel(id); ok {
+			st.Relationships[id] = g.relationship(i)
+		}
+	}
+	for _, ids := range [][]string{rr.Removed, rr.Reclassified} {
+		for _, id := range ids {
+			if i, ok := g.entIdx[id]; ok {
+				for _, a := range g.adj[i] {
+					st.Attached[id] = append(st.Attached[id], g.relationship(a.rel))
+				}
+			}
+		}
+	}
+	if len(rr.Removed) == 0 {
+		return st
+	}
+	removed := make(map[string]bool, len(rr.Removed))
+	for _, id := range rr.Removed {
+		removed[id] = true
+		for _, ri := range g.byArticle[id] {
+			for _, ev := range g.relEvidence(ri) {
+				if ev.Article == id {
+					st.Citing[id] = append(st.Citing[id], g.relID(ri))
+					break
+				}
+			}
+		}
+	}
+	// Outlets and speakers have no reverse index: a revert that removes
+	// entities is rare enough to scan for them.
+	for i := range g.ents {
+		e := &g.ents[i].e
+		if removed[e.Outlet] {
+			st.Naming[e.Outlet] = append(st.Naming[e.Outlet], e.ID)
+		}
+		if e.Speaker != e.Outlet && removed[e.Speaker] {
+			st.Naming[e.Speaker] = append(st.Naming[e.Speaker], e.ID)
+		}
+	}
+	return st
 }

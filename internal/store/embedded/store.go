@@ -40,6 +40,18 @@ var (
 	bucketRelationships = []byte("relationships")
 	bucketMeta          = []byte("meta")
 	keyVersion          = []byte("version")
+
+	// API keys by name, and the name of each key by the hash of its secret.
+	bucketKeys      = []byte("keys")
+	bucketKeyHashes = []byte("key_hashes")
+	// The audit log by record id, and its indexes: subject id NUL record
+	// id, actor NUL record id (values empty).
+	bucketAudit        = []byte("audit")
+	bucketAuditSubject = []byte("audit_subject")
+	bucketAuditActor   = []byte("audit_actor")
+
+	allBuckets = [][]byte{bucketEntities, bucketRelationships, bucketMeta,
+		bucketKeys, bucketKeyHashes, bucketAudit, bucketAuditSubject, bucketAuditActor}
 )
 
 // lockTimeout is how long Open waits for another process to release the
@@ -67,6 +79,10 @@ type Store struct {
 	mu      sync.RWMutex
 	g       *graph
 	scratch sync.Pool // *scratch, for traversals
+
+	// lastAudit is the time of the last audit record written (guarded by
+	// writeMu), so that record ids grow strictly in commit order.
+	lastAudit time.Time
 }
 
 var _ kg.Store = (*Store)(nil)
@@ -122,7 +138,7 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) load() error {
 	const op = "open"
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketEntities, bucketRelationships, bucketMeta} {
+		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -139,36 +155,51 @@ func (s *Store) load() error {
 	if err != nil {
 		return kg.Internal(op, err)
 	}
-	var st staged
 	err = s.db.View(func(tx *bolt.Tx) error {
-		err := tx.Bucket(bucketEntities).ForEach(func(k, v []byte) error {
-			var e kg.Entity
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("entity %q: %w", k, err)
-			}
-			st.ents = append(st.ents, e)
-			return nil
-		})
+		g, err := readGraph(tx)
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(bucketRelationships).ForEach(func(k, v []byte) error {
-			var r kg.Relationship
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("relationship %q: %w", k, err)
-			}
-			st.rels = append(st.rels, r)
-			return nil
-		})
+		s.g = g
+		s.lastAudit = lastAuditTime(tx)
+		return nil
 	})
 	if err != nil {
 		return kg.Internal(op, err)
 	}
-	s.g = newGraph()
-	if err := s.g.apply(&st); err != nil {
-		return kg.Internal(op, err)
-	}
 	return nil
+}
+
+// readGraph builds the in-memory graph from what storage holds.
+func readGraph(tx *bolt.Tx) (*graph, error) {
+	var st staged
+	err := tx.Bucket(bucketEntities).ForEach(func(k, v []byte) error {
+		var e kg.Entity
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("entity %q: %w", k, err)
+		}
+		st.ents = append(st.ents, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.Bucket(bucketRelationships).ForEach(func(k, v []byte) error {
+		var r kg.Relationship
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("relationship %q: %w", k, err)
+		}
+		st.rels = append(st.rels, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g := newGraph()
+	if err := g.apply(&st); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // Close releases the database file.
@@ -220,6 +251,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 			if err := rb.Put([]byte(r.ID), v); err != nil {
 				return err
 			}
+		}
+		if st.record != nil {
+			return s.putAudit(tx, st.record)
 		}
 		return nil
 	})

@@ -47,7 +47,15 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 		if err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, write(ctx, tx, st, d)
+		if err := write(ctx, tx, st, d); err != nil {
+			return struct{}{}, err
+		}
+		if b.Audit != nil {
+			if rec, ok := kg.NewWriteRecord(*b.Audit, st, d); ok {
+				return struct{}{}, createAudit(ctx, tx, &rec)
+			}
+		}
+		return struct{}{}, nil
 	})
 	return err
 }
@@ -56,6 +64,23 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 // reads it: a read after the lock sees the last committed value, and no
 // other write can change it before this transaction ends.
 func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, written, referenced []any, relIDs []string) (kg.Stored, error) {
+	st, err := lockAndReadIDs(ctx, tx, written, referenced, relIDs)
+	if err != nil {
+		return st, err
+	}
+	if ids := b.Reclassified(st.Entities); len(ids) > 0 {
+		if st.Attached, err = attachedRels(ctx, tx, ids); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// lockAndReadIDs locks and reads entities and relationships: written ones
+// through MERGE (so that two writes of one new id serialise; an entity made
+// by the MERGE is not reported as stored), referenced ones and the
+// relationships through their write locks.
+func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, referenced []any, relIDs []string) (kg.Stored, error) {
 	st := kg.Stored{Entities: map[string]kg.Entity{}, Relationships: map[string]kg.Relationship{}}
 	if len(written) > 0 {
 		recs, err := run(ctx, tx, stLockWritten, map[string]any{"ids": written})
@@ -119,25 +144,28 @@ func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, 
 			}
 		}
 	}
-	if ids := b.Reclassified(st.Entities); len(ids) > 0 {
-		recs, err := run(ctx, tx, stRelsOfEntities, map[string]any{"ids": anyStrings(ids)})
-		if err != nil {
-			return st, err
-		}
-		st.Attached = map[string][]kg.Relationship{}
-		for _, rec := range recs {
-			id, err := recordString(rec, "id")
-			if err != nil {
-				return st, err
-			}
-			r, err := relationshipFromRecord(rec)
-			if err != nil {
-				return st, err
-			}
-			st.Attached[id] = append(st.Attached[id], r)
-		}
-	}
 	return st, nil
+}
+
+// attachedRels reads the relationships at either end of each entity.
+func attachedRels(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string][]kg.Relationship, error) {
+	recs, err := run(ctx, tx, stRelsOfEntities, map[string]any{"ids": anyStrings(ids)})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]kg.Relationship{}
+	for _, rec := range recs {
+		id, err := recordString(rec, "id")
+		if err != nil {
+			return nil, err
+		}
+		r, err := relationshipFromRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], r)
+	}
+	return out, nil
 }
 
 // write stores a decision: entities upserted whole, by kind; relationships

@@ -48,6 +48,16 @@ var paramSamples = map[string]any{
 	"seen":           []any{"x"},
 	"per_node":       51,
 	"batch":          10000,
+	"props":          map[string]any{"name": "alice", "role": "editor", "hash": "ab", "created": "2025-01-01T00:00:00Z", "created_by": "cli"},
+	"name":           "alice",
+	"hash":           "ab",
+	"revoked":        "2025-01-01T00:00:00Z",
+	"revoked_by":     "cli",
+	"id":             "20250101T000000.000000000Z-00000000",
+	"actor":          "alice",
+	"data":           "{}",
+	"subjects":       []any{"x"},
+	"floor":          "",
 }
 
 type lintInput struct {
@@ -87,8 +97,8 @@ type lintOutput struct {
 func lintInputFor(t *testing.T) lintInput {
 	callables := loadLintCallables(t)
 	in := lintInput{Schema: lintSchema{
-		Labels:            []string{labelEntity, labelKey},
-		RelationshipTypes: []string{relAsserts, relHasKey},
+		Labels:            slices.Clone(internalLabels),
+		RelationshipTypes: slices.Clone(internalRelTypes),
 		PropertyKeys:      append(slices.Clone(propertyKeys), rowKeys...),
 		Procedures:        callables.Procedures,
 		Functions:         callables.Functions,

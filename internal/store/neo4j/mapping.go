@@ -23,13 +23,17 @@ var propertyKeys = []string{
 	// Relationships.
 	"role", "since", "until", "since_lo", "until_hi",
 	"ev_articles", "ev_quotes", "ev_confidence", "sources",
+	// API keys.
+	"hash", "created", "created_by", "revoked", "revoked_by",
+	// Audit records (and subjects: id).
+	"actor", "data",
 	// Write locks (never stored: set and removed in one statement).
 	"_lock", "_new",
 }
 
 // rowKeys are the keys of the maps sent as UNWIND rows, which statements
 // read with property syntax (row.src); the lint declares them too.
-var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score", "created", "text"}
+var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score", "created", "text", "entity"}
 
 // entityRow is the UNWIND row of an entity upsert: the node's properties and
 // its lookup keys.

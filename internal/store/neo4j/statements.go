@@ -32,6 +32,21 @@ const (
 	relAsserts  = "ASSERTS"
 
 	fulltextIndex = "entity_search"
+
+	// API keys, the audit log, and the subjects it is searched by (entity
+	// and relationship ids, kept apart from Entity nodes so that the log
+	// outlives what it describes).
+	labelAPIKey       = "ApiKey"
+	labelAuditRecord  = "AuditRecord"
+	labelAuditSubject = "AuditSubject"
+	relAuditOf        = "AUDIT_OF"
+)
+
+// internalLabels and internalRelTypes are the labels and types outside the
+// vocabulary (for the lint's schema).
+var (
+	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject}
+	internalRelTypes = []string{relAsserts, relHasKey, relAuditOf}
 )
 
 // MaxPathLength is the longest path Paths can search for: Cypher takes no
@@ -67,12 +82,29 @@ const (
 	stAwaitIndexes      = "await_indexes"
 	stUnsearchable      = "entities_without_search_text"
 	stSetSearchText     = "set_search_text"
+	stCreateKey         = "create_key"
+	stKeyByName         = "key_by_name"
+	stKeyByHash         = "key_by_hash"
+	stListKeys          = "list_keys"
+	stRevokeKey         = "revoke_key"
+	stCountActiveKeys   = "count_active_keys"
+	stCreateAudit       = "create_audit_record"
+	stAuditByID         = "audit_record_by_id"
+	stLockAudit         = "lock_audit_record"
+	stSetAuditData      = "set_audit_record_data"
+	stAuditLog          = "audit_log"
+	stAuditLogByActor   = "audit_log_by_actor"
+	stAuditLogByEntity  = "audit_log_by_entity"
+	stCitingRels        = "relationships_citing"
+	stNamingEntities    = "entities_naming"
+	stDeleteEntities    = "delete_entities"
 
 	prefixUpsertEntities = "upsert_entities/"      // + kind label
 	prefixCreateRels     = "create_relationships/" // + type
 	prefixUpdateRels     = "update_relationships/" // + type
 	prefixLockRels       = "lock_relationships/"   // + type
 	prefixScanRels       = "scan_relationships/"   // + type
+	prefixDeleteRels     = "delete_relationships/" // + type
 	prefixPaths          = "shortest_paths/"       // + max length
 	prefixMigrate        = "migrate/"              // + index or constraint name
 )
@@ -240,6 +272,10 @@ UNWIND $ids AS rid
 MATCH (:Entity)-[r:`+typ+` {id: rid}]->(:Entity)
 SET r._lock = true
 REMOVE r._lock`)
+		add(prefixDeleteRels+typ, `
+UNWIND $ids AS rid
+MATCH (:Entity)-[r:`+typ+` {id: rid}]->(:Entity)
+DELETE r`)
 		add(prefixScanRels+typ, `
 MATCH (a:Entity)-[r:`+typ+`]->(b:Entity)
 WHERE r.id > $after
@@ -260,6 +296,84 @@ UNWIND $rows AS row
 MATCH (art:Entity {id: row.article})
 MATCH (a:Entity {id: row.src})
 MERGE (art)-[:ASSERTS {rel: row.rel}]->(a)`)
+
+	// Reverts: what refers to an entity about to be removed, and removal.
+	add(stCitingRels, `
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[s:ASSERTS]->(:Entity)
+RETURN id, s.rel AS rel`)
+	add(stNamingEntities, `
+UNWIND $ids AS id
+MATCH (e:Entity)
+WHERE e.outlet = id OR e.speaker = id
+RETURN id, e.id AS entity`)
+	add(stDeleteEntities, `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+DETACH DELETE e`)
+
+	// API keys. Times are RFC 3339 strings; revoked is absent while the
+	// key is active. Setting and removing _lock takes the key's write lock.
+	add(stCreateKey, `
+CREATE (k:ApiKey)
+SET k = $props`)
+	add(stKeyByName, `
+MATCH (k:ApiKey {name: $name})
+SET k._lock = true
+REMOVE k._lock
+RETURN k`)
+	add(stKeyByHash, `
+MATCH (k:ApiKey {hash: $hash})
+RETURN k`)
+	add(stListKeys, `
+MATCH (k:ApiKey)
+RETURN k
+ORDER BY k.name`)
+	add(stRevokeKey, `
+MATCH (k:ApiKey {name: $name})
+SET k.revoked = $revoked, k.revoked_by = $revoked_by`)
+	add(stCountActiveKeys, `
+MATCH (k:ApiKey)
+WHERE k.revoked IS NULL
+RETURN count(k) AS total`)
+
+	// The audit log: the record whole as JSON in data, its id and actor as
+	// properties to seek and order by, one AUDIT_OF link per subject.
+	add(stCreateAudit, `
+CREATE (a:AuditRecord {id: $id, actor: $actor, data: $data})
+WITH a
+UNWIND $subjects AS sid
+MERGE (s:AuditSubject {id: sid})
+CREATE (a)-[:AUDIT_OF]->(s)`)
+	add(stAuditByID, `
+MATCH (a:AuditRecord {id: $id})
+RETURN a.data AS data`)
+	add(stLockAudit, `
+MATCH (a:AuditRecord {id: $id})
+SET a._lock = true
+REMOVE a._lock
+RETURN a.data AS data`)
+	add(stSetAuditData, `
+MATCH (a:AuditRecord {id: $id})
+SET a.data = $data`)
+	add(stAuditLog, `
+MATCH (a:AuditRecord)
+WHERE a.id > $after AND a.id >= $floor
+RETURN a.data AS data
+ORDER BY a.id
+LIMIT $limit`)
+	add(stAuditLogByActor, `
+MATCH (a:AuditRecord)
+WHERE a.actor = $actor AND a.id > $after AND a.id >= $floor
+RETURN a.data AS data
+ORDER BY a.id
+LIMIT $limit`)
+	add(stAuditLogByEntity, `
+MATCH (:AuditSubject {id: $entity})<-[:AUDIT_OF]-(a:AuditRecord)
+WHERE ($actor = '' OR a.actor = $actor) AND a.id > $after AND a.id >= $floor
+RETURN a.data AS data
+ORDER BY a.id
+LIMIT $limit`)
 
 	// Traversals.
 	// One hop: for each frontier node, its first $per_node neighbours not
@@ -383,6 +497,15 @@ func schema() []schemaItem {
 		{fulltextIndex, "CREATE FULLTEXT INDEX " + fulltextIndex + " IF NOT EXISTS FOR (e:Entity) ON EACH [e.search_text] " +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}"},
 		{"asserts_rel", "CREATE INDEX asserts_rel IF NOT EXISTS FOR ()-[s:ASSERTS]-() ON (s.rel)"},
+		// What a revert must find before removing an entity.
+		{"entity_outlet", "CREATE INDEX entity_outlet IF NOT EXISTS FOR (e:Entity) ON (e.outlet)"},
+		{"entity_speaker", "CREATE INDEX entity_speaker IF NOT EXISTS FOR (e:Entity) ON (e.speaker)"},
+		// Keys and the audit log.
+		{"api_key_name", "CREATE CONSTRAINT api_key_name IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.name IS UNIQUE"},
+		{"api_key_hash", "CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.hash IS UNIQUE"},
+		{"audit_id", "CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditRecord) REQUIRE a.id IS UNIQUE"},
+		{"audit_actor_id", "CREATE INDEX audit_actor_id IF NOT EXISTS FOR (a:AuditRecord) ON (a.actor, a.id)"},
+		{"audit_subject_id", "CREATE CONSTRAINT audit_subject_id IF NOT EXISTS FOR (s:AuditSubject) REQUIRE s.id IS UNIQUE"},
 	}
 	for _, t := range kg.RelTypes {
 		typ := mustRelPattern([]kg.RelType{t})

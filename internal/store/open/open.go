@@ -76,3 +76,17 @@ func redact(uri string) string {
 	}
 	return u.Redacted()
 }
+
+// EmbeddedDir returns the directory of the embedded store uri names (as
+// Open reads it), and false for any other store.
+func EmbeddedDir(uri string) (string, bool) {
+	scheme, rest, hasScheme := strings.Cut(uri, "://")
+	if !hasScheme {
+		return uri, strings.TrimSpace(uri) != ""
+	}
+	switch strings.ToLower(scheme) {
+	case "file", "embedded":
+		return rest, rest != ""
+	}
+	return "", false
+}

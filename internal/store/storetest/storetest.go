@@ -56,6 +56,8 @@ func Run(t *testing.T, newStore func(t *testing.T) kg.Store, cfg Config) {
 	t.Run("SearchPagination", s.testSearchPagination)
 	t.Run("ListEntitiesStableUnderInserts", s.testListEntitiesInserts)
 	t.Run("ListRelationshipsStableUnderInserts", s.testListRelationshipsInserts)
+	t.Run("Keys", s.testKeys)
+	t.Run("Audit", s.testAudit)
 }
 
 // open returns a fresh store closed at the end of the test.

@@ -1,0 +1,308 @@
+package kg
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// A revert is decided here and applied by the store, like a write (see
+// write.go): inside its write transaction, under the locks that keep what
+// it reads current, a store
+//
+//  1. reads the record, and what RevertReadsOf names: the current value of
+//     every entity and relationship the record changed and of every
+//     entity their earlier values refer to; for the entities the revert
+//     removes, what refers to them; for those it reclassifies, their
+//     relationships;
+//  2. calls DecideRevert, and writes the Reversal it returns, or fails
+//     with its error.
+
+// RevertReads is what a store must read before DecideRevert.
+type RevertReads struct {
+	// Written are the entities the record changed (a store locks them as
+	// it locks the entities a write stores); Referenced the other entities
+	// the restored values refer to. Both sorted, disjoint.
+	Written, Referenced []string
+	// Relationships the record changed, sorted.
+	Relationships []string
+	// Removed are the entities the revert removes (the write created
+	// them): the store reads what refers to them (RevertStored.Attached,
+	// Citing, Naming).
+	Removed []string
+	// Reclassified are the organizations whose classification the revert
+	// changes back: the store reads their relationships (Attached).
+	Reclassified []string
+}
+
+// RevertStored is what a store read for DecideRevert.
+type RevertStored struct {
+	// Entities holds the current value of every entity of Written and
+	// Referenced that exists; Relationships of every relationship of
+	// Relationships that exists.
+	Entities      map[string]Entity
+	Relationships map[string]Relationship
+	// Attached holds, for each entity of Removed and Reclassified, the
+	// stored relationships with it at either end.
+	Attached map[string][]Relationship
+	// Citing holds, for each entity of Removed, the ids of the stored
+	// relationships with evidence from it (an article).
+	Citing map[string][]string
+	// Naming holds, for each entity of Removed, the ids of the stored
+	// entities that name it as their outlet or speaker.
+	Naming map[string][]string
+}
+
+// Reversal is a decided revert: what the store must write.
+type Reversal struct {
+	// Entities to store whole and Relationships to store whole (type and
+	// ends as they are stored, when they exist), in id order.
+	Entities      []Entity
+	Relationships []Relationship
+	// Created names the relationships of Relationships that do not exist
+	// now (a revert of a revert brings them back).
+	Created map[string]bool
+	// RemoveEntities and RemoveRelationships are to be deleted, in id order.
+	RemoveEntities      []string
+	RemoveRelationships []string
+	// Record is the revert's own audit record, without ID and Time.
+	Record AuditRecord
+}
+
+// RevertReadsOf lists what a store must read to revert rec. A record that
+// is not a write of the graph (a key operation) cannot be reverted:
+// KindInvalid.
+func RevertReadsOf(op string, rec *AuditRecord) (RevertReads, error) {
+	if rec.Key != nil || len(rec.Entities)+len(rec.Relationships) == 0 {
+		return RevertReads{}, Invalidf(op, "id", "record %q is a %s, not a write of the graph: it cannot be reverted", rec.ID, rec.Op)
+	}
+	var rr RevertReads
+	written := map[string]bool{}
+	for _, c := range rec.Entities {
+		written[c.ID] = true
+		if c.Before == nil {
+			rr.Removed = append(rr.Removed, c.ID)
+		} else if c.After != nil && c.Before.Classification != c.After.Classification {
+			rr.Reclassified = append(rr.Reclassified, c.ID)
+		}
+	}
+	refs := map[string]bool{}
+	ref := func(id string) {
+		if id != "" && !written[id] {
+			refs[id] = true
+		}
+	}
+	for _, c := range rec.Entities {
+		if c.Before != nil {
+			ref(c.Before.Outlet)
+			ref(c.Before.Speaker)
+		}
+	}
+	for _, c := range rec.Relationships {
+		rr.Relationships = append(rr.Relationships, c.ID)
+		if r := c.Before; r != nil {
+			ref(r.From)
+			ref(r.To)
+			for _, ev := range r.Evidence {
+				ref(ev.Article)
+			}
+		}
+	}
+	rr.Written = sortedKeys(written)
+	rr.Referenced = sortedKeys(refs)
+	rr.Relationships = sortedUnique(rr.Relationships)
+	slices.Sort(rr.Removed)
+	slices.Sort(rr.Reclassified)
+	return rr, nil
+}
+
+// DecideRevert decides the revert of rec against what is stored. Nothing is
+// written when it fails:
+//
+//   - KindConflict: an entity or relationship the write changed has changed
+//     again since (revert the later writes first: the error names what
+//     changed); an entity the write created is now referred to by
+//     something the write did not create (a relationship, evidence, an
+//     article's outlet, a statement's speaker); restoring a value would
+//     break a rule (an end or an evidence article that no longer exists or
+//     is no longer of the right kind, an organization whose relationships
+//     need its current classification).
+//   - KindInvalid: rec is not a write of the graph.
+func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error) {
+	if _, err := RevertReadsOf(op, rec); err != nil {
+		return Reversal{}, err
+	}
+
+	// Everything the write changed must still be as the write left it.
+	var changed []string
+	for _, c := range rec.Entities {
+		cur, ok := st.Entities[c.ID]
+		if ok != (c.After != nil) || (ok && !SameEntity(&cur, c.After)) {
+			changed = append(changed, fmt.Sprintf("entity %q", c.ID))
+		}
+	}
+	for _, c := range rec.Relationships {
+		cur, ok := st.Relationships[c.ID]
+		if ok != (c.After != nil) || (ok && !SameRelationship(&cur, c.After)) {
+			changed = append(changed, fmt.Sprintf("relationship %q", c.ID))
+		}
+	}
+	if len(changed) > 0 {
+		return Reversal{}, Conflict(op, rec.ID, "%s changed after write %s: revert the later writes first (auditLog(entity: ...) lists them)",
+			listOf(changed), rec.ID)
+	}
+
+	inEnts := make(map[string]*EntityChange, len(rec.Entities))
+	for i := range rec.Entities {
+		inEnts[rec.Entities[i].ID] = &rec.Entities[i]
+	}
+	inRels := make(map[string]*RelationshipChange, len(rec.Relationships))
+	for i := range rec.Relationships {
+		inRels[rec.Relationships[i].ID] = &rec.Relationships[i]
+	}
+	// final is an entity as it will be after the revert.
+	final := func(id string) (*Entity, bool) {
+		if c, ok := inEnts[id]; ok {
+			return c.Before, c.Before != nil
+		}
+		if e, ok := st.Entities[id]; ok {
+			return &e, true
+		}
+		return nil, false
+	}
+
+	var broken []string
+	// What the write created and others now refer to stays.
+	for _, c := range rec.Entities {
+		if c.Before != nil {
+			continue
+		}
+		var by []string
+		for _, r := range st.Attached[c.ID] {
+			if _, ok := inRels[r.ID]; !ok {
+				by = append(by, fmt.Sprintf("relationship %q", r.ID))
+			}
+		}
+		for _, id := range st.Citing[c.ID] {
+			if _, ok := inRels[id]; !ok {
+				by = append(by, fmt.Sprintf("evidence of relationship %q", id))
+			}
+		}
+		for _, id := range st.Naming[c.ID] {
+			if _, ok := inEnts[id]; !ok {
+				by = append(by, fmt.Sprintf("entity %q", id))
+			}
+		}
+		if len(by) > 0 {
+			by = sortedUnique(by)
+			broken = append(broken, fmt.Sprintf("entity %q, which the write created, is now used by %s", c.ID, listOf(by)))
+		}
+	}
+	// Restored values must keep the rules.
+	check := func(what, id string, ep Endpoint) {
+		e, ok := final(id)
+		if !ok {
+			broken = append(broken, fmt.Sprintf("%s refers to %q, which would not exist", what, id))
+			return
+		}
+		if ok, why := ep.Allows(e); !ok {
+			broken = append(broken, fmt.Sprintf("%s: %q %s", what, id, why))
+		}
+	}
+	for _, c := range rec.Entities {
+		e := c.Before
+		if e == nil {
+			continue
+		}
+		if c.After != nil && c.After.Kind != e.Kind {
+			broken = append(broken, fmt.Sprintf("entity %q is a %s and cannot become a %s", e.ID, c.After.Kind, e.Kind))
+		}
+		if e.Outlet != "" {
+			check(fmt.Sprintf("the outlet of %q", e.ID), e.Outlet, outletEnd)
+		}
+		if e.Speaker != "" {
+			check(fmt.Sprintf("the speaker of %q", e.ID), e.Speaker, speakerEnd)
+		}
+	}
+	for _, c := range rec.Relationships {
+		r := c.Before
+		if r == nil {
+			continue
+		}
+		if a := c.After; a != nil && (a.Type != r.Type || a.From != r.From || a.To != r.To) {
+			broken = append(broken, fmt.Sprintf("relationship %q cannot change type or ends", r.ID))
+			continue
+		}
+		rule, _ := RuleFor(r.Type)
+		what := fmt.Sprintf("relationship %q", r.ID)
+		check(what+" (from)", r.From, rule.From)
+		check(what+" (to)", r.To, rule.To)
+		for _, ev := range r.Evidence {
+			check(what+" (evidence)", ev.Article, articleEnd)
+		}
+	}
+	for id, rels := range st.Attached {
+		c, ok := inEnts[id]
+		if !ok || c.Before == nil {
+			continue
+		}
+		for _, r := range rels {
+			if _, ok := inRels[r.ID]; ok {
+				continue // restored itself: checked above
+			}
+			rule, _ := RuleFor(r.Type)
+			if r.From == id {
+				if ok, why := rule.From.Allows(c.Before); !ok {
+					broken = append(broken, fmt.Sprintf("relationship %q (%s from %q): %q %s", r.ID, r.Type, id, id, why))
+				}
+			}
+			if r.To == id {
+				if ok, why := rule.To.Allows(c.Before); !ok {
+					broken = append(broken, fmt.Sprintf("relationship %q (%s to %q): %q %s", r.ID, r.Type, id, id, why))
+				}
+			}
+		}
+	}
+	if len(broken) > 0 {
+		slices.Sort(broken)
+		return Reversal{}, Conflict(op, rec.ID, "write %s cannot be reverted: %s", rec.ID, strings.Join(broken, "; "))
+	}
+
+	rv := Reversal{
+		Created: map[string]bool{},
+		Record:  AuditRecord{Reverts: rec.ID},
+	}
+	for _, c := range rec.Entities {
+		rv.Record.Entities = append(rv.Record.Entities, EntityChange{ID: c.ID, Before: c.After, After: c.Before})
+		if c.Before == nil {
+			rv.RemoveEntities = append(rv.RemoveEntities, c.ID)
+		} else {
+			rv.Entities = append(rv.Entities, *c.Before)
+		}
+	}
+	for _, c := range rec.Relationships {
+		rv.Record.Relationships = append(rv.Record.Relationships, RelationshipChange{ID: c.ID, Before: c.After, After: c.Before})
+		if c.Before == nil {
+			rv.RemoveRelationships = append(rv.RemoveRelationships, c.ID)
+		} else {
+			rv.Relationships = append(rv.Relationships, *c.Before)
+			if c.After == nil {
+				rv.Created[c.ID] = true
+			}
+		}
+	}
+	slices.SortFunc(rv.Entities, func(a, b Entity) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(rv.Relationships, func(a, b Relationship) int { return strings.Compare(a.ID, b.ID) })
+	slices.Sort(rv.RemoveEntities)
+	slices.Sort(rv.RemoveRelationships)
+	return rv, nil
+}
+
+// listOf joins items for a message, naming at most ten.
+func listOf(items []string) string {
+	const most = 10
+	if len(items) > most {
+		return strings.Join(items[:most], ", ") + fmt.Sprintf(" and %d more", len(items)-most)
+	}
+	return strings.Join(items, ", ")
+}

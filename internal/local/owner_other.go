@@ -1,0 +1,7 @@
+//go:build !unix
+
+package local
+
+import "os"
+
+func ownedByMe(os.FileInfo) error { return nil }

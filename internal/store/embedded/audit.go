@@ -1,0 +1,392 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// Keys and the audit log live in bbolt only (not in memory): they are
+// small, and read once per authenticated request or audit query.
+
+// update runs fn in a write transaction under writeMu; a *kg.Error from fn
+// is returned as it is, anything else as an internal error of op.
+func (s *Store) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	err := s.db.Update(fn)
+	var kerr *kg.Error
+	if err != nil && !errors.As(err, &kerr) {
+		return kg.Internal(op, err)
+	}
+	return err
+}
+
+func (s *Store) view(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	err := s.db.View(fn)
+	var kerr *kg.Error
+	if err != nil && !errors.As(err, &kerr) {
+		return kg.Internal(op, err)
+	}
+	return err
+}
+
+// CreateKey stores a new key and its audit record.
+func (s *Store) CreateKey(ctx context.Context, k kg.APIKey, m kg.AuditMeta) error {
+	const op = "createKey"
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.update(ctx, op, func(tx *bolt.Tx) error {
+		keys, hashes := tx.Bucket(bucketKeys), tx.Bucket(bucketKeyHashes)
+		if keys.Get([]byte(k.Name)) != nil {
+			return kg.Conflict(op, k.Name, "a key named %q exists (names of revoked keys are not reused)", k.Name)
+		}
+		if hashes.Get([]byte(k.Hash)) != nil {
+			return kg.Conflict(op, k.Name, "a key with this secret exists")
+		}
+		v, err := json.Marshal(&k)
+		if err != nil {
+			return err
+		}
+		if err := keys.Put([]byte(k.Name), v); err != nil {
+			return err
+		}
+		if err := hashes.Put([]byte(k.Hash), []byte(k.Name)); err != nil {
+			return err
+		}
+		rec := kg.NewKeyRecord(m, k)
+		return s.putAudit(tx, &rec)
+	})
+}
+
+func getKey(tx *bolt.Tx, name []byte) (kg.APIKey, bool, error) {
+	v := tx.Bucket(bucketKeys).Get(name)
+	if v == nil {
+		return kg.APIKey{}, false, nil
+	}
+	var k kg.APIKey
+	if err := json.Unmarshal(v, &k); err != nil {
+		return kg.APIKey{}, false, fmt.Errorf("key %q: %w", name, err)
+	}
+	return k, true, nil
+}
+
+// KeyByHash finds a key by the hash of its secret.
+func (s *Store) KeyByHash(ctx context.Context, hash string) (kg.APIKey, error) {
+	const op = "keyByHash"
+	var k kg.APIKey
+	err := s.view(ctx, op, func(tx *bolt.Tx) error {
+		name := tx.Bucket(bucketKeyHashes).Get([]byte(hash))
+		if name == nil {
+			return kg.NotFound(op, "")
+		}
+		var ok bool
+		var err error
+		if k, ok, err = getKey(tx, name); err == nil && !ok {
+			err = fmt.Errorf("key hash index names %q, which is missing", name)
+		}
+		return err
+	})
+	return k, err
+}
+
+// ListKeys returns every key by name.
+func (s *Store) ListKeys(ctx context.Context) ([]kg.APIKey, error) {
+	var out []kg.APIKey
+	err := s.view(ctx, "keys", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketKeys).ForEach(func(k, v []byte) error {
+			var key kg.APIKey
+			if err := json.Unmarshal(v, &key); err != nil {
+				return fmt.Errorf("key %q: %w", k, err)
+			}
+			out = append(out, key)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// RevokeKey marks a key revoked and records it.
+func (s *Store) RevokeKey(ctx context.Context, name string, m kg.AuditMeta) (kg.APIKey, error) {
+	const op = "revokeKey"
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var k kg.APIKey
+	err := s.update(ctx, op, func(tx *bolt.Tx) error {
+		var ok bool
+		var err error
+		if k, ok, err = getKey(tx, []byte(name)); err != nil {
+			return err
+		}
+		if !ok {
+			return kg.NotFound(op, name)
+		}
+		if !k.Active() {
+			return kg.Conflict(op, name, "key %q was revoked at %s", name, k.Revoked.Format(time.RFC3339))
+		}
+		rec := kg.NewKeyRecord(m, k)
+		if err := s.putAudit(tx, &rec); err != nil {
+			return err
+		}
+		k.Revoked, k.RevokedBy = rec.Time, m.Actor
+		v, err := json.Marshal(&k)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketKeys).Put([]byte(name), v)
+	})
+	return k, err
+}
+
+// ActiveKeys counts the keys not revoked.
+func (s *Store) ActiveKeys(ctx context.Context) (int, error) {
+	n := 0
+	err := s.view(ctx, "activeKeys", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketKeys).ForEach(func(k, v []byte) error {
+			var key kg.APIKey
+			if err := json.Unmarshal(v, &key); err != nil {
+				return fmt.Errorf("key %q: %w", k, err)
+			}
+			if key.Active() {
+				n++
+			}
+			return nil
+		})
+	})
+	return n, err
+}
+
+// putAudit gives rec its id and time and writes it with its index
+// entries. The caller holds writeMu.
+func (s *Store) putAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
+	at := time.Now().UTC()
+	if !at.After(s.lastAudit) {
+		at = s.lastAudit.Add(time.Nanosecond)
+	}
+	rec.Time, rec.ID = at, kg.NewAuditID(at)
+	if err := writeAudit(tx, rec); err != nil {
+		return err
+	}
+	empty := []byte{}
+	for _, subj := range rec.Subjects() {
+		if err := tx.Bucket(bucketAuditSubject).Put(indexKey(subj, rec.ID), empty); err != nil {
+			return err
+		}
+	}
+	if err := tx.Bucket(bucketAuditActor).Put(indexKey(rec.Actor, rec.ID), empty); err != nil {
+		return err
+	}
+	s.lastAudit = at
+	return nil
+}
+
+func writeAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketAudit).Put([]byte(rec.ID), v)
+}
+
+func indexKey(prefix, id string) []byte { return []byte(prefix + "\x00" + id) }
+
+func readAudit(tx *bolt.Tx, id []byte) (kg.AuditRecord, bool, error) {
+	v := tx.Bucket(bucketAudit).Get(id)
+	if v == nil {
+		return kg.AuditRecord{}, false, nil
+	}
+	var rec kg.AuditRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return kg.AuditRecord{}, false, fmt.Errorf("audit record %q: %w", id, err)
+	}
+	return rec, true, nil
+}
+
+// lastAuditTime is the time of the newest record.
+func lastAuditTime(tx *bolt.Tx) time.Time {
+	k, _ := tx.Bucket(bucketAudit).Cursor().Last()
+	if k == nil {
+		return time.Time{}
+	}
+	rec, ok, err := readAudit(tx, k)
+	if err != nil || !ok {
+		return time.Time{}
+	}
+	return rec.Time
+}
+
+// AuditRecord returns one record.
+func (s *Store) AuditRecord(ctx context.Context, id string) (kg.AuditRecord, error) {
+	const op = "auditRecord"
+	var rec kg.AuditRecord
+	err := s.view(ctx, op, func(tx *bolt.Tx) error {
+		var ok bool
+		var err error
+		if rec, ok, err = readAudit(tx, []byte(id)); err == nil && !ok {
+			err = kg.NotFound(op, id)
+		}
+		return err
+	})
+	return rec, err
+}
+
+// AuditLog lists records in id order: through the subject index when
+// q.Entity is set, else through the actor index when q.Actor is, else the
+// whole log.
+func (s *Store) AuditLog(ctx context.Context, q kg.AuditQuery) (kg.AuditPage, error) {
+	const op = "auditLog"
+	var page kg.AuditPage
+	start := q.After
+	if !q.Since.IsZero() {
+		if floor := kg.AuditIDFloor(q.Since); floor > start {
+			start = floor
+		}
+	}
+	err := s.view(ctx, op, func(tx *bolt.Tx) error {
+		// The candidates are the keys under prefix, from start on, in order.
+		var prefix []byte
+		var c *bolt.Cursor
+		switch {
+		case q.Entity != "":
+			prefix, c = indexKey(q.Entity, ""), tx.Bucket(bucketAuditSubject).Cursor()
+		case q.Actor != "":
+			prefix, c = indexKey(q.Actor, ""), tx.Bucket(bucketAuditActor).Cursor()
+		default:
+			prefix, c = nil, tx.Bucket(bucketAudit).Cursor()
+		}
+		for k, _ := c.Seek(append(bytes.Clone(prefix), start...)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			id := k[len(prefix):]
+			if string(id) == q.After {
+				continue
+			}
+			if err := ctxErr(ctx, op); err != nil {
+				return err
+			}
+			rec, ok, err := readAudit(tx, id)
+			if err != nil {
+				return err
+			}
+			if !ok || (q.Actor != "" && rec.Actor != q.Actor) {
+				continue
+			}
+			if len(page.Records) == q.First {
+				page.HasNextPage = true
+				return nil
+			}
+			page.Records = append(page.Records, rec)
+		}
+		return nil
+	})
+	return page, err
+}
+
+// Revert undoes one recorded write; see kg.AuditStore.
+func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.AuditRecord, error) {
+	op := m.Op
+	if op == "" {
+		op = "revert"
+	}
+	if err := ctxErr(ctx, op); err != nil {
+		return kg.AuditRecord{}, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+
+	var rec kg.AuditRecord
+	err := s.view(ctx, op, func(tx *bolt.Tx) error {
+		var ok bool
+		var err error
+		if rec, ok, err = readAudit(tx, []byte(id)); err == nil && !ok {
+			err = kg.NotFound(op, id)
+		}
+		return err
+	})
+	if err != nil {
+		return kg.AuditRecord{}, err
+	}
+	rr, err := kg.RevertReadsOf(op, &rec)
+	if err != nil {
+		return kg.AuditRecord{}, err
+	}
+	// Only writers change g, and writers hold writeMu.
+	st := s.g.revertStored(rr)
+	rv, err := kg.DecideRevert(op, &rec, st)
+	if err != nil {
+		return kg.AuditRecord{}, err
+	}
+	out := rv.Record
+	out.Actor, out.Op = m.Actor, m.Op
+	removes := len(rv.RemoveEntities)+len(rv.RemoveRelationships) > 0
+	var fresh *graph
+	err = s.update(ctx, op, func(tx *bolt.Tx) error {
+		eb, rb := tx.Bucket(bucketEntities), tx.Bucket(bucketRelationships)
+		for _, id := range rv.RemoveRelationships {
+			if err := rb.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		for _, id := range rv.RemoveEntities {
+			if err := eb.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		for _, e := range rv.Entities {
+			v, err := json.Marshal(&e)
+			if err != nil {
+				return err
+			}
+			if err := eb.Put([]byte(e.ID), v); err != nil {
+				return err
+			}
+		}
+		for _, r := range rv.Relationships {
+			v, err := json.Marshal(&r)
+			if err != nil {
+				return err
+			}
+			if err := rb.Put([]byte(r.ID), v); err != nil {
+				return err
+			}
+		}
+		if err := s.putAudit(tx, &out); err != nil {
+			return err
+		}
+		rec.RevertedBy = out.ID
+		if err := writeAudit(tx, &rec); err != nil {
+			return err
+		}
+		if removes {
+			// Memory cannot forget an entity or relationship in place: it
+			// is rebuilt from what this transaction leaves in storage.
+			var err error
+			if fresh, err = readGraph(tx); err != nil {
+				return fmt.Errorf("rebuild memory: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return kg.AuditRecord{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fresh != nil {
+		s.g = fresh
+		return out, nil
+	}
+	if err := s.g.apply(&staged{ents: rv.Entities, rels: rv.Relationships}); err != nil {
+		return kg.AuditRecord{}, kg.Internal(op, err)
+	}
+	return out, nil
+}
