@@ -254,6 +254,28 @@ func (s suite) testApply(t *testing.T) {
 		}
 	})
 
+	t.Run("EvidenceCap", func(t *testing.T) {
+		st := s.loaded(t)
+		r := kg.Relationship{ID: "r-capped", Type: kg.MemberOf, From: "p-han-dong", To: "o-liberal"}
+		for i := range kg.MaxEvidence - 1 {
+			r.Evidence = append(r.Evidence, kg.Evidence{Article: "a-bbc", Quote: fmt.Sprintf("quote %d", i), Confidence: 1})
+		}
+		mustApply(t, st, kg.Batch{Relationships: []kg.Relationship{r}})
+		before := snap(t, st)
+		two := []kg.EvidenceAdd{
+			{Relationship: r.ID, Evidence: kg.Evidence{Article: "a-globe", Quote: "one more", Confidence: 1}},
+			{Relationship: r.ID, Evidence: kg.Evidence{Article: "a-globe", Quote: "and another", Confidence: 1}},
+		}
+		wantInvalid(t, st.Apply(ctx, kg.Batch{Evidence: two}))
+		if d := cmp.Diff(before, snap(t, st), cmpOpts...); d != "" {
+			t.Errorf("a batch beyond the evidence cap wrote something (-before +after):\n%s", d)
+		}
+		mustApply(t, st, kg.Batch{Evidence: two[:1]})
+		if got := len(rel(t, st, r.ID).Evidence); got != kg.MaxEvidence {
+			t.Errorf("evidence after filling to the cap = %d, want %d", got, kg.MaxEvidence)
+		}
+	})
+
 	t.Run("RelationshipUpdateInPlace", func(t *testing.T) {
 		st := s.loaded(t)
 		old := rel(t, st, "r-joly-liberal")
