@@ -39,6 +39,10 @@ type graph struct {
 	relRank   []int32             // relRank[i] is relationship i's place in relOrder
 	byArticle map[string][]int32  // relationships with evidence from an article, by id
 
+	// pending is apply's scratch: per entity, the length of its adjacency
+	// list before the batch, plus one, while the batch is folded in.
+	pending []int32
+
 	tokens map[string][]int32 // search token → entities with it in a name or alias
 	vocab  *vocab             // the keys of tokens, indexed for Search
 	// Keys added to and deleted from tokens since the last syncVocab.
@@ -171,7 +175,8 @@ func (g *graph) relEvidence(i int32) []kg.Evidence { return g.evidence[g.rels[i]
 
 func (g *graph) relCmp(a, b int32) int   { return strings.Compare(g.relID(a), g.relID(b)) }
 func (g *graph) entCmp(a, b int32) int   { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
-func (g *graph) adjCmp(a, b adj) int     { return g.relCmp(a.rel, b.rel) }
+func (g *graph) rankCmp(a, b int32) int  { return cmp.Compare(g.relRank[a], g.relRank[b]) }
+func (g *graph) adjCmp(a, b adj) int     { return g.rankCmp(a.rel, b.rel) }
 func identKey(id kg.Identifier) string   { return id.Scheme + "\x00" + id.Value }
 func sources(evidence []kg.Evidence) int { return (&kg.Relationship{Evidence: evidence}).Sources() }
 
@@ -188,12 +193,12 @@ type staged struct {
 func (g *graph) stage(b *kg.Batch) (*staged, error) {
 	entIDs, relIDs := b.Reads()
 	st := kg.Stored{
-		Entities:      make(map[string]kg.Entity, len(entIDs)),
+		Entities:      make(map[string]*kg.Entity, len(entIDs)),
 		Relationships: make(map[string]kg.Relationship, len(relIDs)),
 	}
 	for _, id := range entIDs {
 		if i, ok := g.entIdx[id]; ok {
-			st.Entities[id] = g.ents[i].e
+			st.Entities[id] = &g.ents[i].e // read only: writeMu keeps g.ents still
 		}
 	}
 	for _, id := range relIDs {
@@ -255,7 +260,21 @@ func (g *graph) apply(st *staged) error {
 		g.byKind[k] = mergeTail(append(list, add...), len(list), g.entCmp)
 	}
 
-	newAdj := make(map[int32][]adj)
+	// New adjacency entries are appended to their lists, whose sorted
+	// length before the batch is kept in g.pending (plus one; 0 for a list
+	// not touched), and merged in once the batch's relationships are
+	// ranked: no map of per-node lists, one merge per list touched.
+	if n := len(g.adj) - len(g.pending); n > 0 {
+		g.pending = append(g.pending, make([]int32, n)...)
+	}
+	var touched []int32
+	addAdj := func(n int32, a adj) {
+		if g.pending[n] == 0 {
+			g.pending[n] = int32(len(g.adj[n])) + 1
+			touched = append(touched, n)
+		}
+		g.adj[n] = append(g.adj[n], a)
+	}
 	newByArticle := make(map[string][]int32)
 	var newRels []int32
 	for _, r := range st.rels {
@@ -271,10 +290,7 @@ func (g *graph) apply(st *staged) error {
 		}
 		lo, hi := int32(r.Since.Lo()), int32(r.Until.Hi())
 		i, ok := g.lookupRel(r.ID)
-		articles := make(map[string]bool, len(r.Evidence))
-		for _, ev := range r.Evidence {
-			articles[ev.Article] = true
-		}
+		cited := articles(r.Evidence)
 		if ok {
 			old := &g.rels[i]
 			rec.id = old.id
@@ -283,24 +299,34 @@ func (g *graph) apply(st *staged) error {
 			} else {
 				rec.role = g.strs.add(r.Role)
 			}
-			for _, ev := range g.evidence[old.ev] {
-				delete(articles, ev.Article) // already indexed
-			}
+			cited = slices.DeleteFunc(cited, func(a string) bool {
+				return slices.ContainsFunc(g.evidence[old.ev], func(ev kg.Evidence) bool { return ev.Article == a }) // already indexed
+			})
 			rec.ev = g.setEvidence(old.ev, r.Evidence)
 			if old.from != from || old.to != to {
 				notI := func(a adj) bool { return a.rel == i }
-				g.adj[old.from] = slices.DeleteFunc(g.adj[old.from], notI)
-				g.adj[old.to] = slices.DeleteFunc(g.adj[old.to], notI)
+				for _, end := range []int32{old.from, old.to} {
+					before := len(g.adj[end])
+					g.adj[end] = slices.DeleteFunc(g.adj[end], notI)
+					if p := g.pending[end]; p != 0 {
+						g.pending[end] = p - int32(before-len(g.adj[end])) // i was in the sorted part
+					}
+				}
 				notN := func(n nbr) bool { return n.rel == i }
 				g.nbrs[old.from] = slices.DeleteFunc(g.nbrs[old.from], notN)
 				g.nbrs[old.to] = slices.DeleteFunc(g.nbrs[old.to], notN)
 				ok = false // re-add below
 			} else {
 				for _, end := range []int32{from, to} {
-					for k := range g.adj[end] {
-						if a := &g.adj[end][k]; a.rel == i {
-							a.typ, a.lo, a.hi = rec.typ, lo, hi
-						}
+					// i was stored before this batch: its entries are in
+					// the list's sorted part, found by its (old) place.
+					list := g.adj[end]
+					if p := g.pending[end]; p != 0 {
+						list = list[:p-1]
+					}
+					k, _ := slices.BinarySearchFunc(list, g.relRank[i], func(a adj, rank int32) int { return cmp.Compare(g.relRank[a.rel], rank) })
+					for ; k < len(list) && list[k].rel == i; k++ {
+						list[k].typ, list[k].lo, list[k].hi = rec.typ, lo, hi
 					}
 				}
 			}
@@ -314,27 +340,31 @@ func (g *graph) apply(st *staged) error {
 			newRels = append(newRels, i)
 		}
 		if !ok {
-			newAdj[from] = append(newAdj[from], adj{rel: i, node: to, lo: lo, hi: hi, typ: rec.typ, out: true})
-			newAdj[to] = append(newAdj[to], adj{rel: i, node: from, lo: lo, hi: hi, typ: rec.typ})
+			addAdj(from, adj{rel: i, node: to, lo: lo, hi: hi, typ: rec.typ, out: true})
+			addAdj(to, adj{rel: i, node: from, lo: lo, hi: hi, typ: rec.typ})
 		}
-		for a := range articles {
+		for _, a := range cited {
 			newByArticle[a] = append(newByArticle[a], i)
 		}
 	}
 	g.relOrder = mergeTail(append(g.relOrder, newRels...), len(g.relOrder), g.relCmp)
 	g.rankRels(newRels)
-	for n, add := range newAdj {
-		list := g.adj[n]
-		g.adj[n] = mergeTail(append(list, add...), len(list), g.adjCmp)
+	// From here every relationship has its place in id order: lists are
+	// merged by comparing places, not ids.
+	for _, n := range touched {
+		old := int(g.pending[n] - 1)
+		g.pending[n] = 0
 		ns := g.nbrs[n]
-		for _, a := range add {
+		oldNs := len(ns)
+		for _, a := range g.adj[n][old:] {
 			ns = append(ns, nbr{node: a.node, rel: a.rel})
 		}
-		g.nbrs[n] = mergeTail(ns, len(g.nbrs[n]), nbrCmp)
+		g.nbrs[n] = mergeTail(ns, oldNs, nbrCmp)
+		g.adj[n] = mergeTail(g.adj[n], old, g.adjCmp)
 	}
 	for a, add := range newByArticle {
 		list := g.byArticle[a]
-		g.byArticle[a] = mergeTail(append(list, add...), len(list), g.relCmp)
+		g.byArticle[a] = mergeTail(append(list, add...), len(list), g.rankCmp)
 	}
 	return nil
 }

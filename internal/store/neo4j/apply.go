@@ -56,7 +56,7 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 // reads it: a read after the lock sees the last committed value, and no
 // other write can change it before this transaction ends.
 func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, written, referenced []any, relIDs []string) (kg.Stored, error) {
-	st := kg.Stored{Entities: map[string]kg.Entity{}, Relationships: map[string]kg.Relationship{}}
+	st := kg.Stored{Entities: map[string]*kg.Entity{}, Relationships: map[string]kg.Relationship{}}
 	if len(written) > 0 {
 		recs, err := run(ctx, tx, stLockWritten, map[string]any{"ids": written})
 		if err != nil {
@@ -75,7 +75,7 @@ func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, 
 			if err != nil {
 				return st, err
 			}
-			st.Entities[e.ID] = e
+			st.Entities[e.ID] = &e
 		}
 	}
 	if len(referenced) > 0 {
@@ -92,7 +92,7 @@ func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, 
 			if err != nil {
 				return st, err
 			}
-			st.Entities[e.ID] = e
+			st.Entities[e.ID] = &e
 		}
 	}
 	if len(relIDs) > 0 {
