@@ -48,9 +48,19 @@ type Decision struct {
 // locks what it reads locks in this order, so two writes cannot deadlock).
 func (b *Batch) Reads() (entities, relationships []string) {
 	es := make(map[string]struct{}, len(b.Entities)+len(b.Relationships))
+	rs := make(map[string]struct{}, len(b.Relationships)+len(b.Evidence))
+	b.EachRead(func(id string) { es[id] = struct{}{} }, func(id string) { rs[id] = struct{}{} })
+	return sortedKeys(es), sortedKeys(rs)
+}
+
+// EachRead calls entity with every entity id Reads lists and relationship
+// with every relationship id, in batch order and as often as the batch
+// names them: for a store that needs no lock order, it saves collecting and
+// sorting them.
+func (b *Batch) EachRead(entity, relationship func(id string)) {
 	addE := func(id string) {
 		if id != "" {
-			es[id] = struct{}{}
+			entity(id)
 		}
 	}
 	for i := range b.Entities {
@@ -59,7 +69,6 @@ func (b *Batch) Reads() (entities, relationships []string) {
 		addE(e.Outlet)
 		addE(e.Speaker)
 	}
-	rs := make(map[string]struct{}, len(b.Relationships)+len(b.Evidence))
 	for i := range b.Relationships {
 		r := &b.Relationships[i]
 		addE(r.From)
@@ -67,13 +76,12 @@ func (b *Batch) Reads() (entities, relationships []string) {
 		for _, ev := range r.Evidence {
 			addE(ev.Article)
 		}
-		rs[r.ID] = struct{}{}
+		relationship(r.ID)
 	}
 	for _, ev := range b.Evidence {
 		addE(ev.Evidence.Article)
-		rs[ev.Relationship] = struct{}{}
+		relationship(ev.Relationship)
 	}
-	return sortedKeys(es), sortedKeys(rs)
 }
 
 // Reclassified lists the entities of the batch that exist with another

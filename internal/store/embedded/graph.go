@@ -191,21 +191,24 @@ type staged struct {
 // caller holds writeMu, so nothing changes between this read and the
 // write. Nothing is changed here.
 func (g *graph) stage(b *kg.Batch) (*staged, error) {
-	entIDs, relIDs := b.Reads()
 	st := kg.Stored{
-		Entities:      make(map[string]*kg.Entity, len(entIDs)),
-		Relationships: make(map[string]kg.Relationship, len(relIDs)),
+		Entities:      make(map[string]*kg.Entity, len(b.Entities)+len(b.Relationships)),
+		Relationships: make(map[string]kg.Relationship), // most writes create
 	}
-	for _, id := range entIDs {
-		if i, ok := g.entIdx[id]; ok {
-			st.Entities[id] = &g.ents[i].e // read only: writeMu keeps g.ents still
+	// What b.Reads lists, without sorting it: nothing here locks.
+	b.EachRead(func(id string) {
+		if _, done := st.Entities[id]; !done {
+			if i, ok := g.entIdx[id]; ok {
+				st.Entities[id] = &g.ents[i].e // read only: writeMu keeps g.ents still
+			}
 		}
-	}
-	for _, id := range relIDs {
-		if i, ok := g.lookupRel(id); ok {
-			st.Relationships[id] = g.relationship(i)
+	}, func(id string) {
+		if _, done := st.Relationships[id]; !done {
+			if i, ok := g.lookupRel(id); ok {
+				st.Relationships[id] = g.relationship(i)
+			}
 		}
-	}
+	})
 	if ids := b.Reclassified(st.Entities); len(ids) > 0 {
 		st.Attached = make(map[string][]kg.Relationship, len(ids))
 		for _, id := range ids {
