@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/polgraph/polgraph/internal/kg"
@@ -488,6 +489,14 @@ func (g *graph) unindexEntity(i int32) {
 
 // mergeTail sorts s[old:] and merges it into s[:old], which is sorted, in
 // place: a small batch costs one pass over the list, not a full sort.
+//
+// The tail is placed from its largest element down; each finds its place
+// among the old elements by a search that starts at the end and gallops
+// (1, 2, 4 ... back, then binary), and the old elements above it move up
+// as one block. So merging k elements into a list of n costs about
+// k·log(n/k) comparisons and one copy of what lies above the first
+// insertion point: a hub's long list gaining a few relationships is not
+// compared element by element.
 func mergeTail[T any](s []T, old int, cmpf func(a, b T) int) []T {
 	tail := s[old:]
 	slices.SortFunc(tail, cmpf)
@@ -495,14 +504,28 @@ func mergeTail[T any](s []T, old int, cmpf func(a, b T) int) []T {
 		return s
 	}
 	tail = slices.Clone(tail)
-	i, j := old-1, len(tail)-1
-	for k := len(s) - 1; j >= 0; k-- {
-		if i >= 0 && cmpf(s[i], tail[j]) > 0 {
-			s[k] = s[i]
-			i--
-		} else {
-			s[k] = tail[j]
-			j--
+	i, end := old, len(s) // s[:i] holds the old elements not yet moved; s[end:] is final
+	for j := len(tail) - 1; j >= 0; j-- {
+		t := tail[j]
+		// Old elements above t (s[hi:i]) go after it; equal ones stay
+		// before it, as a stable merge keeps them.
+		hi, step := i, 1
+		lo := i - 1
+		for lo >= 0 && cmpf(s[lo], t) > 0 {
+			hi = lo
+			lo -= step
+			step *= 2
+		}
+		lo = max(lo+1, 0) // s[:lo] are at most t
+		p := lo + sort.Search(hi-lo, func(x int) bool { return cmpf(s[lo+x], t) > 0 })
+		n := i - p
+		copy(s[end-n:end], s[p:i])
+		end -= n + 1
+		s[end] = t
+		i = p
+		if i == 0 {
+			copy(s[:end], tail[:j])
+			break
 		}
 	}
 	return s
