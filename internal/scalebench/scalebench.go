@@ -72,7 +72,13 @@ type Result struct {
 	Entities      int
 	Relationships int
 	Load          time.Duration // in Apply, every entity and relationship
+	LoadCPU       time.Duration // CPU time used meanwhile, on every core
 	FileBytes     int64
+	// Pressure is the share of the last minute in which some runnable
+	// task waited for a CPU (Linux's /proc/pressure/cpu, "some avg60"),
+	// read after measuring: how much other work on the machine slowed
+	// the wall-clock figures. -1 where unknown.
+	Pressure float64
 	Figures
 }
 
@@ -82,6 +88,7 @@ func (r Result) LoadRate() float64 { return float64(r.Relationships) / r.Load.Se
 // Figures are what Measure finds on an opened store.
 type Figures struct {
 	Open      time.Duration // from Open to the first answer
+	OpenCPU   time.Duration // CPU time used meanwhile, on every core
 	RSS       uint64        // resident set after the queries, bytes
 	Heap      uint64        // live heap after a collection, bytes
 	Network   Latency       // depth 2, 50 per hop
@@ -130,11 +137,11 @@ func Run(ctx context.Context, o Options, report func(Result)) error {
 func measureSize(ctx context.Context, o Options, dir string, n int) (Result, error) {
 	res := Result{Relationships: n, Entities: max(n/PerEntity, 2)}
 	o.Logger.Info("loading", "relationships", n, "entities", res.Entities, "dir", dir)
-	load, err := Load(ctx, dir, gengraph.Options{Nodes: res.Entities, Edges: n}, o.Batch, o.Logger)
+	load, loadCPU, err := Load(ctx, dir, gengraph.Options{Nodes: res.Entities, Edges: n}, o.Batch, o.Logger)
 	if err != nil {
 		return res, err
 	}
-	res.Load = load
+	res.Load, res.LoadCPU = load, loadCPU
 	fi, err := os.Stat(filepath.Join(dir, embedded.FileName))
 	if err != nil {
 		return res, err
@@ -154,51 +161,54 @@ func measureSize(ctx context.Context, o Options, dir string, n int) (Result, err
 	if res.Relations != n {
 		return res, fmt.Errorf("the store holds %d relationships, want %d", res.Relations, n)
 	}
+	res.Pressure = cpuPressure()
 	o.Logger.Info("measured", "relationships", n, "open", res.Open.Round(time.Millisecond),
-		"rss MB", res.RSS>>20, "heap MB", res.Heap>>20)
+		"rss MB", res.RSS>>20, "heap MB", res.Heap>>20, "cpu pressure %", res.Pressure)
 	return res, nil
 }
 
 // Load generates the graph o describes into the store in dir, batch
 // relationships (or entities) per Apply, and returns the time spent in
-// Apply (generating the batches is not the store's work, and is left out).
-func Load(ctx context.Context, dir string, o gengraph.Options, batch int, log *slog.Logger) (time.Duration, error) {
+// Apply (generating the batches is not the store's work, and is left out)
+// and the CPU time used meanwhile.
+func Load(ctx context.Context, dir string, o gengraph.Options, batch int, log *slog.Logger) (wall, cpu time.Duration, err error) {
 	s, err := embedded.OpenContext(ctx, dir, embedded.Options{})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer s.Close()
 	g := gengraph.New(o)
-	var spent time.Duration
+	var spent, spentCPU time.Duration
 	apply := func(b kg.Batch) error {
-		start := time.Now()
+		start, startCPU := time.Now(), cpuTime()
 		err := s.Apply(ctx, b)
 		spent += time.Since(start)
+		spentCPU += cpuTime() - startCPU
 		return err
 	}
 	for ents := g.Entities(batch); ents != nil; ents = g.Entities(batch) {
 		if err := apply(kg.Batch{Entities: ents}); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	done := 0
 	for rels := g.Relationships(batch); rels != nil; rels = g.Relationships(batch) {
 		if err := apply(kg.Batch{Relationships: rels}); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		done += len(rels)
 		if done%(10*batch) == 0 {
 			log.Info("load progress", "relationships", done, "rels/s", int(float64(done)/spent.Seconds()))
 		}
 	}
-	return spent, s.Close()
+	return spent, spentCPU, s.Close()
 }
 
 // Measure opens the store in dir, times the first answer, runs samples of
 // each query with random ids, and reads the resident size and live heap.
 func Measure(ctx context.Context, dir string, samples int) (Figures, error) {
 	var f Figures
-	start := time.Now()
+	start, startCPU := time.Now(), cpuTime()
 	s, err := embedded.OpenContext(ctx, dir, embedded.Options{})
 	if err != nil {
 		return f, err
@@ -207,7 +217,7 @@ func Measure(ctx context.Context, dir string, samples int) (Figures, error) {
 	if _, err := s.Entities(ctx, []string{gengraph.ID(1)}); err != nil {
 		return f, err
 	}
-	f.Open = time.Since(start)
+	f.Open, f.OpenCPU = time.Since(start), cpuTime()-startCPU
 	c, err := s.Counts(ctx)
 	if err != nil {
 		return f, err
@@ -260,6 +270,24 @@ func sample(n int, q func() error) (Latency, error) {
 	return Latency{N: n, P50: ds[n/2], P99: ds[min(n-1, n*99/100)]}, nil
 }
 
+// cpuPressure reads "some avg60" of /proc/pressure/cpu, -1 where unknown.
+func cpuPressure() float64 {
+	b, err := os.ReadFile("/proc/pressure/cpu")
+	if err != nil {
+		return -1
+	}
+	for _, field := range strings.Fields(string(b)) {
+		if v, ok := strings.CutPrefix(field, "avg60="); ok {
+			p, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return -1
+			}
+			return p // the first line is "some"
+		}
+	}
+	return -1
+}
+
 // residentBytes is the process's resident set (VmRSS), 0 where unknown.
 func residentBytes() uint64 {
 	b, err := os.ReadFile("/proc/self/status")
@@ -293,14 +321,19 @@ func measureInChild(ctx context.Context, o Options, dir string) (Figures, error)
 
 // WriteTable writes results as the README's Markdown table.
 func WriteTable(w io.Writer, rs []Result) {
-	fmt.Fprintln(w, "| relationships (entities) | bulk load | open → first answer | RSS / live heap | heap per relationship | data file | network p50 / p99 | paths p50 / p99 | search p50 / p99 |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| relationships (entities) | bulk load: rate (time, CPU) | open → first answer (CPU) | RSS / live heap | heap per relationship | data file | network p50 / p99 | paths p50 / p99 | search p50 / p99 | CPU pressure |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
-		fmt.Fprintf(w, "| %s (%s) | %s/s (%s) | %s | %s / %s (%.2f×) | %d B | %s | %s / %s | %s / %s | %s / %s |\n",
-			count(r.Relationships), count(r.Entities), count(int(r.LoadRate())), secs(r.Load), secs(r.Open),
+		pressure := "—"
+		if r.Pressure >= 0 {
+			pressure = strconv.FormatFloat(r.Pressure, 'f', 0, 64) + "%"
+		}
+		fmt.Fprintf(w, "| %s (%s) | %s/s (%s, %s CPU) | %s (%s CPU) | %s / %s (%.2f×) | %d B | %s | %s / %s | %s / %s | %s / %s | %s |\n",
+			count(r.Relationships), count(r.Entities), count(int(r.LoadRate())), secs(r.Load), secs(r.LoadCPU),
+			secs(r.Open), secs(r.OpenCPU),
 			mib(r.RSS), mib(r.Heap), float64(r.RSS)/float64(max(r.Heap, 1)), r.Heap/uint64(max(r.Relationships, 1)),
 			mib(uint64(r.FileBytes)), ms(r.Network.P50), ms(r.Network.P99), ms(r.Paths.P50), ms(r.Paths.P99),
-			ms(r.Search.P50), ms(r.Search.P99))
+			ms(r.Search.P50), ms(r.Search.P99), pressure)
 	}
 }
 
