@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -355,16 +356,30 @@ func (g *graph) apply(st *staged) error {
 	g.rankRels(newRels)
 	// From here every relationship has its place in id order: lists are
 	// merged by comparing places, not ids.
-	for _, n := range touched {
-		old := int(g.pending[n] - 1)
-		g.pending[n] = 0
-		ns := g.nbrs[n]
-		oldNs := len(ns)
-		for _, a := range g.adj[n][old:] {
-			ns = append(ns, nbr{node: a.node, rel: a.rel})
+	// Each list is merged on its own, so a large batch's lists are split
+	// between two goroutines (they write disjoint elements of g.adj,
+	// g.nbrs and g.pending, and only read the ranks).
+	merge := func(nodes []int32) {
+		for _, n := range nodes {
+			old := int(g.pending[n] - 1)
+			g.pending[n] = 0
+			ns := g.nbrs[n]
+			oldNs := len(ns)
+			for _, a := range g.adj[n][old:] {
+				ns = append(ns, nbr{node: a.node, rel: a.rel})
+			}
+			g.nbrs[n] = mergeTail(ns, oldNs, nbrCmp)
+			g.adj[n] = mergeTail(g.adj[n], old, g.adjCmp)
 		}
-		g.nbrs[n] = mergeTail(ns, oldNs, nbrCmp)
-		g.adj[n] = mergeTail(g.adj[n], old, g.adjCmp)
+	}
+	if len(touched) < 4096 {
+		merge(touched)
+	} else {
+		half := len(touched) / 2
+		var wg sync.WaitGroup
+		wg.Go(func() { merge(touched[half:]) })
+		merge(touched[:half])
+		wg.Wait()
 	}
 	for a, add := range newByArticle {
 		list := g.byArticle[a]

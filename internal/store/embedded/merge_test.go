@@ -2,9 +2,13 @@ package embedded
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/polgraph/polgraph/internal/kg"
 )
 
 // TestMergeTail checks the galloping merge against a stable sort, over
@@ -44,6 +48,39 @@ func TestMergeTail(t *testing.T) {
 			if got[i].tag < n && got[i] != want[i] {
 				t.Fatalf("round %d: old elements reordered at %d: %v, want %v", round, i, got[i], want[i])
 			}
+		}
+	}
+}
+
+// TestLargeBatchesMatchRebuild writes batches large enough that apply
+// merges adjacency lists on two goroutines, with ids that interleave with
+// those already stored, and checks memory against a rebuild after each.
+func TestLargeBatchesMatchRebuild(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	const ents = 6000
+	var b kg.Batch
+	for i := range ents {
+		b.Entities = append(b.Entities, kg.Entity{ID: fmt.Sprintf("e-%d", i), Kind: kg.Person, Name: fmt.Sprintf("Person %d", i)})
+	}
+	if err := s.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for batch := range 3 {
+		var b kg.Batch
+		for i := range 15000 {
+			b.Relationships = append(b.Relationships, kg.Relationship{
+				ID:   fmt.Sprintf("r-%d", i*3+batch), // each batch's ids fall between the others'
+				Type: kg.SpokespersonFor, From: fmt.Sprintf("e-%d", rng.IntN(ents)), To: fmt.Sprintf("e-%d", rng.IntN(ents)),
+			})
+		}
+		if err := s.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.verify(); err != nil {
+			t.Fatalf("after batch %d: %v", batch, err)
 		}
 	}
 }
