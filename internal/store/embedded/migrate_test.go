@@ -234,3 +234,27 @@ func TestOpenHonoursCancellation(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestApplyHonoursCancellation cancels a large write part-way through
+// storing it: the write fails as unavailable, and neither storage nor
+// memory holds any of it.
+func TestApplyHonoursCancellation(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	var b kg.Batch
+	for i := range 3 * checkEvery {
+		b.Entities = append(b.Entities, kg.Entity{ID: fmt.Sprintf("e-%06d", i), Kind: kg.Person, Name: fmt.Sprintf("Person %d", i)})
+	}
+	// Past the checks before and after deciding, into the write.
+	c := newCountdown(3)
+	err := s.Apply(c, b)
+	if kg.KindOf(err) != kg.KindUnavailable || !errors.Is(err, context.Canceled) || c.n.Load() >= 0 {
+		t.Fatalf("cancelled Apply = %v, want an unavailable error wrapping context.Canceled", err)
+	}
+	if got, err := s.Counts(context.Background()); err != nil || got.Entities != 0 {
+		t.Fatalf("after a cancelled Apply: %+v, %v; want nothing stored", got, err)
+	}
+	if err := s.verify(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -231,21 +231,40 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 		// are appended to buffers that are never overwritten (a buffer
 		// that grows moves, leaving what it held in place).
 		var buf recBuf
+		// A large batch looks at ctx as it goes: returning an error
+		// rolls the transaction back, leaving storage and memory as
+		// they were.
+		n := 0
+		stop := func() error {
+			if n++; n%checkEvery == 0 {
+				return ctx.Err()
+			}
+			return nil
+		}
 		// Keys in order make bbolt's page splits sequential.
 		for i := range st.ents {
 			e := &st.ents[i]
+			if err := stop(); err != nil {
+				return err
+			}
 			if err := eb.Put(buf.key(e.ID), buf.value(func(b []byte) []byte { return encodeEntity(b, e) })); err != nil {
 				return err
 			}
 		}
 		for i := range st.rels {
 			r := &st.rels[i]
+			if err := stop(); err != nil {
+				return err
+			}
 			if err := rb.Put(buf.key(r.ID), buf.value(func(b []byte) []byte { return encodeRelationship(b, r) })); err != nil {
 				return err
 			}
 		}
-		return nil
+		return ctx.Err()
 	})
+	if cerr := ctx.Err(); cerr != nil && err != nil {
+		return kg.Unavailable(op, cerr)
+	}
 	if err != nil {
 		return kg.Internal(op, fmt.Errorf("write batch: %w", err))
 	}
