@@ -45,6 +45,7 @@ func commands() []Command {
 		auditCommand(),
 		copyCommand(),
 		migrateCommand(),
+		benchScaleCommand(),
 		versionCommand(),
 		helpCommand(),
 	}

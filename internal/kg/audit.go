@@ -109,10 +109,11 @@ func NewWriteRecord(m AuditMeta, st Stored, d Decision) (rec AuditRecord, ok boo
 		after := d.Entities[i]
 		var before *Entity
 		if old, ok := st.Entities[after.ID]; ok {
-			if SameEntity(&old, &after) {
+			if SameEntity(old, &after) {
 				continue
 			}
-			before = &old
+			b := *old
+			before = &b
 		}
 		rec.Entities = append(rec.Entities, EntityChange{ID: after.ID, Before: before, After: &after})
 	}

@@ -70,7 +70,7 @@ func TestNewWriteRecordSkipsUnchanged(t *testing.T) {
 	same := Entity{ID: "a", Kind: Person, Name: "A"}
 	old := Entity{ID: "b", Kind: Person, Name: "B"}
 	changed := Entity{ID: "b", Kind: Person, Name: "B2", Aliases: []string{}}
-	st := Stored{Entities: map[string]Entity{"a": {ID: "a", Kind: Person, Name: "A", Aliases: []string{}}, "b": old}}
+	st := Stored{Entities: map[string]*Entity{"a": {ID: "a", Kind: Person, Name: "A", Aliases: []string{}}, "b": &old}}
 	rec, ok := NewWriteRecord(AuditMeta{Actor: "x", Op: "y"}, st, Decision{Entities: []Entity{same, changed}})
 	if !ok || len(rec.Entities) != 1 || rec.Entities[0].ID != "b" || rec.Entities[0].Before.Name != "B" || rec.Entities[0].After.Name != "B2" {
 		t.Errorf("record = %+v", rec)

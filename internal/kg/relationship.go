@@ -106,24 +106,28 @@ func RuleFor(t RelType) (Rule, bool) {
 }
 
 // Allows reports whether an entity may stand at this end, and if not, why.
-func (ep Endpoint) Allows(e *Entity) (bool, string) {
+func (ep Endpoint) Allows(e *Entity) (bool, string) { return ep.allows(e.Kind, e.Classification) }
+
+// allows is Allows for an entity of that kind and classification: all an
+// endpoint looks at.
+func (ep Endpoint) allows(kind Kind, class OrgClass) (bool, string) {
 	okKind := false
 	for _, k := range ep.Kinds {
-		if k == e.Kind {
+		if k == kind {
 			okKind = true
 			break
 		}
 	}
 	if !okKind {
-		return false, fmt.Sprintf("is a %s; this end takes %v", e.Kind, ep.Kinds)
+		return false, fmt.Sprintf("is a %s; this end takes %v", kind, ep.Kinds)
 	}
-	if e.Kind == Organization && len(ep.Classes) > 0 {
+	if kind == Organization && len(ep.Classes) > 0 {
 		for _, c := range ep.Classes {
-			if c == e.Classification {
+			if c == class {
 				return true, ""
 			}
 		}
-		return false, fmt.Sprintf("is an organization classified %q; this end takes %v", e.Classification, ep.Classes)
+		return false, fmt.Sprintf("is an organization classified %q; this end takes %v", class, ep.Classes)
 	}
 	return true, ""
 }

@@ -40,7 +40,7 @@ type RevertStored struct {
 	// Entities holds the current value of every entity of Written and
 	// Referenced that exists; Relationships of every relationship of
 	// Relationships that exists.
-	Entities      map[string]Entity
+	Entities      map[string]*Entity
 	Relationships map[string]Relationship
 	// Attached holds, for each entity of Removed and Reclassified, the
 	// stored relationships with it at either end.
@@ -137,7 +137,7 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 	var changed []string
 	for _, c := range rec.Entities {
 		cur, ok := st.Entities[c.ID]
-		if ok != (c.After != nil) || (ok && !SameEntity(&cur, c.After)) {
+		if ok != (c.After != nil) || (ok && !SameEntity(cur, c.After)) {
 			changed = append(changed, fmt.Sprintf("entity %q", c.ID))
 		}
 	}
@@ -166,7 +166,7 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 			return c.Before, c.Before != nil
 		}
 		if e, ok := st.Entities[id]; ok {
-			return &e, true
+			return e, true
 		}
 		return nil, false
 	}

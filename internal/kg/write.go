@@ -19,8 +19,9 @@ import (
 
 // Stored is what a store read for Decide.
 type Stored struct {
-	// Entities holds every entity named by Reads that exists.
-	Entities map[string]Entity
+	// Entities holds every entity named by Reads that exists. Decide only
+	// reads them, so a store may hand out pointers to what it holds.
+	Entities map[string]*Entity
 	// Relationships holds every relationship named by Reads that exists.
 	Relationships map[string]Relationship
 	// Attached holds, for each entity Reclassified named, the stored
@@ -46,50 +47,59 @@ type Decision struct {
 // evidence to. Both lists are sorted and free of duplicates (a store that
 // locks what it reads locks in this order, so two writes cannot deadlock).
 func (b *Batch) Reads() (entities, relationships []string) {
-	es := map[string]bool{}
-	addE := func(ids ...string) {
-		for _, id := range ids {
-			if id != "" {
-				es[id] = true
-			}
+	es := make(map[string]struct{}, len(b.Entities)+len(b.Relationships))
+	rs := make(map[string]struct{}, len(b.Relationships)+len(b.Evidence))
+	b.EachRead(func(id string) { es[id] = struct{}{} }, func(id string) { rs[id] = struct{}{} })
+	return sortedKeys(es), sortedKeys(rs)
+}
+
+// EachRead calls entity with every entity id Reads lists and relationship
+// with every relationship id, in batch order and as often as the batch
+// names them: for a store that needs no lock order, it saves collecting and
+// sorting them.
+func (b *Batch) EachRead(entity, relationship func(id string)) {
+	addE := func(id string) {
+		if id != "" {
+			entity(id)
 		}
 	}
 	for i := range b.Entities {
 		e := &b.Entities[i]
-		addE(e.ID, e.Outlet, e.Speaker)
+		addE(e.ID)
+		addE(e.Outlet)
+		addE(e.Speaker)
 	}
-	rs := map[string]bool{}
 	for i := range b.Relationships {
 		r := &b.Relationships[i]
-		addE(r.From, r.To)
+		addE(r.From)
+		addE(r.To)
 		for _, ev := range r.Evidence {
 			addE(ev.Article)
 		}
-		rs[r.ID] = true
+		relationship(r.ID)
 	}
 	for _, ev := range b.Evidence {
 		addE(ev.Evidence.Article)
-		rs[ev.Relationship] = true
+		relationship(ev.Relationship)
 	}
-	return sortedKeys(es), sortedKeys(rs)
 }
 
 // Reclassified lists the entities of the batch that exist with another
 // organization classification than the batch gives them: their stored
 // relationships must be read (Stored.Attached) so that Decide can check the
 // endpoint rules still hold. Sorted, no duplicates.
-func (b *Batch) Reclassified(stored map[string]Entity) []string {
-	set := map[string]bool{}
+func (b *Batch) Reclassified(stored map[string]*Entity) []string {
+	set := map[string]struct{}{}
 	for i := range b.Entities {
 		e := &b.Entities[i]
 		if old, ok := stored[e.ID]; ok && old.Kind == e.Kind && old.Classification != e.Classification {
-			set[e.ID] = true
+			set[e.ID] = struct{}{}
 		}
 	}
 	return sortedKeys(set)
 }
 
-func sortedKeys(m map[string]bool) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -113,6 +123,10 @@ func sortedKeys(m map[string]bool) []string {
 //
 // Problems are located with b.Paths, so they name the caller's input.
 func Decide(b *Batch, st Stored) (Decision, error) {
+	// A batch of a hundred thousand relationships is decided in one call,
+	// so the common path allocates little: problems' paths are built only
+	// for problems, stored entities are read for their kind and
+	// classification only, and relationships are kept in one slice.
 	op := b.Op
 	if op == "" {
 		op = "apply"
@@ -120,10 +134,6 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	paths := b.Paths
 	var p problems
 	var missing []string
-	missingAt := func(path, what, id string) {
-		p.add(path, "no %s with id %q", what, id)
-		missing = append(missing, id)
-	}
 
 	// Entities: the last of an id wins; a kind never changes.
 	batch := make(map[string]*Entity, len(b.Entities))
@@ -137,62 +147,68 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		}
 		batch[e.ID] = e
 	}
-	lookup := func(id string) (*Entity, bool) {
+	// expect checks that id exists and that ep allows it; path locates
+	// the reference, and is called only for a problem.
+	expect := func(id string, ep Endpoint, path func() string) {
+		var kind Kind
+		var class OrgClass
 		if e, ok := batch[id]; ok {
-			return e, true
-		}
-		if e, ok := st.Entities[id]; ok {
-			return &e, true
-		}
-		return nil, false
-	}
-	expect := func(path, id string, ep Endpoint) {
-		e, ok := lookup(id)
-		if !ok {
-			missingAt(path, "entity", id)
+			kind, class = e.Kind, e.Classification
+		} else if e, ok := st.Entities[id]; ok {
+			kind, class = e.Kind, e.Classification
+		} else {
+			p.add(path(), "no %s with id %q", "entity", id)
+			missing = append(missing, id)
 			return
 		}
-		if ok, why := ep.Allows(e); !ok {
-			p.add(path, "%q %s", id, why)
+		if ok, why := ep.allows(kind, class); !ok {
+			p.add(path(), "%q %s", id, why)
 		}
 	}
 	for i := range b.Entities {
 		e := &b.Entities[i]
 		if e.Outlet != "" {
-			expect(joinPath(paths.entity(i), "outlet"), e.Outlet, outletEnd)
+			expect(e.Outlet, outletEnd, func() string { return joinPath(paths.entity(i), "outlet") })
 		}
 		if e.Speaker != "" {
-			expect(joinPath(paths.entity(i), "speaker"), e.Speaker, speakerEnd)
+			expect(e.Speaker, speakerEnd, func() string { return joinPath(paths.entity(i), "speaker") })
 		}
 	}
 
 	// Relationships: type and ends are fixed once stored; evidence merges.
+	// rels holds every relationship written, in the order first met; its
+	// capacity is the most it can hold, so pointers into it stay valid.
+	rels := make([]Relationship, 0, len(b.Relationships)+len(b.Evidence))
 	final := make(map[string]*Relationship, len(b.Relationships)+len(b.Evidence))
-	created := map[string]bool{}
+	created := make(map[string]bool, len(b.Relationships))
 	current := func(id string) *Relationship {
 		if r, ok := final[id]; ok {
 			return r
 		}
 		if r, ok := st.Relationships[id]; ok {
 			r.Evidence = slices.Clone(r.Evidence)
-			final[id] = &r
-			return &r
+			rels = append(rels, r)
+			final[id] = &rels[len(rels)-1]
+			return final[id]
 		}
 		return nil
 	}
 	for i := range b.Relationships {
-		r := b.Relationships[i]
-		path := paths.relationship(i)
+		r := &b.Relationships[i]
 		rule, _ := RuleFor(r.Type)
-		expect(joinPath(path, "from"), r.From, rule.From)
-		expect(joinPath(path, "to"), r.To, rule.To)
+		expect(r.From, rule.From, func() string { return joinPath(paths.relationship(i), "from") })
+		expect(r.To, rule.To, func() string { return joinPath(paths.relationship(i), "to") })
 		for j, ev := range r.Evidence {
-			expect(joinPath(path, "evidence")+index(j)+".article", ev.Article, articleEnd)
+			expect(ev.Article, articleEnd, func() string {
+				return joinPath(paths.relationship(i), "evidence") + index(j) + ".article"
+			})
 		}
 		have := current(r.ID)
 		if have == nil {
-			r.Evidence = MergeEvidence(nil, r.Evidence)
-			final[r.ID] = &r
+			rels = append(rels, *r)
+			n := &rels[len(rels)-1]
+			n.Evidence = MergeEvidence(nil, r.Evidence)
+			final[r.ID] = n
 			created[r.ID] = true
 			continue
 		}
@@ -202,15 +218,15 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 				r.ID, have.From, have.Type, have.To, r.From, r.Type, r.To)
 		}
 		ev := MergeEvidence(have.Evidence, r.Evidence)
-		*have = r
+		*have = *r
 		have.Evidence = ev
 	}
 	for i, add := range b.Evidence {
-		path := paths.evidence(i)
-		expect(joinPath(path, "article"), add.Evidence.Article, articleEnd)
+		expect(add.Evidence.Article, articleEnd, func() string { return joinPath(paths.evidence(i), "article") })
 		r := current(add.Relationship)
 		if r == nil {
-			missingAt(joinPath(path, "relationship"), "relationship", add.Relationship)
+			p.add(joinPath(paths.evidence(i), "relationship"), "no %s with id %q", "relationship", add.Relationship)
+			missing = append(missing, add.Relationship)
 			continue
 		}
 		r.Evidence = MergeEvidence(r.Evidence, []Evidence{add.Evidence})
@@ -223,13 +239,13 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 
 	// A reclassified organization keeps the endpoint rules of what it is
 	// tied to.
-	for id, rels := range st.Attached {
+	for id, attached := range st.Attached {
 		e, ok := batch[id]
 		if !ok {
 			continue
 		}
 		var broken []string
-		for _, r := range rels {
+		for _, r := range attached {
 			if _, ok := final[r.ID]; ok {
 				continue // written by this batch: its ends were checked above
 			}
@@ -259,19 +275,28 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		return Decision{}, Invalid(op, p.list...)
 	}
 
+	// Sort pointers, not the records, then copy each once.
+	ents := make([]*Entity, 0, len(batch))
+	for _, e := range batch {
+		ents = append(ents, e)
+	}
+	slices.SortFunc(ents, func(a, b *Entity) int { return cmp.Compare(a.ID, b.ID) })
+	order := make([]*Relationship, len(rels))
+	for i := range rels {
+		order[i] = &rels[i]
+	}
+	slices.SortFunc(order, func(a, b *Relationship) int { return cmp.Compare(a.ID, b.ID) })
 	d := Decision{
-		Entities:      make([]Entity, 0, len(batch)),
-		Relationships: make([]Relationship, 0, len(final)),
+		Entities:      make([]Entity, len(ents)),
+		Relationships: make([]Relationship, len(order)),
 		Created:       created,
 	}
-	for _, e := range batch {
-		d.Entities = append(d.Entities, *e)
+	for i, e := range ents {
+		d.Entities[i] = *e
 	}
-	for _, r := range final {
-		d.Relationships = append(d.Relationships, *r)
+	for i, r := range order {
+		d.Relationships[i] = *r
 	}
-	slices.SortFunc(d.Entities, func(a, b Entity) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(d.Relationships, func(a, b Relationship) int { return cmp.Compare(a.ID, b.ID) })
 	return d, nil
 }
 

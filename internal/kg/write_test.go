@@ -9,7 +9,7 @@ import (
 func TestDecide(t *testing.T) {
 	ev := func(a, q string, c float64) Evidence { return Evidence{Article: a, Quote: q, Confidence: c} }
 	stored := Stored{
-		Entities: map[string]Entity{
+		Entities: map[string]*Entity{
 			"p":   {ID: "p", Kind: Person, Name: "P"},
 			"p2":  {ID: "p2", Kind: Person, Name: "P2"},
 			"o":   {ID: "o", Kind: Organization, Name: "O", Classification: Party},

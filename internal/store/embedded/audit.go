@@ -341,21 +341,15 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 				return err
 			}
 		}
-		for _, e := range rv.Entities {
-			v, err := json.Marshal(&e)
-			if err != nil {
-				return err
-			}
-			if err := eb.Put([]byte(e.ID), v); err != nil {
+		for i := range rv.Entities {
+			e := &rv.Entities[i]
+			if err := eb.Put([]byte(e.ID), encodeEntity(nil, e)); err != nil {
 				return err
 			}
 		}
-		for _, r := range rv.Relationships {
-			v, err := json.Marshal(&r)
-			if err != nil {
-				return err
-			}
-			if err := rb.Put([]byte(r.ID), v); err != nil {
+		for i := range rv.Relationships {
+			r := &rv.Relationships[i]
+			if err := rb.Put([]byte(r.ID), encodeRelationship(nil, r)); err != nil {
 				return err
 			}
 		}
@@ -370,7 +364,7 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 			// Memory cannot forget an entity or relationship in place: it
 			// is rebuilt from what this transaction leaves in storage.
 			var err error
-			if fresh, err = readGraph(tx); err != nil {
+			if fresh, err = build(ctx, tx); err != nil {
 				return fmt.Errorf("rebuild memory: %w", err)
 			}
 		}

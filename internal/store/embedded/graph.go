@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -38,6 +40,10 @@ type graph struct {
 	relOrder  []int32             // every relationship, by id
 	relRank   []int32             // relRank[i] is relationship i's place in relOrder
 	byArticle map[string][]int32  // relationships with evidence from an article, by id
+
+	// pending is apply's scratch: per entity, the length of its adjacency
+	// list before the batch, plus one, while the batch is folded in.
+	pending []int32
 
 	tokens map[string][]int32 // search token → entities with it in a name or alias
 	vocab  *vocab             // the keys of tokens, indexed for Search
@@ -171,7 +177,8 @@ func (g *graph) relEvidence(i int32) []kg.Evidence { return g.evidence[g.rels[i]
 
 func (g *graph) relCmp(a, b int32) int   { return strings.Compare(g.relID(a), g.relID(b)) }
 func (g *graph) entCmp(a, b int32) int   { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
-func (g *graph) adjCmp(a, b adj) int     { return g.relCmp(a.rel, b.rel) }
+func (g *graph) rankCmp(a, b int32) int  { return cmp.Compare(g.relRank[a], g.relRank[b]) }
+func (g *graph) adjCmp(a, b adj) int     { return g.rankCmp(a.rel, b.rel) }
 func identKey(id kg.Identifier) string   { return id.Scheme + "\x00" + id.Value }
 func sources(evidence []kg.Evidence) int { return (&kg.Relationship{Evidence: evidence}).Sources() }
 
@@ -189,21 +196,24 @@ type staged struct {
 // caller holds writeMu, so nothing changes between this read and the
 // write. Nothing is changed here.
 func (g *graph) stage(b *kg.Batch) (*staged, error) {
-	entIDs, relIDs := b.Reads()
 	st := kg.Stored{
-		Entities:      make(map[string]kg.Entity, len(entIDs)),
-		Relationships: make(map[string]kg.Relationship, len(relIDs)),
+		Entities:      make(map[string]*kg.Entity, len(b.Entities)+len(b.Relationships)),
+		Relationships: make(map[string]kg.Relationship), // most writes create
 	}
-	for _, id := range entIDs {
-		if i, ok := g.entIdx[id]; ok {
-			st.Entities[id] = g.ents[i].e
+	// What b.Reads lists, without sorting it: nothing here locks.
+	b.EachRead(func(id string) {
+		if _, done := st.Entities[id]; !done {
+			if i, ok := g.entIdx[id]; ok {
+				st.Entities[id] = &g.ents[i].e // read only: writeMu keeps g.ents still
+			}
 		}
-	}
-	for _, id := range relIDs {
-		if i, ok := g.lookupRel(id); ok {
-			st.Relationships[id] = g.relationship(i)
+	}, func(id string) {
+		if _, done := st.Relationships[id]; !done {
+			if i, ok := g.lookupRel(id); ok {
+				st.Relationships[id] = g.relationship(i)
+			}
 		}
-	}
+	})
 	if ids := b.Reclassified(st.Entities); len(ids) > 0 {
 		st.Attached = make(map[string][]kg.Relationship, len(ids))
 		for _, id := range ids {
@@ -264,7 +274,21 @@ func (g *graph) apply(st *staged) error {
 		g.byKind[k] = mergeTail(append(list, add...), len(list), g.entCmp)
 	}
 
-	newAdj := make(map[int32][]adj)
+	// New adjacency entries are appended to their lists, whose sorted
+	// length before the batch is kept in g.pending (plus one; 0 for a list
+	// not touched), and merged in once the batch's relationships are
+	// ranked: no map of per-node lists, one merge per list touched.
+	if n := len(g.adj) - len(g.pending); n > 0 {
+		g.pending = append(g.pending, make([]int32, n)...)
+	}
+	var touched []int32
+	addAdj := func(n int32, a adj) {
+		if g.pending[n] == 0 {
+			g.pending[n] = int32(len(g.adj[n])) + 1
+			touched = append(touched, n)
+		}
+		g.adj[n] = append(g.adj[n], a)
+	}
 	newByArticle := make(map[string][]int32)
 	var newRels []int32
 	for _, r := range st.rels {
@@ -280,10 +304,7 @@ func (g *graph) apply(st *staged) error {
 		}
 		lo, hi := int32(r.Since.Lo()), int32(r.Until.Hi())
 		i, ok := g.lookupRel(r.ID)
-		articles := make(map[string]bool, len(r.Evidence))
-		for _, ev := range r.Evidence {
-			articles[ev.Article] = true
-		}
+		cited := articles(r.Evidence)
 		if ok {
 			old := &g.rels[i]
 			rec.id = old.id
@@ -297,7 +318,6 @@ func (g *graph) apply(st *staged) error {
 				kept[ev.Article] = true
 			}
 			for _, ev := range g.evidence[old.ev] {
-				delete(articles, ev.Article) // already indexed
 				if !kept[ev.Article] {
 					// No longer cited (a revert takes evidence back).
 					if l := slices.DeleteFunc(g.byArticle[ev.Article], func(x int32) bool { return x == i }); len(l) > 0 {
@@ -308,21 +328,34 @@ func (g *graph) apply(st *staged) error {
 					kept[ev.Article] = true // once per article
 				}
 			}
+			cited = slices.DeleteFunc(cited, func(a string) bool {
+				return slices.ContainsFunc(g.evidence[old.ev], func(ev kg.Evidence) bool { return ev.Article == a }) // already indexed
+			})
 			rec.ev = g.setEvidence(old.ev, r.Evidence)
 			if old.from != from || old.to != to {
 				notI := func(a adj) bool { return a.rel == i }
-				g.adj[old.from] = slices.DeleteFunc(g.adj[old.from], notI)
-				g.adj[old.to] = slices.DeleteFunc(g.adj[old.to], notI)
+				for _, end := range []int32{old.from, old.to} {
+					before := len(g.adj[end])
+					g.adj[end] = slices.DeleteFunc(g.adj[end], notI)
+					if p := g.pending[end]; p != 0 {
+						g.pending[end] = p - int32(before-len(g.adj[end])) // i was in the sorted part
+					}
+				}
 				notN := func(n nbr) bool { return n.rel == i }
 				g.nbrs[old.from] = slices.DeleteFunc(g.nbrs[old.from], notN)
 				g.nbrs[old.to] = slices.DeleteFunc(g.nbrs[old.to], notN)
 				ok = false // re-add below
 			} else {
 				for _, end := range []int32{from, to} {
-					for k := range g.adj[end] {
-						if a := &g.adj[end][k]; a.rel == i {
-							a.typ, a.lo, a.hi = rec.typ, lo, hi
-						}
+					// i was stored before this batch: its entries are in
+					// the list's sorted part, found by its (old) place.
+					list := g.adj[end]
+					if p := g.pending[end]; p != 0 {
+						list = list[:p-1]
+					}
+					k, _ := slices.BinarySearchFunc(list, g.relRank[i], func(a adj, rank int32) int { return cmp.Compare(g.relRank[a.rel], rank) })
+					for ; k < len(list) && list[k].rel == i; k++ {
+						list[k].typ, list[k].lo, list[k].hi = rec.typ, lo, hi
 					}
 				}
 			}
@@ -336,27 +369,45 @@ func (g *graph) apply(st *staged) error {
 			newRels = append(newRels, i)
 		}
 		if !ok {
-			newAdj[from] = append(newAdj[from], adj{rel: i, node: to, lo: lo, hi: hi, typ: rec.typ, out: true})
-			newAdj[to] = append(newAdj[to], adj{rel: i, node: from, lo: lo, hi: hi, typ: rec.typ})
+			addAdj(from, adj{rel: i, node: to, lo: lo, hi: hi, typ: rec.typ, out: true})
+			addAdj(to, adj{rel: i, node: from, lo: lo, hi: hi, typ: rec.typ})
 		}
-		for a := range articles {
+		for _, a := range cited {
 			newByArticle[a] = append(newByArticle[a], i)
 		}
 	}
 	g.relOrder = mergeTail(append(g.relOrder, newRels...), len(g.relOrder), g.relCmp)
 	g.rankRels(newRels)
-	for n, add := range newAdj {
-		list := g.adj[n]
-		g.adj[n] = mergeTail(append(list, add...), len(list), g.adjCmp)
-		ns := g.nbrs[n]
-		for _, a := range add {
-			ns = append(ns, nbr{node: a.node, rel: a.rel})
+	// From here every relationship has its place in id order: lists are
+	// merged by comparing places, not ids.
+	// Each list is merged on its own, so a large batch's lists are split
+	// between two goroutines (they write disjoint elements of g.adj,
+	// g.nbrs and g.pending, and only read the ranks).
+	merge := func(nodes []int32) {
+		for _, n := range nodes {
+			old := int(g.pending[n] - 1)
+			g.pending[n] = 0
+			ns := g.nbrs[n]
+			oldNs := len(ns)
+			for _, a := range g.adj[n][old:] {
+				ns = append(ns, nbr{node: a.node, rel: a.rel})
+			}
+			g.nbrs[n] = mergeTail(ns, oldNs, nbrCmp)
+			g.adj[n] = mergeTail(g.adj[n], old, g.adjCmp)
 		}
-		g.nbrs[n] = mergeTail(ns, len(g.nbrs[n]), nbrCmp)
+	}
+	if len(touched) < 4096 {
+		merge(touched)
+	} else {
+		half := len(touched) / 2
+		var wg sync.WaitGroup
+		wg.Go(func() { merge(touched[half:]) })
+		merge(touched[:half])
+		wg.Wait()
 	}
 	for a, add := range newByArticle {
 		list := g.byArticle[a]
-		g.byArticle[a] = mergeTail(append(list, add...), len(list), g.relCmp)
+		g.byArticle[a] = mergeTail(append(list, add...), len(list), g.rankCmp)
 	}
 	return nil
 }
@@ -477,6 +528,14 @@ func (g *graph) unindexEntity(i int32) {
 
 // mergeTail sorts s[old:] and merges it into s[:old], which is sorted, in
 // place: a small batch costs one pass over the list, not a full sort.
+//
+// The tail is placed from its largest element down; each finds its place
+// among the old elements by a search that starts at the end and gallops
+// (1, 2, 4 ... back, then binary), and the old elements above it move up
+// as one block. So merging k elements into a list of n costs about
+// k·log(n/k) comparisons and one copy of what lies above the first
+// insertion point: a hub's long list gaining a few relationships is not
+// compared element by element.
 func mergeTail[T any](s []T, old int, cmpf func(a, b T) int) []T {
 	tail := s[old:]
 	slices.SortFunc(tail, cmpf)
@@ -484,14 +543,28 @@ func mergeTail[T any](s []T, old int, cmpf func(a, b T) int) []T {
 		return s
 	}
 	tail = slices.Clone(tail)
-	i, j := old-1, len(tail)-1
-	for k := len(s) - 1; j >= 0; k-- {
-		if i >= 0 && cmpf(s[i], tail[j]) > 0 {
-			s[k] = s[i]
-			i--
-		} else {
-			s[k] = tail[j]
-			j--
+	i, end := old, len(s) // s[:i] holds the old elements not yet moved; s[end:] is final
+	for j := len(tail) - 1; j >= 0; j-- {
+		t := tail[j]
+		// Old elements above t (s[hi:i]) go after it; equal ones stay
+		// before it, as a stable merge keeps them.
+		hi, step := i, 1
+		lo := i - 1
+		for lo >= 0 && cmpf(s[lo], t) > 0 {
+			hi = lo
+			lo -= step
+			step *= 2
+		}
+		lo = max(lo+1, 0) // s[:lo] are at most t
+		p := lo + sort.Search(hi-lo, func(x int) bool { return cmpf(s[lo+x], t) > 0 })
+		n := i - p
+		copy(s[end-n:end], s[p:i])
+		end -= n + 1
+		s[end] = t
+		i = p
+		if i == 0 {
+			copy(s[:end], tail[:j])
+			break
 		}
 	}
 	return s
@@ -513,7 +586,7 @@ func searchAfter(list []int32, after string, key func(int32) string) int {
 // revertStored reads what kg.DecideRevert needs. The caller holds writeMu.
 func (g *graph) revertStored(rr kg.RevertReads) kg.RevertStored {
 	st := kg.RevertStored{
-		Entities:      map[string]kg.Entity{},
+		Entities:      map[string]*kg.Entity{},
 		Relationships: map[string]kg.Relationship{},
 		Attached:      map[string][]kg.Relationship{},
 		Citing:        map[string][]string{},
@@ -522,7 +595,8 @@ func (g *graph) revertStored(rr kg.RevertReads) kg.RevertStored {
 	for _, ids := range [][]string{rr.Written, rr.Referenced} {
 		for _, id := range ids {
 			if i, ok := g.entIdx[id]; ok {
-				st.Entities[id] = g.entity(i)
+				e := g.entity(i)
+				st.Entities[id] = &e
 			}
 		}
 	}

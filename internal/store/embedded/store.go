@@ -13,12 +13,12 @@ package embedded
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -32,8 +32,12 @@ import (
 const FileName = "polgraph.db"
 
 // schemaVersion is written into the meta bucket; Open refuses other versions
-// rather than misread them.
-const schemaVersion = "1"
+// rather than misread them. Schema 2 stores records in a binary encoding
+// (codec.go); schema 1 stored JSON and is migrated at Open (migrate.go).
+const (
+	schemaVersion = "2"
+	schemaJSON    = "1"
+)
 
 var (
 	bucketEntities      = []byte("entities")
@@ -103,10 +107,22 @@ func DefaultDir() (string, error) {
 // Open opens (creating if needed) the store in dir and loads it into memory.
 // A directory held open by another process is a KindUnavailable error.
 func Open(dir string, opts Options) (*Store, error) {
+	return OpenContext(context.Background(), dir, opts)
+}
+
+// OpenContext is Open that gives up when ctx is done, within moments even
+// for a large store (loading checks ctx every few thousand records): the
+// file is closed, nothing was written, and the error is KindUnavailable,
+// wrapping ctx's error. A migration cut short this way resumes at the next
+// Open.
+func OpenContext(ctx context.Context, dir string, opts Options) (*Store, error) {
 	const op = "open"
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if err := ctxErr(ctx, op); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, kg.Unavailable(op, fmt.Errorf("create data directory: %w", err))
@@ -125,18 +141,34 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, log: log}
 	start := time.Now()
-	if err := s.load(); err != nil {
+	if err := s.load(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	log.Info("store opened", "path", path, "entities", len(s.g.ents), "relationships", len(s.g.rels), "took", time.Since(start))
+	loaded := time.Since(start)
+	releaseMemory(db, path)
+	log.Info("store opened", "path", path, "entities", len(s.g.ents), "relationships", len(s.g.rels),
+		"took", time.Since(start), "loading", loaded)
 	return s, nil
 }
 
-// load creates the buckets if needed and builds the in-memory graph from
-// what storage holds.
-func (s *Store) load() error {
+// releaseMemory gives back what loading used and no longer needs: the
+// garbage of decoding, and the pages of the database file that reading
+// every record mapped in (all reads are served from memory; bbolt maps
+// pages in again when a write needs them). Without it a freshly opened
+// store's resident size is its heap, plus as much garbage, plus its file.
+func releaseMemory(db *bolt.DB, path string) {
+	debug.FreeOSMemory()
+	if fi, err := os.Stat(path); err == nil {
+		dropMapped(db.Info().Data, fi.Size())
+	}
+}
+
+// load creates the buckets if needed, brings an older schema up to date,
+// and builds the in-memory graph from what storage holds.
+func (s *Store) load(ctx context.Context) error {
 	const op = "open"
+	var version string
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -146,60 +178,39 @@ func (s *Store) load() error {
 		meta := tx.Bucket(bucketMeta)
 		switch v := meta.Get(keyVersion); {
 		case v == nil:
+			version = schemaVersion
 			return meta.Put(keyVersion, []byte(schemaVersion))
-		case string(v) != schemaVersion:
+		case string(v) == schemaVersion || string(v) == schemaJSON:
+			version = string(v)
+			return nil
+		default:
 			return fmt.Errorf("data was written by an incompatible version (schema %q, want %q)", v, schemaVersion)
 		}
-		return nil
 	})
 	if err != nil {
 		return kg.Internal(op, err)
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
-		g, err := readGraph(tx)
-		if err != nil {
-			return err
+	if version == schemaJSON {
+		if err := migrateJSON(ctx, s.db, s.log); err != nil {
+			if ctx.Err() != nil {
+				return kg.Unavailable(op, fmt.Errorf("migration to schema %s interrupted (it resumes at the next open): %w", schemaVersion, ctx.Err()))
+			}
+			return kg.Internal(op, fmt.Errorf("migrate to schema %s: %w", schemaVersion, err))
 		}
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		g, err := build(ctx, tx)
 		s.g = g
 		s.lastAudit = lastAuditTime(tx)
-		return nil
+		return err
 	})
+	if ctx.Err() != nil {
+		return kg.Unavailable(op, ctx.Err())
+	}
 	if err != nil {
 		return kg.Internal(op, err)
 	}
 	return nil
-}
-
-// readGraph builds the in-memory graph from what storage holds.
-func readGraph(tx *bolt.Tx) (*graph, error) {
-	var st staged
-	err := tx.Bucket(bucketEntities).ForEach(func(k, v []byte) error {
-		var e kg.Entity
-		if err := json.Unmarshal(v, &e); err != nil {
-			return fmt.Errorf("entity %q: %w", k, err)
-		}
-		st.ents = append(st.ents, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = tx.Bucket(bucketRelationships).ForEach(func(k, v []byte) error {
-		var r kg.Relationship
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("relationship %q: %w", k, err)
-		}
-		st.rels = append(st.rels, r)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	g := newGraph()
-	if err := g.apply(&st); err != nil {
-		return nil, err
-	}
-	return g, nil
 }
 
 // Close releases the database file.
@@ -233,30 +244,49 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		eb, rb := tx.Bucket(bucketEntities), tx.Bucket(bucketRelationships)
+		// bbolt keeps keys and values until the transaction ends: they
+		// are appended to buffers that are never overwritten (a buffer
+		// that grows moves, leaving what it held in place).
+		var buf recBuf
+		// A large batch looks at ctx as it goes: returning an error
+		// rolls the transaction back, leaving storage and memory as
+		// they were.
+		n := 0
+		stop := func() error {
+			if n++; n%checkEvery == 0 {
+				return ctx.Err()
+			}
+			return nil
+		}
 		// Keys in order make bbolt's page splits sequential.
-		for _, e := range st.ents {
-			v, err := json.Marshal(&e)
-			if err != nil {
+		for i := range st.ents {
+			e := &st.ents[i]
+			if err := stop(); err != nil {
 				return err
 			}
-			if err := eb.Put([]byte(e.ID), v); err != nil {
+			if err := eb.Put(buf.key(e.ID), buf.value(func(b []byte) []byte { return encodeEntity(b, e) })); err != nil {
 				return err
 			}
 		}
-		for _, r := range st.rels {
-			v, err := json.Marshal(&r)
-			if err != nil {
+		for i := range st.rels {
+			r := &st.rels[i]
+			if err := stop(); err != nil {
 				return err
 			}
-			if err := rb.Put([]byte(r.ID), v); err != nil {
+			if err := rb.Put(buf.key(r.ID), buf.value(func(b []byte) []byte { return encodeRelationship(b, r) })); err != nil {
 				return err
 			}
 		}
 		if st.record != nil {
-			return s.putAudit(tx, st.record)
+			if err := s.putAudit(tx, st.record); err != nil {
+				return err
+			}
 		}
-		return nil
+		return ctx.Err()
 	})
+	if cerr := ctx.Err(); cerr != nil && err != nil {
+		return kg.Unavailable(op, cerr)
+	}
 	if err != nil {
 		return kg.Internal(op, fmt.Errorf("write batch: %w", err))
 	}
@@ -275,4 +305,25 @@ func ctxErr(ctx context.Context, op string) error {
 		return kg.Unavailable(op, err)
 	}
 	return nil
+}
+
+// recBuf holds the keys and values of one write transaction.
+type recBuf struct{ b []byte }
+
+func (r *recBuf) key(id string) []byte {
+	if cap(r.b)-len(r.b) < len(id) {
+		r.b = make([]byte, 0, max(64<<10, len(id)))
+	}
+	start := len(r.b)
+	r.b = append(r.b, id...)
+	return r.b[start:len(r.b):len(r.b)]
+}
+
+func (r *recBuf) value(enc func([]byte) []byte) []byte {
+	if cap(r.b)-len(r.b) < 256 {
+		r.b = make([]byte, 0, 64<<10)
+	}
+	start := len(r.b)
+	r.b = enc(r.b)
+	return r.b[start:len(r.b):len(r.b)]
 }

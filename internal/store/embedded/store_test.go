@@ -3,7 +3,6 @@ package embedded
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -174,26 +173,13 @@ func searchIDs(t *testing.T, s *Store, q string) []string {
 func (s *Store) verify() error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var st staged
+	var fresh *graph
 	err := s.db.View(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketEntities).ForEach(func(_, v []byte) error {
-			var e kg.Entity
-			st.ents = append(st.ents, e)
-			return json.Unmarshal(v, &st.ents[len(st.ents)-1])
-		}); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketRelationships).ForEach(func(_, v []byte) error {
-			var r kg.Relationship
-			st.rels = append(st.rels, r)
-			return json.Unmarshal(v, &st.rels[len(st.rels)-1])
-		})
+		var err error
+		fresh, err = build(context.Background(), tx)
+		return err
 	})
 	if err != nil {
-		return err
-	}
-	fresh := newGraph()
-	if err := fresh.apply(&st); err != nil {
 		return fmt.Errorf("storage is inconsistent: %w", err)
 	}
 	g := s.g
@@ -212,10 +198,10 @@ func (s *Store) verify() error {
 		}
 		return out
 	}
-	for _, e := range st.ents {
-		i, j := g.entIdx[e.ID], fresh.entIdx[e.ID]
+	for _, e := range fresh.ents {
+		i, j := g.entIdx[e.e.ID], fresh.entIdx[e.e.ID]
 		if d := cmp.Diff(fresh.ents[j].e, g.ents[i].e, cmpopts.EquateEmpty()); d != "" {
-			return fmt.Errorf("entity %s: memory differs from storage:\n%s", e.ID, d)
+			return fmt.Errorf("entity %s: memory differs from storage:\n%s", e.e.ID, d)
 		}
 		adjIDs := func(g *graph, i int32) []string {
 			var out []string
@@ -225,17 +211,18 @@ func (s *Store) verify() error {
 			return out
 		}
 		if d := cmp.Diff(adjIDs(fresh, j), adjIDs(g, i)); d != "" {
-			return fmt.Errorf("adjacency of %s differs from storage:\n%s", e.ID, d)
+			return fmt.Errorf("adjacency of %s differs from storage:\n%s", e.e.ID, d)
 		}
 	}
-	for _, r := range st.rels {
-		fi, okFresh := fresh.lookupRel(r.ID)
-		gi, okG := g.lookupRel(r.ID)
+	for k := range fresh.rels {
+		id := fresh.relID(int32(k))
+		fi, okFresh := fresh.lookupRel(id)
+		gi, okG := g.lookupRel(id)
 		if !okFresh || !okG {
-			return fmt.Errorf("relationship %s: not indexed (storage %v, memory %v)", r.ID, okFresh, okG)
+			return fmt.Errorf("relationship %s: not indexed (storage %v, memory %v)", id, okFresh, okG)
 		}
 		if d := cmp.Diff(fresh.relationship(fi), g.relationship(gi), cmpopts.EquateEmpty()); d != "" {
-			return fmt.Errorf("relationship %s: memory differs from storage:\n%s", r.ID, d)
+			return fmt.Errorf("relationship %s: memory differs from storage:\n%s", id, d)
 		}
 	}
 	if d := cmp.Diff(ids(fresh, fresh.entOrder, false), ids(g, g.entOrder, false)); d != "" {

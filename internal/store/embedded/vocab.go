@@ -82,34 +82,51 @@ func (v *vocab) hash(t string) uint64 { return maphash.String(v.seed, t) }
 
 // update adds tokens new to the vocabulary and removes tokens no longer
 // used; added may hold duplicates, and holds no token already indexed.
+//
+// Its cost is linear in the lists it touches: each deletion list and length
+// bucket that loses tokens is filtered once, however many of its tokens go,
+// and a new token is appended without searching the list it joins (it is
+// in none yet). Many tokens share deletion keys and lengths ("Person 1" to
+// "Person 300000"), so a search of the list per token would be quadratic.
 func (v *vocab) update(added, removed []string) {
 	if len(removed) > 0 {
 		gone := make(map[string]bool, len(removed))
 		for _, t := range removed {
 			gone[t] = true
 		}
-		v.sorted = slices.DeleteFunc(v.sorted, func(t string) bool { return gone[t] })
-		notGone := func(t string) bool { return gone[t] }
+		isGone := func(t string) bool { return gone[t] }
+		v.sorted = slices.DeleteFunc(v.sorted, isGone)
+		hashes := make(map[uint64]bool)
+		lengths := make(map[int]bool)
 		for t := range gone {
-			v.deletions(t, func(h uint64) {
-				if list := slices.DeleteFunc(v.del1[h], notGone); len(list) > 0 {
-					v.del1[h] = list
-				} else {
-					delete(v.del1, h)
+			v.deletions(t, func(h uint64) { hashes[h] = true })
+			if n := utf8.RuneCountInString(t); n >= minLong {
+				lengths[n] = true
+			}
+		}
+		for h := range hashes {
+			if list := slices.DeleteFunc(v.del1[h], isGone); len(list) > 0 {
+				v.del1[h] = list
+			} else {
+				delete(v.del1, h)
+			}
+		}
+		for n := range lengths {
+			if b := v.long[n]; b != nil {
+				k := 0
+				for j, t := range b.toks {
+					if !gone[t] {
+						b.toks[k], b.letters[k] = t, b.letters[j]
+						k++
+					}
 				}
-			})
-			if b := v.long[utf8.RuneCountInString(t)]; b != nil {
-				if k := slices.Index(b.toks, t); k >= 0 {
-					b.toks = slices.Delete(b.toks, k, k+1)
-					b.letters = slices.Delete(b.letters, k, k+1)
-				}
+				clear(b.toks[k:])
+				b.toks, b.letters = b.toks[:k], b.letters[:k]
 			}
 		}
 	}
 	old := len(v.sorted)
-	for _, t := range added {
-		v.sorted = append(v.sorted, t)
-	}
+	v.sorted = append(v.sorted, added...)
 	v.sorted = slices.Compact(mergeTail(v.sorted, old, strings.Compare))
 	seen := make(map[string]bool, len(added))
 	for _, t := range added {
@@ -118,8 +135,10 @@ func (v *vocab) update(added, removed []string) {
 		}
 		seen[t] = true
 		v.deletions(t, func(h uint64) {
-			if !slices.Contains(v.del1[h], t) {
-				v.del1[h] = append(v.del1[h], t)
+			// Two deletions of t land on one list only by a hash
+			// collision, one right after the other: t goes in once.
+			if list := v.del1[h]; len(list) == 0 || list[len(list)-1] != t {
+				v.del1[h] = append(list, t)
 			}
 		})
 		if n := utf8.RuneCountInString(t); n >= minLong {
@@ -128,10 +147,8 @@ func (v *vocab) update(added, removed []string) {
 				b = &lenBucket{}
 				v.long[n] = b
 			}
-			if !slices.Contains(b.toks, t) {
-				b.toks = append(b.toks, t)
-				b.letters = append(b.letters, letterSet(t))
-			}
+			b.toks = append(b.toks, t)
+			b.letters = append(b.letters, letterSet(t))
 		}
 	}
 }

@@ -81,7 +81,7 @@ func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, 
 // by the MERGE is not reported as stored), referenced ones and the
 // relationships through their write locks.
 func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, referenced []any, relIDs []string) (kg.Stored, error) {
-	st := kg.Stored{Entities: map[string]kg.Entity{}, Relationships: map[string]kg.Relationship{}}
+	st := kg.Stored{Entities: map[string]*kg.Entity{}, Relationships: map[string]kg.Relationship{}}
 	if len(written) > 0 {
 		recs, err := run(ctx, tx, stLockWritten, map[string]any{"ids": written})
 		if err != nil {
@@ -100,7 +100,7 @@ func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, r
 			if err != nil {
 				return st, err
 			}
-			st.Entities[e.ID] = e
+			st.Entities[e.ID] = &e
 		}
 	}
 	if len(referenced) > 0 {
@@ -117,7 +117,7 @@ func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, r
 			if err != nil {
 				return st, err
 			}
-			st.Entities[e.ID] = e
+			st.Entities[e.ID] = &e
 		}
 	}
 	if len(relIDs) > 0 {

@@ -30,14 +30,14 @@ func Open(ctx context.Context, uri string, logger *slog.Logger) (kg.Store, error
 	}
 	scheme, rest, hasScheme := strings.Cut(uri, "://")
 	if !hasScheme {
-		return openEmbedded(uri, logger)
+		return openEmbedded(ctx, uri, logger)
 	}
 	switch strings.ToLower(scheme) {
 	case "file", "embedded":
 		if rest == "" {
 			return nil, kg.Invalidf("open", "store", "%q names no directory", uri)
 		}
-		return openEmbedded(rest, logger)
+		return openEmbedded(ctx, rest, logger)
 	}
 	if neo4jstore.IsURI(uri) {
 		return openNeo4j(ctx, uri, logger)
@@ -60,8 +60,10 @@ func openNeo4j(ctx context.Context, uri string, logger *slog.Logger) (kg.Store, 
 	return s, nil
 }
 
-func openEmbedded(dir string, logger *slog.Logger) (kg.Store, error) {
-	s, err := embedded.Open(dir, embedded.Options{Logger: logger})
+// openEmbedded loads the embedded store, giving up when ctx is done (a
+// server told to stop while a large store loads).
+func openEmbedded(ctx context.Context, dir string, logger *slog.Logger) (kg.Store, error) {
+	s, err := embedded.OpenContext(ctx, dir, embedded.Options{Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("open embedded store in %s: %w", dir, err)
 	}
