@@ -19,7 +19,8 @@ func serveCommand() Command {
 		Name:    "serve",
 		Summary: "serve the GraphQL API (/graphql), GraphiQL (/graphiql), the web page (/) and exports (/export)",
 		Options: []string{"addr", "data", "store", "demo", "log-level", "log-format", "shutdown-timeout",
-			"max-body-bytes", "max-complexity", "max-depth", "persisted-queries", "introspection"},
+			"max-body-bytes", "max-complexity", "max-depth", "max-tokens", "max-aliases", "max-selections", "max-search-words",
+			"request-timeout", "allowed-hosts", "persisted-queries", "introspection", "access-log-sample"},
 		Run: runServe,
 	}
 }
@@ -35,6 +36,8 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		return err
 	}
 	defer closeStore(store, &err)
+	metrics := server.NewMetrics()
+	svc = kg.NewService(metrics.Store(store), svc.Limits())
 	if cfg.Demo {
 		if err := loadDemo(ctx, svc, env.Logger); err != nil {
 			return err
@@ -44,16 +47,34 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	hosts := server.NewHostPolicy(ln.Addr().String(), cfg.AllowedHosts)
+	introspection := cfg.IntrospectionFor(hosts.Loopback)
+	if !hosts.Loopback {
+		env.Logger.Warn("listening beyond loopback: any client that reaches this address can use the API",
+			slog.String("addr", ln.Addr().String()), slog.Bool("introspection", introspection),
+			slog.String("allowed-hosts", cfg.Get("allowed-hosts")))
+	}
+	sample := cfg.AccessLogSample
+	if sample == 0 {
+		sample = -1 // none
+	}
 	h := server.New(server.Options{
 		Service:          svc,
 		Logger:           env.Logger,
 		Web:              web.Handler(),
 		Export:           export.Handler(svc, env.Logger),
+		Metrics:          metrics,
+		Hosts:            hosts,
 		MaxBodyBytes:     cfg.MaxBodyBytes,
 		MaxComplexity:    cfg.MaxComplexity,
 		MaxDepth:         cfg.MaxDepth,
+		MaxTokens:        cfg.MaxTokens,
+		MaxAliases:       cfg.MaxAliases,
+		MaxSelections:    cfg.MaxSelections,
+		RequestTimeout:   cfg.RequestTimeout,
 		PersistedQueries: cfg.PersistedQueries,
-		NoIntrospection:  !cfg.Introspection,
+		NoIntrospection:  !introspection,
+		AccessLogSample:  sample,
 	})
 	return server.Run(ctx, ln, h, cfg.ShutdownTimeout, env.Logger)
 }

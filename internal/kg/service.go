@@ -19,7 +19,8 @@ type Limits struct {
 	DefaultPaths     int // paths first when not given
 	MaxPaths         int
 	MaxSeeds         int
-	MaxQueryLen      int // search text length
+	MaxQueryLen      int // search text length, in bytes
+	MaxSearchWords   int // search text length, in words (each word is matched against the whole vocabulary)
 	MaxBatchEntities int // entities + relationships + evidence in one write
 }
 
@@ -37,6 +38,7 @@ var DefaultLimits = Limits{
 	MaxPaths:         50,
 	MaxSeeds:         50,
 	MaxQueryLen:      200,
+	MaxSearchWords:   16,
 	MaxBatchEntities: 100000,
 }
 
@@ -126,6 +128,8 @@ func (s *Service) Search(ctx context.Context, text string, kinds []Kind, first *
 		p.add("query", "must contain at least one letter or digit")
 	} else if len(text) > s.limits.MaxQueryLen {
 		p.add("query", "longer than %d bytes", s.limits.MaxQueryLen)
+	} else if n := len(Tokens(text)); s.limits.MaxSearchWords > 0 && n > s.limits.MaxSearchWords {
+		p.add("query", "%d words is above the maximum %d", n, s.limits.MaxSearchWords)
 	}
 	checkKinds(&p, "kinds", kinds)
 	n := s.page(&p, first)
