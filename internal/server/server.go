@@ -77,7 +77,7 @@ const (
 	DefaultMaxDepth        = 15 // GraphiQL's introspection query nests 15 fields deep
 	DefaultQueryCacheSize  = 1000
 	DefaultRequestTimeout  = 5 * time.Second
-	DefaultAccessLogSample = 1.0
+	DefaultAccessLogSample = 0.1
 )
 
 func (o *Options) fill() {
