@@ -141,7 +141,14 @@ func (s *Service) Search(ctx context.Context, text string, kinds []Kind, first *
 
 // ListEntities lists entities of a kind.
 func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (EntityPage, error) {
-	const op = "list"
+	op := q.Op
+	if op == "" {
+		op = "list"
+	}
+	arg := "entity"
+	if q.Link != nil && q.Link.Arg != "" {
+		arg = q.Link.Arg
+	}
 	var p problems
 	if !q.Kind.Valid() {
 		p.add("kind", "unknown kind %q", q.Kind)
@@ -154,7 +161,7 @@ func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (En
 			p.add("type", "unknown relationship type %q", q.Link.Type)
 		}
 		if q.Link.Entity == "" {
-			p.add("entity", "must not be empty")
+			p.add(arg, "must not be empty")
 		}
 		if !q.Link.Direction.Valid() {
 			p.add("direction", "unknown direction %q", q.Link.Direction)
@@ -164,12 +171,21 @@ func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (En
 	if err := p.err(op); err != nil {
 		return EntityPage{}, err
 	}
-	return s.store.ListEntities(ctx, q)
+	page, err := s.store.ListEntities(ctx, q)
+	if q.Link != nil && IsNotFound(err) {
+		// The anchor does not exist: say so in the client's words.
+		return page, &Error{Op: op, Kind: KindNotFound, ID: q.Link.Entity,
+			Problems: []Problem{{Path: arg, Reason: "no entity with id " + quote(q.Link.Entity)}}}
+	}
+	return page, err
 }
 
 // Relationships lists relationships of an entity or asserted by an article.
 func (s *Service) Relationships(ctx context.Context, q RelQuery, first *int) (RelationshipPage, error) {
-	const op = "relationships"
+	op := q.Op
+	if op == "" {
+		op = "relationships"
+	}
 	var p problems
 	if q.Entity == "" && q.Article == "" {
 		p.add("entity", "an entity or an article is needed")
@@ -388,7 +404,7 @@ func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPat
 	}
 	for i := range b.Evidence {
 		ev := &b.Evidence[i]
-		ev.Evidence.Quote = strings.TrimSpace(ev.Evidence.Quote)
+		ev.Evidence.Normalize()
 		if ev.Relationship == "" {
 			p.add(joinPath(paths.evidence(i), "relationship"), "must not be empty")
 		}

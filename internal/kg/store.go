@@ -126,10 +126,15 @@ type Link struct {
 	Type      RelType
 	Entity    string
 	Direction Direction
+	// Arg names the argument Entity came from ("outlet", "accused"), so
+	// that errors name what the client sent; "entity" when empty.
+	Arg string
 }
 
 // ListQuery lists entities of one kind.
 type ListQuery struct {
+	// Op names the operation in errors ("articles"); "list" when empty.
+	Op     string
 	Kind   Kind
 	Status AllegationStatus // allegations only; "" for any
 	Link   *Link            // optional
@@ -140,6 +145,8 @@ type ListQuery struct {
 // RelQuery lists relationships: those of Entity (in Direction), or, when
 // Entity is empty, those that Article gives evidence for. Both may be set.
 type RelQuery struct {
+	// Op names the operation in errors ("mentions"); "relationships" when empty.
+	Op         string
 	Entity     string
 	Direction  Direction
 	Types      []RelType // none: all
