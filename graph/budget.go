@@ -138,7 +138,7 @@ func (b *DocumentBudget) MutateOperationParameters(ctx context.Context, p *graph
 // reports the syntax error with its location: a document that does not
 // parse is never executed, and parsing stops at its first error.
 func CheckDocument(query string, l DocumentLimits) *gqlerror.Error {
-	s := &docScanner{lx: lexer.New(&ast.Source{Input: query}), lim: l, frags: map[string]*shape{}}
+	s := &docScanner{lx: newLexer(query), lim: l, frags: map[string]*shape{}}
 	s.document()
 	if s.err != nil {
 		return s.err
@@ -163,6 +163,8 @@ func CheckDocument(query string, l DocumentLimits) *gqlerror.Error {
 	}
 	return nil
 }
+
+func newLexer(query string) lexer.Lexer { return lexer.New(&ast.Source{Input: query}) }
 
 // counts are what a selection set costs, fragments expanded.
 type counts struct {

@@ -3,27 +3,44 @@ package graph
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// ErrRequestTimeout is the cause of a request context that ran out of its
-// execution time (WithDeadline).
+// ErrRequestTimeout is the cause of an operation context that ran out of
+// its execution time (Deadlines).
 var ErrRequestTimeout = errors.New("the request ran out of time")
 
-// WithDeadline gives every request at most d to run: its context is
-// cancelled then, with ErrRequestTimeout as the cause, so the stores stop
-// the work they were doing. A client that disconnects cancels the context
-// too (net/http does), so abandoned work stops as well.
-func WithDeadline(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeoutCause(r.Context(), d, ErrRequestTimeout)
+// Deadlines bound the execution of one operation: a query may run for
+// Query, a mutation (which may write a whole dossier) for Mutation. When
+// the time is up the operation's context is cancelled with
+// ErrRequestTimeout as the cause, so the stores stop what they were doing
+// (an unfinished write is rolled back whole), and the response is one
+// TIMEOUT error. A client that disconnects cancels the context too
+// (net/http does), so abandoned work stops as well; its response, one
+// CANCELLED error, goes nowhere.
+type Deadlines struct {
+	Query, Mutation time.Duration
+}
+
+// Around is the AroundResponses middleware that applies the deadlines:
+// gqlgen executes an operation inside its response handler.
+func (d Deadlines) Around(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	limit := d.Query
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+			limit = d.Mutation
+		}
+	}
+	if limit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, limit, ErrRequestTimeout)
 		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+	}
+	return DeadlineResponse(ctx, next)
 }
 
 // ended classifies a context that is done: TIMEOUT when WithDeadline's
@@ -54,11 +71,11 @@ func DeadlineResponse(ctx context.Context, next graphql.ResponseHandler) *graphq
 }
 
 func timeoutError(ctx context.Context) *gqlerror.Error {
-	msg := "the request ran out of time"
-	if dl, ok := ctx.Deadline(); ok {
-		if start := graphql.GetStartTime(ctx); !start.IsZero() {
-			msg += " (" + dl.Sub(start).Round(time.Millisecond).String() + ")"
+	flag := "--request-timeout"
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+			flag = "--write-timeout"
 		}
 	}
-	return limitError(CodeTimeout, "%s; ask for less (smaller pages, fewer hops) or raise --request-timeout", msg)
+	return limitError(CodeTimeout, "the request ran out of time; ask for less (smaller pages, fewer hops) or raise %s", flag)
 }

@@ -119,7 +119,9 @@ func TestLimitsLetRealQueriesThrough(t *testing.T) {
 	if len(schema.Schema.Types) < 20 {
 		t.Errorf("introspection returned %d types", len(schema.Schema.Types))
 	}
-	var sg struct{ Network struct{ Nodes []struct{ ID string } } }
+	var sg struct {
+		Network struct{ Nodes []struct{ ID string } }
+	}
 	e.ok(`query Network($seeds: [ID!]!) { network(seeds: $seeds, depth: 2, limit: 500) { __typename truncated
 	  nodes { __typename ...E } edges { __typename id type from { id } to { id } evidence { quote confidence article { id title url published } } } } }
 	  fragment E on Entity { id kind name aliases description identifiers { scheme value } ... on Person { birthDate } ... on Article { title url published } }`,
@@ -138,7 +140,11 @@ func TestIntrospectionDisabled(t *testing.T) {
 	e := newEnv(t, true, func(o *server.Options) { o.NoIntrospection = true })
 	e.fails(`{ __schema { queryType { name } } }`, nil, graph.CodeIntrospectionOff)
 	e.fails(`{ __type(name: "Person") { name } }`, nil, graph.CodeIntrospectionOff)
-	var got struct{ Entity struct{ Typename string `json:"__typename"` } }
+	var got struct {
+		Entity struct {
+			Typename string `json:"__typename"`
+		}
+	}
 	e.ok(`{ entity(id: "han-dong") { __typename } }`, nil, &got)
 	if got.Entity.Typename != "Person" {
 		t.Errorf("__typename = %q", got.Entity.Typename)

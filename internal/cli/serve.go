@@ -20,7 +20,7 @@ func serveCommand() Command {
 		Summary: "serve the GraphQL API (/graphql), GraphiQL (/graphiql), the web page (/) and exports (/export)",
 		Options: []string{"addr", "data", "store", "demo", "log-level", "log-format", "shutdown-timeout",
 			"max-body-bytes", "max-complexity", "max-depth", "max-tokens", "max-aliases", "max-selections", "max-search-words",
-			"request-timeout", "allowed-hosts", "persisted-queries", "introspection", "access-log-sample"},
+			"request-timeout", "write-timeout", "allowed-hosts", "persisted-queries", "introspection", "access-log-sample"},
 		Run: runServe,
 	}
 }
@@ -72,6 +72,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		MaxAliases:       cfg.MaxAliases,
 		MaxSelections:    cfg.MaxSelections,
 		RequestTimeout:   cfg.RequestTimeout,
+		WriteTimeout:     cfg.WriteTimeout,
 		PersistedQueries: cfg.PersistedQueries,
 		NoIntrospection:  !introspection,
 		AccessLogSample:  sample,

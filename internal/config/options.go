@@ -33,7 +33,8 @@ type Config struct {
 	MaxAliases      int           // serve: aliased fields per operation
 	MaxSelections   int           // serve: fields per operation, fragments expanded
 	MaxSearchWords  int           // words per search
-	RequestTimeout  time.Duration // serve: execution deadline of one GraphQL request
+	RequestTimeout  time.Duration // serve: execution deadline of one GraphQL query
+	WriteTimeout    time.Duration // serve: execution deadline of one mutation
 	AllowedHosts    []string      // serve: Host values answered besides loopback ones
 	AccessLogSample float64       // serve: share of ordinary requests logged
 }
@@ -231,7 +232,7 @@ func Options() []Option {
 		},
 		{
 			Name: "request-timeout", Env: "POLGRAPH_REQUEST_TIMEOUT", Default: "5s",
-			Usage: "how long one GraphQL request may run before it is stopped (TIMEOUT)",
+			Usage: "how long one GraphQL query may run before it is stopped (TIMEOUT)",
 			set: func(c *Config, v string) error {
 				d, err := time.ParseDuration(v)
 				if err != nil || d <= 0 {
@@ -241,6 +242,19 @@ func Options() []Option {
 				return nil
 			},
 			get: func(c *Config) string { return c.RequestTimeout.String() },
+		},
+		{
+			Name: "write-timeout", Env: "POLGRAPH_WRITE_TIMEOUT", Default: "60s",
+			Usage: "how long one mutation (a dossier ingest, say) may run before it is stopped and rolled back (TIMEOUT)",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("%q is not a positive duration (e.g. 60s)", v)
+				}
+				c.WriteTimeout = d
+				return nil
+			},
+			get: func(c *Config) string { return c.WriteTimeout.String() },
 		},
 		{
 			Name: "allowed-hosts", Env: "POLGRAPH_ALLOWED_HOSTS", Default: "",

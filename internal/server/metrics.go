@@ -141,7 +141,7 @@ var _ interface {
 	graphql.ResponseInterceptor
 } = gqlMetrics{}
 
-func (gqlMetrics) ExtensionName() string                  { return "Metrics" }
+func (gqlMetrics) ExtensionName() string                   { return "Metrics" }
 func (gqlMetrics) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (g gqlMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

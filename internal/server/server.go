@@ -56,9 +56,11 @@ type Options struct {
 	MaxAliases     int   // aliased fields per operation; default 100
 	MaxSelections  int   // fields per operation, fragments expanded; default 2000
 	QueryCacheSize int   // parsed-query LRU entries; default 1000
-	// RequestTimeout bounds the execution of one GraphQL request; default
+	// RequestTimeout bounds the execution of one GraphQL query; default
 	// 5s. A request that runs out of time answers one TIMEOUT error.
 	RequestTimeout time.Duration
+	// WriteTimeout bounds the execution of one mutation; default 60s.
+	WriteTimeout time.Duration
 	// PersistedQueries enables automatic persisted queries (APQ).
 	PersistedQueries bool
 	// NoIntrospection disables schema introspection (and so GraphiQL).
@@ -77,6 +79,7 @@ const (
 	DefaultMaxDepth        = 15 // GraphiQL's introspection query nests 15 fields deep
 	DefaultQueryCacheSize  = 1000
 	DefaultRequestTimeout  = 5 * time.Second
+	DefaultWriteTimeout    = 60 * time.Second
 	DefaultAccessLogSample = 0.1
 )
 
@@ -101,6 +104,9 @@ func (o *Options) fill() {
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = DefaultWriteTimeout
 	}
 	if o.AccessLogSample == 0 {
 		o.AccessLogSample = DefaultAccessLogSample
@@ -137,10 +143,10 @@ func GraphQL(o Options) http.Handler {
 	srv.Use(&graph.CostLimit{Max: o.MaxComplexity, MaxSearchWords: o.Service.Limits().MaxSearchWords})
 	srv.Use(graph.DepthLimit{Max: o.MaxDepth})
 	srv.Use(gqlMetrics{m: o.Metrics})
-	srv.AroundResponses(graph.DeadlineResponse)
+	srv.AroundResponses(graph.Deadlines{Query: o.RequestTimeout, Mutation: o.WriteTimeout}.Around)
 	srv.SetErrorPresenter(graph.ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(graph.RecoverFunc(o.Logger))
-	return graphqlEntry(graph.WithDeadline(o.RequestTimeout, graph.LoaderMiddleware(o.Service.Store(), srv)))
+	return graphqlEntry(graph.LoaderMiddleware(o.Service.Store(), srv))
 }
 
 //go:embed graphiql
