@@ -42,6 +42,16 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.As(err, &own) && own.Err == nil {
 			return gqlErr
 		}
+		// A request that ran out of time or whose client went away: the
+		// stores report it as unavailable, but it is neither the store's
+		// fault nor worth a warning.
+		if code := ended(ctx); code != "" {
+			if code == CodeTimeout {
+				return timeoutError(ctx)
+			}
+			logger.LogAttrs(ctx, slog.LevelDebug, "request cancelled", slog.String("path", gqlErr.Path.String()))
+			return limitError(CodeCancelled, "the request was cancelled")
+		}
 		var kerr *kg.Error
 		if !errors.As(err, &kerr) {
 			return internal(ctx, logger, gqlErr, err)

@@ -488,7 +488,7 @@ func TestComplexityAndDepthLimits(t *testing.T) {
 	e.fails(`{ search(query: "dong", first: 500) { edges { node { relationships(first: 500) { edges { node {
 	  from { relationships(first: 500) { totalCount } } } } } } } } }`, nil, "COMPLEXITY_LIMIT_EXCEEDED")
 	e.fails(`{ entity(id: "han-dong") { relationships(first: 1) { edges { node { from { relationships(first: 1) { edges { node { from {
-	  relationships(first: 1) { edges { node { from { relationships(first: 1) { edges { node { id } } } } } } } } } } } } } } } } }`, nil, "DEPTH_LIMIT_EXCEEDED", "above the limit of 12")
+	  relationships(first: 1) { edges { node { from { relationships(first: 1) { edges { node { id } } } } } } } } } } } } } } } } }`, nil, "DEPTH_LIMIT_EXCEEDED", "above the limit of 15")
 	// A realistic page query passes.
 	var ok struct{ Network struct{ Truncated bool } }
 	e.ok(`{ network(seeds: ["han-dong"], depth: 2, limit: 500) { truncated nodes { id name kind }

@@ -10,6 +10,10 @@ import (
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
+// DefaultConfidence is an evidence's confidence when the client gives none
+// or null (EvidenceInput.confidence).
+const DefaultConfidence = 1.0
+
 func deref(s *string) string {
 	if s == nil {
 		return ""

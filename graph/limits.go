@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -43,7 +42,9 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	cx.Allegation.DeniedBy = list
 	cx.Event.Participants = list
 
-	cx.Query.Search = func(child int, _ string, _ []kg.Kind, first *int, _ *string) int { return page(child, first) }
+	cx.Query.Search = func(child int, query string, _ []kg.Kind, first *int, _ *string) int {
+		return satAdd(page(child, first), times(len(kg.Tokens(query)), SearchWordCost))
+	}
 	cx.Query.Articles = func(child int, _, _ *string, first *int, _ *string) int { return page(child, first) }
 	cx.Query.Allegations = func(child int, _ *kg.AllegationStatus, _ *string, first *int, _ *string) int {
 		return page(child, first)
@@ -57,6 +58,12 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	cx.Query.AuditLog = func(child int, _, _ *string, _ *time.Time, first *int, _ *string) int { return page(child, first) }
 	return generated.NewExecutableSchema(c)
 }
+
+// SearchWordCost is what each word of a search's text adds to the query's
+// complexity: a word is matched against the whole vocabulary (prefixes and
+// typos), so with the default limit of 250,000 one operation can search
+// about a hundred words in all.
+const SearchWordCost = 2500
 
 func orDefault(v *int, def int) int {
 	if v == nil || *v < 1 {
@@ -79,8 +86,9 @@ func times(a, b int) int {
 }
 
 // DepthLimit rejects operations whose selections nest deeper than Max
-// fields. Introspection (fields starting with "__") is not counted, so
-// GraphiQL's schema query always passes.
+// fields. Every field counts, __typename and introspection included (the
+// document budget has already checked the same before parsing; this is the
+// check on the validated operation).
 type DepthLimit struct{ Max int }
 
 var _ interface {
@@ -104,34 +112,146 @@ func (d DepthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	if oc.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(oc.Operation.SelectionSet); depth > d.Max {
-		err := gqlerror.Errorf("operation is nested %d fields deep, above the limit of %d", depth, d.Max)
-		err.Extensions = map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"}
-		return err
+	if depth := selectionDepth(oc.Operation.SelectionSet, 0); depth > d.Max {
+		return limitError(CodeDepthLimit, "operation is nested %d fields deep, above the limit of %d", depth, d.Max)
 	}
 	return nil
 }
 
 // selectionDepth is the deepest field nesting below set. Fragment cycles are
-// impossible here: validation has rejected them before mutators run.
-func selectionDepth(set ast.SelectionSet) int {
+// impossible here: validation has rejected them before mutators run, and
+// the document budget has bounded the expansion.
+func selectionDepth(set ast.SelectionSet, guard int) int {
+	if guard > 1000 {
+		return guard
+	}
 	deepest := 0
 	for _, sel := range set {
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
-			if strings.HasPrefix(s.Name, "__") {
-				continue
-			}
-			d = 1 + selectionDepth(s.SelectionSet)
+			d = 1 + selectionDepth(s.SelectionSet, guard+1)
 		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet)
+			d = selectionDepth(s.SelectionSet, guard)
 		case *ast.FragmentSpread:
 			if s.Definition != nil {
-				d = selectionDepth(s.Definition.SelectionSet)
+				d = selectionDepth(s.Definition.SelectionSet, guard)
 			}
 		}
 		deepest = max(deepest, d)
 	}
 	return deepest
+}
+
+// CostLimit rejects operations whose complexity is above Max, before they
+// run. Complexity counts every field, __typename and introspection
+// included: a scalar costs 1, an object 1 plus its selection, a list field
+// with a page size (first, limit) the page times its selection, and a
+// search its page plus SearchWordCost for every word of its text. A search
+// of more than MaxSearchWords words is rejected outright.
+type CostLimit struct {
+	Max            int
+	MaxSearchWords int
+	es             graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &CostLimit{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (*CostLimit) ExtensionName() string { return "CostLimit" }
+
+// Validate implements graphql.HandlerExtension.
+func (c *CostLimit) Validate(es graphql.ExecutableSchema) error {
+	if c.Max < 1 {
+		return fmt.Errorf("complexity limit %d must be at least 1", c.Max)
+	}
+	c.es = es
+	return nil
+}
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (c *CostLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	w := costWalker{es: c.es, schema: c.es.Schema(), vars: oc.Variables, maxWords: c.MaxSearchWords}
+	cost := w.set(ctx, oc.Operation.SelectionSet)
+	if w.err != nil {
+		return w.err
+	}
+	if cost > c.Max {
+		err := limitError(CodeComplexityLimit, "operation has complexity %d, above the limit of %d", cost, c.Max)
+		err.Extensions["complexity"] = cost
+		err.Extensions["limit"] = c.Max
+		return err
+	}
+	return nil
+}
+
+type costWalker struct {
+	es       graphql.ExecutableSchema
+	schema   *ast.Schema
+	vars     map[string]any
+	maxWords int
+	err      *gqlerror.Error
+}
+
+func (w *costWalker) set(ctx context.Context, set ast.SelectionSet) int {
+	total := 0
+	for _, sel := range set {
+		if w.err != nil {
+			return 0
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			total = satAdd(total, w.field(ctx, s))
+		case *ast.InlineFragment:
+			total = satAdd(total, w.set(ctx, s.SelectionSet))
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				total = satAdd(total, w.set(ctx, s.Definition.SelectionSet))
+			}
+		}
+	}
+	return total
+}
+
+func (w *costWalker) field(ctx context.Context, f *ast.Field) int {
+	if f.Definition == nil || f.ObjectDefinition == nil {
+		return 1
+	}
+	child := 0
+	if def := w.schema.Types[f.Definition.Type.Name()]; def != nil {
+		switch def.Kind {
+		case ast.Object, ast.Interface, ast.Union:
+			child = w.set(ctx, f.SelectionSet)
+		}
+	}
+	args := f.ArgumentMap(w.vars)
+	if f.ObjectDefinition.Name == "Query" && f.Name == "search" && w.maxWords > 0 {
+		text, _ := args["query"].(string)
+		if n := len(kg.Tokens(text)); n > w.maxWords {
+			w.err = limitError(CodeSearchWordsLimit, "search: argument \"query\" has %d words, above the limit of %d", n, w.maxWords)
+			w.err.Path = ast.Path{ast.PathName(f.Alias)}
+			return 0
+		}
+	}
+	custom := func(typ string) int {
+		if v, ok := w.es.Complexity(ctx, typ, f.Name, child, args); ok && v >= 1 {
+			return v
+		}
+		return satAdd(1, child)
+	}
+	if f.ObjectDefinition.Kind != ast.Interface {
+		return custom(f.ObjectDefinition.Name)
+	}
+	// An interface field costs what its most expensive implementation does.
+	worst := 0
+	for _, t := range w.schema.GetPossibleTypes(f.ObjectDefinition) {
+		worst = max(worst, custom(t.Name))
+	}
+	return max(worst, 1)
 }

@@ -59,7 +59,7 @@ func (r *articleResolver) Outlet(ctx context.Context, obj *model.Article) (*mode
 
 // Mentions is the resolver for the mentions field.
 func (r *articleResolver) Mentions(ctx context.Context, obj *model.Article, first *int, after *string) (*model.EntityConnection, error) {
-	q := kg.RelQuery{Entity: obj.ID, Direction: kg.Out, Types: []kg.RelType{kg.Mentions}, After: deref(after)}
+	q := kg.RelQuery{Op: "mentions", Entity: obj.ID, Direction: kg.Out, Types: []kg.RelType{kg.Mentions}, After: deref(after)}
 	page, err := r.Service.Relationships(ctx, q, first)
 	if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func (r *articleResolver) Mentions(ctx context.Context, obj *model.Article, firs
 
 // Asserts is the resolver for the asserts field.
 func (r *articleResolver) Asserts(ctx context.Context, obj *model.Article, types []kg.RelType, first *int, after *string) (*model.RelationshipConnection, error) {
-	q := kg.RelQuery{Article: obj.ID, Types: types, After: deref(after)}
+	q := kg.RelQuery{Op: "asserts", Article: obj.ID, Types: types, After: deref(after)}
 	page, err := r.Service.Relationships(ctx, q, first)
 	if err != nil {
 		return nil, err
@@ -250,26 +250,26 @@ func (r *queryResolver) Article(ctx context.Context, id string) (*model.Article,
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, outlet *string, mentions *string, first *int, after *string) (*model.EntityConnection, error) {
-	q := kg.ListQuery{Kind: kg.Article, After: deref(after)}
+	q := kg.ListQuery{Op: "articles", Kind: kg.Article, After: deref(after)}
 	switch {
 	case outlet != nil && mentions != nil:
 		return nil, kg.Invalidf("articles", "mentions", "give outlet or mentions, not both")
 	case outlet != nil:
-		q.Link = &kg.Link{Type: kg.PublishedBy, Entity: *outlet, Direction: kg.Out}
+		q.Link = &kg.Link{Type: kg.PublishedBy, Entity: *outlet, Direction: kg.Out, Arg: "outlet"}
 	case mentions != nil:
-		q.Link = &kg.Link{Type: kg.Mentions, Entity: *mentions, Direction: kg.Out}
+		q.Link = &kg.Link{Type: kg.Mentions, Entity: *mentions, Direction: kg.Out, Arg: "mentions"}
 	}
 	return r.list(ctx, q, first)
 }
 
 // Allegations is the resolver for the allegations field.
 func (r *queryResolver) Allegations(ctx context.Context, status *kg.AllegationStatus, accused *string, first *int, after *string) (*model.EntityConnection, error) {
-	q := kg.ListQuery{Kind: kg.Allegation, After: deref(after)}
+	q := kg.ListQuery{Op: "allegations", Kind: kg.Allegation, After: deref(after)}
 	if status != nil {
 		q.Status = *status
 	}
 	if accused != nil {
-		q.Link = &kg.Link{Type: kg.AccusedIn, Entity: *accused, Direction: kg.In}
+		q.Link = &kg.Link{Type: kg.AccusedIn, Entity: *accused, Direction: kg.In, Arg: "accused"}
 	}
 	return r.list(ctx, q, first)
 }
@@ -346,6 +346,16 @@ func (r *statementResolver) Speaker(ctx context.Context, obj *model.Statement) (
 	return model.FromEntity(e), nil
 }
 
+// Confidence is the resolver for the confidence field.
+func (r *evidenceInputResolver) Confidence(ctx context.Context, obj *kg.Evidence, data *float64) error {
+	// null, like an omitted confidence, is the documented default.
+	obj.Confidence = DefaultConfidence
+	if data != nil {
+		obj.Confidence = *data
+	}
+	return nil
+}
+
 func (r *Resolver) Allegation() generated.AllegationResolver { return &allegationResolver{r} }
 
 func (r *Resolver) Article() generated.ArticleResolver { return &articleResolver{r} }
@@ -368,16 +378,19 @@ func (r *Resolver) Relationship() generated.RelationshipResolver { return &relat
 
 func (r *Resolver) Statement() generated.StatementResolver { return &statementResolver{r} }
 
+func (r *Resolver) EvidenceInput() generated.EvidenceInputResolver { return &evidenceInputResolver{r} }
+
 type (
-	allegationResolver   struct{ *Resolver }
-	articleResolver      struct{ *Resolver }
-	countryResolver      struct{ *Resolver }
-	eventResolver        struct{ *Resolver }
-	evidenceResolver     struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	organizationResolver struct{ *Resolver }
-	personResolver       struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	relationshipResolver struct{ *Resolver }
-	statementResolver    struct{ *Resolver }
+	allegationResolver    struct{ *Resolver }
+	articleResolver       struct{ *Resolver }
+	countryResolver       struct{ *Resolver }
+	eventResolver         struct{ *Resolver }
+	evidenceResolver      struct{ *Resolver }
+	mutationResolver      struct{ *Resolver }
+	organizationResolver  struct{ *Resolver }
+	personResolver        struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+	relationshipResolver  struct{ *Resolver }
+	statementResolver     struct{ *Resolver }
+	evidenceInputResolver struct{ *Resolver }
 )

@@ -29,6 +29,9 @@ type countingStore struct {
 	kg.Store
 	entities, relationships, lists atomic.Int64
 	failSearch                     error
+	// searchHook, when set, runs in place of Search (to block, or to
+	// watch the request's context).
+	searchHook func(ctx context.Context) (kg.EntityPage, error)
 }
 
 func (s *countingStore) Entities(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
@@ -49,6 +52,9 @@ func (s *countingStore) ListRelationships(ctx context.Context, q kg.RelQuery) (k
 func (s *countingStore) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, error) {
 	if s.failSearch != nil {
 		return kg.EntityPage{}, s.failSearch
+	}
+	if s.searchHook != nil {
+		return s.searchHook(ctx)
 	}
 	return s.Store.Search(ctx, q)
 }

@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Relationship() RelationshipResolver
 	Statement() StatementResolver
+	EvidenceInput() EvidenceInputResolver
 }
 
 type DirectiveRoot struct {
@@ -389,6 +390,10 @@ type StatementResolver interface {
 	Relationships(ctx context.Context, obj *model.Statement, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
 
 	Speaker(ctx context.Context, obj *model.Statement) (model.Entity, error)
+}
+
+type EvidenceInputResolver interface {
+	Confidence(ctx context.Context, obj *kg.Evidence, data *float64) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2425,7 +2430,7 @@ input EvidenceInput {
   article: ID!
   """The passage that asserts it."""
   quote: String
-  """How confident the reading is, 0..1."""
+  """How confident the reading is, 0..1; 1 when not given or null."""
   confidence: Float = 1
 }
 
@@ -10362,11 +10367,13 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 			it.Quote = data
 		case "confidence":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
-			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Confidence = data
+			if err = ec.Resolvers.EvidenceInput().Confidence(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -13784,17 +13791,6 @@ func (ec *executionContext) unmarshalOEvidenceInput2ᚕgithubᚗcomᚋpolgraph�
 		}
 	}
 	return res, nil
-}
-
-func (ec *executionContext) unmarshalOFloat2float64(ctx context.Context, v any) (float64, error) {
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalFloatContext(v)
-	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

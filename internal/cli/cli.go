@@ -183,7 +183,11 @@ func (env *Env) OpenService(ctx context.Context) (*kg.Service, kg.Store, error) 
 		return nil, nil, err
 	}
 	env.Logger.Debug("store open", slog.String("store", redactedStore(env.Config, uri)))
-	return kg.NewService(store, kg.DefaultLimits), store, nil
+	limits := kg.DefaultLimits
+	if env.Config.MaxSearchWords > 0 {
+		limits.MaxSearchWords = env.Config.MaxSearchWords
+	}
+	return kg.NewService(store, limits), store, nil
 }
 
 // storeURI is the configured store: --store, else --data, else the default

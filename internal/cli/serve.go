@@ -25,7 +25,8 @@ func serveCommand() Command {
 		Name:    "serve",
 		Summary: "serve the GraphQL API (/graphql), GraphiQL (/graphiql), the web page (/) and exports (/export)",
 		Options: []string{"addr", "data", "store", "demo", "log-level", "log-format", "shutdown-timeout",
-			"max-body-bytes", "max-complexity", "max-depth", "persisted-queries", "introspection",
+			"max-body-bytes", "max-complexity", "max-depth", "max-tokens", "max-aliases", "max-selections", "max-search-words",
+			"request-timeout", "write-timeout", "allowed-hosts", "persisted-queries", "introspection", "access-log-sample",
 			"require-auth-for-reads", "allow-anonymous-writes"},
 		Run: runServe,
 	}
@@ -50,6 +51,8 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	metrics := server.NewMetrics()
+	svc = kg.NewService(metrics.Store(store), svc.Limits())
 	if cfg.Demo {
 		if err := loadDemo(kg.WithPrincipal(ctx, kg.Principal{Name: kg.ActorDemo, Role: kg.RoleEditor, Authenticated: true}), svc, env.Logger); err != nil {
 			return err
@@ -77,16 +80,35 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	}
 	env.Logger.Info("access", slog.Bool("reads need a key", auth.ReadsNeedKey), slog.String("anonymous writes", anonymousNote(auth.AnonymousWrites)),
 		slog.Int("active keys", keys))
+	hosts := server.NewHostPolicy(ln.Addr().String(), cfg.AllowedHosts)
+	introspection := cfg.IntrospectionFor(hosts.Loopback)
+	if !hosts.Loopback {
+		env.Logger.Warn("listening beyond loopback: any client that reaches this address can use the API",
+			slog.String("addr", ln.Addr().String()), slog.Bool("introspection", introspection),
+			slog.String("allowed-hosts", cfg.Get("allowed-hosts")))
+	}
+	sample := cfg.AccessLogSample
+	if sample == 0 {
+		sample = -1 // none
+	}
 	h := server.New(server.Options{
 		Service:          svc,
 		Logger:           env.Logger,
 		Web:              web.Handler(),
 		Export:           export.Handler(svc, env.Logger),
+		Metrics:          metrics,
+		Hosts:            hosts,
 		MaxBodyBytes:     cfg.MaxBodyBytes,
 		MaxComplexity:    cfg.MaxComplexity,
 		MaxDepth:         cfg.MaxDepth,
+		MaxTokens:        cfg.MaxTokens,
+		MaxAliases:       cfg.MaxAliases,
+		MaxSelections:    cfg.MaxSelections,
+		RequestTimeout:   cfg.RequestTimeout,
+		WriteTimeout:     cfg.WriteTimeout,
 		PersistedQueries: cfg.PersistedQueries,
-		NoIntrospection:  !cfg.Introspection,
+		NoIntrospection:  !introspection,
+		AccessLogSample:  sample,
 		Auth:             auth,
 	})
 	return server.Run(ctx, ln, h, cfg.ShutdownTimeout, env.Logger)

@@ -26,12 +26,31 @@ type Config struct {
 	MaxComplexity    int           // serve: GraphQL complexity limit
 	MaxDepth         int           // serve: GraphQL depth limit
 	PersistedQueries bool          // serve: automatic persisted queries
-	Introspection    bool          // serve: schema introspection and GraphiQL
+	// Introspection is schema introspection (and so GraphiQL): nil means
+	// auto, on when the server listens on loopback only.
+	Introspection   *bool
+	MaxTokens       int           // serve: tokens per GraphQL document
+	MaxAliases      int           // serve: aliased fields per operation
+	MaxSelections   int           // serve: fields per operation, fragments expanded
+	MaxSearchWords  int           // words per search
+	RequestTimeout  time.Duration // serve: execution deadline of one GraphQL query
+	WriteTimeout    time.Duration // serve: execution deadline of one mutation
+	AllowedHosts    []string      // serve: Host values answered besides loopback ones
+	AccessLogSample float64       // serve: share of ordinary requests logged
 	// serve: whether queries need a reader key; nil: only beyond loopback.
 	RequireAuthForReads *bool
 	// serve: whether requests without a key may write; nil: on a loopback
 	// bind while the store holds no active key, never beyond loopback.
 	AllowAnonymousWrites *bool
+}
+
+// IntrospectionFor says whether introspection is on for a server bound to
+// a loopback (or other) address: as told, or, on auto, only on loopback.
+func (c *Config) IntrospectionFor(loopback bool) bool {
+	if c.Introspection != nil {
+		return *c.Introspection
+	}
+	return loopback
 }
 
 // Option is one row of the table.
@@ -130,7 +149,7 @@ func Options() []Option {
 		},
 		{
 			Name: "max-complexity", Env: "POLGRAPH_MAX_COMPLEXITY", Default: "250000",
-			Usage: "GraphQL query complexity limit (list fields cost their page size times their selection)",
+			Usage: "GraphQL query complexity limit (every field counts; list fields cost their page size times their selection, search words 2500 each; COMPLEXITY_LIMIT_EXCEEDED)",
 			set: func(c *Config, v string) error {
 				n, err := positive(v)
 				c.MaxComplexity = n
@@ -139,8 +158,8 @@ func Options() []Option {
 			get: func(c *Config) string { return strconv.Itoa(c.MaxComplexity) },
 		},
 		{
-			Name: "max-depth", Env: "POLGRAPH_MAX_DEPTH", Default: "12",
-			Usage: "GraphQL query depth limit (nested fields, introspection not counted)",
+			Name: "max-depth", Env: "POLGRAPH_MAX_DEPTH", Default: "15",
+			Usage: "GraphQL query depth limit (nested fields, __typename and introspection included; DEPTH_LIMIT_EXCEEDED)",
 			set: func(c *Config, v string) error {
 				n, err := positive(v)
 				c.MaxDepth = n
@@ -155,10 +174,124 @@ func Options() []Option {
 			get:   func(c *Config) string { return strconv.FormatBool(c.PersistedQueries) },
 		},
 		{
-			Name: "introspection", Env: "POLGRAPH_INTROSPECTION", Default: "true", Bool: true,
-			Usage: "allow schema introspection (GraphiQL needs it)",
-			set:   boolSetter(func(c *Config) *bool { return &c.Introspection }),
-			get:   func(c *Config) string { return strconv.FormatBool(c.Introspection) },
+			Name: "introspection", Env: "POLGRAPH_INTROSPECTION", Default: "auto", Bool: true,
+			Usage: "allow schema introspection (GraphiQL needs it): true, false, or auto (on only when listening on loopback)",
+			set: func(c *Config, v string) error {
+				if v == "auto" {
+					c.Introspection = nil
+					return nil
+				}
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("%q is not true, false or auto", v)
+				}
+				c.Introspection = &b
+				return nil
+			},
+			get: func(c *Config) string {
+				if c.Introspection == nil {
+					return "auto"
+				}
+				return strconv.FormatBool(*c.Introspection)
+			},
+		},
+		{
+			Name: "max-tokens", Env: "POLGRAPH_MAX_TOKENS", Default: "15000",
+			Usage: "GraphQL document limit in tokens, checked before parsing (TOKEN_LIMIT_EXCEEDED)",
+			set: func(c *Config, v string) error {
+				n, err := positive(v)
+				c.MaxTokens = n
+				return err
+			},
+			get: func(c *Config) string { return strconv.Itoa(c.MaxTokens) },
+		},
+		{
+			Name: "max-aliases", Env: "POLGRAPH_MAX_ALIASES", Default: "100",
+			Usage: "aliased fields per GraphQL document, checked before parsing (ALIAS_LIMIT_EXCEEDED)",
+			set: func(c *Config, v string) error {
+				n, err := positive(v)
+				c.MaxAliases = n
+				return err
+			},
+			get: func(c *Config) string { return strconv.Itoa(c.MaxAliases) },
+		},
+		{
+			Name: "max-selections", Env: "POLGRAPH_MAX_SELECTIONS", Default: "2000",
+			Usage: "fields per GraphQL operation, fragments expanded, checked before parsing (SELECTION_LIMIT_EXCEEDED)",
+			set: func(c *Config, v string) error {
+				n, err := positive(v)
+				c.MaxSelections = n
+				return err
+			},
+			get: func(c *Config) string { return strconv.Itoa(c.MaxSelections) },
+		},
+		{
+			Name: "max-search-words", Env: "POLGRAPH_MAX_SEARCH_WORDS", Default: "16",
+			Usage: "words per search text (SEARCH_WORDS_LIMIT_EXCEEDED); each word also adds to the complexity",
+			set: func(c *Config, v string) error {
+				n, err := positive(v)
+				c.MaxSearchWords = n
+				return err
+			},
+			get: func(c *Config) string { return strconv.Itoa(c.MaxSearchWords) },
+		},
+		{
+			Name: "request-timeout", Env: "POLGRAPH_REQUEST_TIMEOUT", Default: "5s",
+			Usage: "how long one GraphQL query may run before it is stopped (TIMEOUT)",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("%q is not a positive duration (e.g. 5s)", v)
+				}
+				c.RequestTimeout = d
+				return nil
+			},
+			get: func(c *Config) string { return c.RequestTimeout.String() },
+		},
+		{
+			Name: "write-timeout", Env: "POLGRAPH_WRITE_TIMEOUT", Default: "60s",
+			Usage: "how long one mutation (a dossier ingest, say) may run before it is stopped and rolled back (TIMEOUT)",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("%q is not a positive duration (e.g. 60s)", v)
+				}
+				c.WriteTimeout = d
+				return nil
+			},
+			get: func(c *Config) string { return c.WriteTimeout.String() },
+		},
+		{
+			Name: "allowed-hosts", Env: "POLGRAPH_ALLOWED_HOSTS", Default: "",
+			Usage: "comma-separated Host names the server answers besides loopback ones (\".example.org\" for subdomains); when set on a non-loopback bind, the only ones",
+			set: func(c *Config, v string) error {
+				c.AllowedHosts = nil
+				for h := range strings.SplitSeq(v, ",") {
+					h = strings.TrimSpace(h)
+					if h == "" {
+						continue
+					}
+					if strings.ContainsAny(h, "/ @") {
+						return fmt.Errorf("%q is not a host name", h)
+					}
+					c.AllowedHosts = append(c.AllowedHosts, h)
+				}
+				return nil
+			},
+			get: func(c *Config) string { return strings.Join(c.AllowedHosts, ",") },
+		},
+		{
+			Name: "access-log-sample", Env: "POLGRAPH_ACCESS_LOG_SAMPLE", Default: "0.1",
+			Usage: "share of ordinary requests logged at info (0.01: one in a hundred; 0: none); errors and slow requests are always logged",
+			set: func(c *Config, v string) error {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil || f < 0 || f > 1 {
+					return fmt.Errorf("%q is not a share between 0 and 1", v)
+				}
+				c.AccessLogSample = f
+				return nil
+			},
+			get: func(c *Config) string { return strconv.FormatFloat(c.AccessLogSample, 'g', -1, 64) },
 		},
 		{
 			Name: "require-auth-for-reads", Env: "POLGRAPH_REQUIRE_AUTH_FOR_READS", Default: "auto", Bool: true,

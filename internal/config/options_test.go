@@ -8,7 +8,7 @@ import (
 
 func TestDefaults(t *testing.T) {
 	c := Defaults()
-	if c.Addr != "127.0.0.1:8080" || c.ShutdownTimeout != 10*time.Second || !c.Introspection || c.Demo {
+	if c.Addr != "127.0.0.1:8080" || c.ShutdownTimeout != 10*time.Second || c.Introspection != nil || !c.IntrospectionFor(true) || c.IntrospectionFor(false) || c.Demo || c.RequestTimeout != 5*time.Second {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
 }

@@ -182,48 +182,57 @@ func (x *Export) writeNetwork(ctx context.Context, w Writer, tick func()) error 
 	return nil
 }
 
-// writeWhole streams every entity and then every relationship. The store is
-// not called back from inside a scan (a backend may hold a read transaction
-// or lock while it scans), so what edges need of the nodes (kind and name
-// of every entity; title, URL, outlet and date of every article) is kept
-// in a small index while the nodes stream by; the entities themselves are
-// not kept.
+// writeWhole streams every entity and then every relationship, from one
+// Snapshot of the store, so that an export taken during writes is one
+// state of the graph: no edge to a node it does not hold. The store is not
+// called back from inside the view (a backend holds a read transaction
+// while it lasts), so what edges need of the nodes (kind and name of every
+// entity; title, URL, outlet and date of every article) is kept in a small
+// index while the nodes stream by; the entities themselves are not kept.
+// An edge whose ends were not written is left out, whatever the store.
 func (x *Export) writeWhole(ctx context.Context, w Writer, tick func()) error {
-	st := x.svc.Store()
-	ends := make(map[string]End, x.meta.Nodes)
-	known := make(map[string]kg.Entity)
-	err := st.ScanEntities(ctx, func(e kg.Entity) error {
-		if err := w.Node(e); err != nil {
+	return x.svc.Store().Snapshot(ctx, func(v kg.View) error {
+		ends := make(map[string]End, x.meta.Nodes)
+		known := make(map[string]kg.Entity)
+		err := v.ScanEntities(ctx, func(e kg.Entity) error {
+			if err := w.Node(e); err != nil {
+				return err
+			}
+			ends[e.ID] = End{ID: e.ID, Kind: e.Kind, Name: e.Name}
+			if e.Kind == kg.Article {
+				known[e.ID] = kg.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name, Title: e.Title, URL: e.URL, Outlet: e.Outlet, Published: e.Published}
+			}
+			tick()
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		ends[e.ID] = End{ID: e.ID, Kind: e.Kind, Name: e.Name}
-		if e.Kind == kg.Article {
-			known[e.ID] = kg.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name, Title: e.Title, URL: e.URL, Outlet: e.Outlet, Published: e.Published}
+		for id, end := range ends {
+			if end.Kind == kg.Organization {
+				known[id] = kg.Entity{ID: id, Kind: end.Kind, Name: end.Name}
+			}
 		}
-		tick()
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for id, end := range ends {
-		if end.Kind == kg.Organization {
-			known[id] = kg.Entity{ID: id, Kind: end.Kind, Name: end.Name}
-		}
-	}
-	sel := x.meta.Selection
-	return st.ScanRelationships(ctx, func(r kg.Relationship) error {
-		if len(sel.Types) > 0 && !slices.Contains(sel.Types, r.Type) {
+		sel := x.meta.Selection
+		return v.ScanRelationships(ctx, func(r kg.Relationship) error {
+			if len(sel.Types) > 0 && !slices.Contains(sel.Types, r.Type) {
+				return nil
+			}
+			if !r.ValidAt(sel.AsOf) {
+				return nil
+			}
+			if _, ok := ends[r.From]; !ok {
+				return nil
+			}
+			if _, ok := ends[r.To]; !ok {
+				return nil
+			}
+			if err := w.Edge(resolve(r, ends, known)); err != nil {
+				return err
+			}
+			tick()
 			return nil
-		}
-		if !r.ValidAt(sel.AsOf) {
-			return nil
-		}
-		if err := w.Edge(resolve(r, ends, known)); err != nil {
-			return err
-		}
-		tick()
-		return nil
+		})
 	})
 }
 

@@ -80,14 +80,31 @@ type nxSummary struct {
 	EdgeData     []map[string]any
 }
 
+// networkx reads the file with every NetworkX there is (Debian's, and the
+// newest from PyPI when POLGRAPH_PYTHON names a venv that has it), with
+// read_graphml and read_gexf's default arguments, and checks that they all
+// read the same graph.
 func networkx(t testing.TB, kind string, data []byte, ids ...string) nxSummary {
 	t.Helper()
-	py := testtool.Python(t, "networkx", "python3-networkx")
 	p := writeTemp(t, "export."+kind, data)
-	out := run(t, py, append([]string{"testdata/nx_check.py", kind, p}, ids...)...)
+	var first []byte
 	var s nxSummary
-	if err := json.Unmarshal(out, &s); err != nil {
-		t.Fatalf("nx_check output: %v\n%s", err, out)
+	for i, py := range testtool.Pythons(t, "networkx", "python3-networkx") {
+		out := run(t, py, append([]string{"testdata/nx_check.py", kind, p}, ids...)...)
+		if i == 0 {
+			first = out
+			if err := json.Unmarshal(out, &s); err != nil {
+				t.Fatalf("nx_check output: %v\n%s", err, out)
+			}
+			continue
+		}
+		var other nxSummary
+		if err := json.Unmarshal(out, &other); err != nil {
+			t.Fatalf("nx_check output (%s): %v\n%s", py, err, out)
+		}
+		if diff := cmp.Diff(s, other); diff != "" {
+			t.Fatalf("%s reads the %s differently from the first NetworkX (-first +%s):\n%s\n%s", py, kind, py, diff, first)
+		}
 	}
 	return s
 }

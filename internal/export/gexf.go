@@ -9,7 +9,8 @@ import (
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
-// gexfWriter writes GEXF 1.3 in dynamic mode: an edge lives from the first
+// gexfWriter writes GEXF 1.2draft (the version NetworkX's read_gexf and
+// Gephi read by default) in dynamic mode: an edge lives from the first
 // day its since may denote to the last day its until may denote (a
 // membership "until 2023" ends on 2023-12-31), so Gephi's timeline shows
 // the network as of any date. Nodes are not time-bound. Attributes are
@@ -24,7 +25,7 @@ func newGEXF(w io.Writer) Writer { return &gexfWriter{w: bufio.NewWriter(w)} }
 func (g *gexfWriter) Begin(m Meta) error {
 	w := g.w
 	w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	w.WriteString(`<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">` + "\n")
+	w.WriteString(`<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">` + "\n")
 	w.WriteString("  <meta>\n    <creator>polgraph</creator>\n    <description>")
 	xmlText(w, describe(m))
 	w.WriteString("</description>\n  </meta>\n")

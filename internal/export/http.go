@@ -67,7 +67,12 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, f *Format, x *Ex
 		return
 	}
 	if err := x.WriteTo(r.Context(), f.New(w), nil); err != nil {
-		h.log.Error("export failed mid-stream", "format", f.Name, "err", err)
+		if r.Context().Err() != nil {
+			// The client went away: not a failure of the export or the store.
+			h.log.Debug("export abandoned by the client", "format", f.Name)
+		} else {
+			h.log.Error("export failed mid-stream", "format", f.Name, "err", err)
+		}
 		panic(http.ErrAbortHandler)
 	}
 }

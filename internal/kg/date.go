@@ -3,7 +3,6 @@ package kg
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -16,8 +15,9 @@ type Date struct {
 	Day   int // 1..31, or 0 when only the year (and month) is known
 }
 
-// ParseDate parses "YYYY", "YYYY-MM" or "YYYY-MM-DD". The empty string is the
-// zero (unknown) Date.
+// ParseDate parses "YYYY", "YYYY-MM" or "YYYY-MM-DD": ASCII digits only,
+// a year from 0001, a real month and a day that the month has (no
+// 2019-02-30). The empty string is the zero (unknown) Date.
 func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
@@ -25,12 +25,20 @@ func ParseDate(s string) (Date, error) {
 	bad := func() (Date, error) {
 		return Date{}, fmt.Errorf("%q is not a date: want YYYY, YYYY-MM or YYYY-MM-DD", s)
 	}
+	// ASCII digits only: strconv would also take "+019" and "-1".
 	num := func(part string, n int) (int, bool) {
 		if len(part) != n {
 			return 0, false
 		}
-		v, err := strconv.Atoi(part)
-		return v, err == nil && v >= 0
+		v := 0
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
 	}
 	var d Date
 	var ok bool

@@ -23,6 +23,18 @@ func TestParseDate(t *testing.T) {
 		{in: "20x9", wantErr: true},
 		{in: "-201", wantErr: true},
 		{in: "2019-10-21T00:00", wantErr: true},
+		{in: "+019", wantErr: true},
+		{in: "2019-+1", wantErr: true},
+		{in: "2019--1", wantErr: true},
+		{in: "2019-02-30", wantErr: true},
+		{in: "2019-04-31", wantErr: true},
+		{in: "2019-1\u0662", wantErr: true}, // an Arabic-Indic digit
+		{in: " 2019", wantErr: true},
+		{in: "2019-10-+1", wantErr: true},
+		{in: "1900-02-29", wantErr: true},
+		{in: "2000-02-29", want: Date{Year: 2000, Month: 2, Day: 29}},
+		{in: "0001-01-01", want: Date{Year: 1, Month: 1, Day: 1}},
+		{in: "9999-12-31", want: Date{Year: 9999, Month: 12, Day: 31}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -73,10 +73,17 @@ func (e *Entity) Validate(path string) []Problem {
 	if !e.Kind.Valid() {
 		p.add(at("kind"), "unknown kind %q; want one of %v", e.Kind, Kinds)
 	}
+	// Every text field: NFC already (Normalize), valid UTF-8, no control
+	// characters (tab and newline only in long text), bounded.
+	text := func(f, v string, max int, long bool) {
+		if why := textProblem(v, max, long); why != "" {
+			p.add(at(f), "%s", why)
+		}
+	}
 	if strings.TrimSpace(e.Name) == "" {
 		p.add(at("name"), "must not be empty")
-	} else if len(e.Name) > MaxNameLen {
-		p.add(at("name"), "longer than %d bytes", MaxNameLen)
+	} else {
+		text("name", e.Name, MaxNameLen, false)
 	}
 	if len(e.Aliases) > MaxAliases {
 		p.add(at("aliases"), "more than %d aliases", MaxAliases)
@@ -84,25 +91,33 @@ func (e *Entity) Validate(path string) []Problem {
 	for i, a := range e.Aliases {
 		if strings.TrimSpace(a) == "" {
 			p.add(at("aliases")+index(i), "must not be empty")
-		} else if len(a) > MaxNameLen {
-			p.add(at("aliases")+index(i), "longer than %d bytes", MaxNameLen)
+		} else {
+			text("aliases"+index(i), a, MaxNameLen, false)
 		}
 	}
-	if len(e.Description) > MaxFieldLen {
-		p.add(at("description"), "longer than %d bytes", MaxFieldLen)
-	}
+	text("description", e.Description, MaxFieldLen, true)
 	if len(e.Identifiers) > MaxIdentifiers {
 		p.add(at("identifiers"), "more than %d identifiers", MaxIdentifiers)
 	}
 	for i, id := range e.Identifiers {
-		ip := at("identifiers") + index(i)
+		ip := "identifiers" + index(i)
 		if strings.TrimSpace(id.Scheme) == "" {
-			p.add(ip+".scheme", "must not be empty")
+			p.add(at(ip+".scheme"), "must not be empty")
+		} else {
+			text(ip+".scheme", id.Scheme, MaxSchemeLen, false)
 		}
 		if strings.TrimSpace(id.Value) == "" {
-			p.add(ip+".value", "must not be empty")
+			p.add(at(ip+".value"), "must not be empty")
+		} else {
+			text(ip+".value", id.Value, MaxIdentValueLen, false)
 		}
 	}
+	text("title", e.Title, MaxTitleLen, false)
+	text("url", e.URL, MaxURLLen, false)
+	text("text", e.Text, MaxTextLen, true)
+	text("summary", e.Summary, MaxFieldLen, true)
+	text("eventType", e.EventType, MaxEventTypeLen, false)
+	text("quote", e.Quote, MaxFieldLen, true)
 	// Kind-specific fields: required ones, and ones that do not belong.
 	set := func(f string, isSet bool, kinds ...Kind) {
 		if !isSet {
@@ -148,22 +163,17 @@ func (e *Entity) Validate(path string) []Problem {
 		if strings.TrimSpace(e.Title) == "" {
 			p.add(at("title"), "an article needs a title")
 		}
-		if e.URL != "" {
-			if u, err := url.Parse(e.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if e.URL != "" && textProblem(e.URL, MaxURLLen, false) == "" {
+			if u, err := url.Parse(e.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(e.URL, " \t\n") {
 				p.add(at("url"), "%q is not an http(s) URL", e.URL)
 			}
 		}
 		if e.Outlet != "" {
 			validateID(&p, at("outlet"), e.Outlet)
 		}
-		if len(e.Text) > MaxTextLen {
-			p.add(at("text"), "longer than %d bytes", MaxTextLen)
-		}
 	case Allegation:
 		if strings.TrimSpace(e.Summary) == "" {
 			p.add(at("summary"), "an allegation needs a summary")
-		} else if len(e.Summary) > MaxFieldLen {
-			p.add(at("summary"), "longer than %d bytes", MaxFieldLen)
 		}
 		if e.Status != "" && !e.Status.Valid() {
 			p.add(at("status"), "unknown status %q; want one of %v", e.Status, AllegationStatuses)
@@ -171,8 +181,6 @@ func (e *Entity) Validate(path string) []Problem {
 	case Statement:
 		if strings.TrimSpace(e.Quote) == "" {
 			p.add(at("quote"), "a statement needs the quoted text")
-		} else if len(e.Quote) > MaxFieldLen {
-			p.add(at("quote"), "longer than %d bytes", MaxFieldLen)
 		}
 		if e.Speaker != "" {
 			validateID(&p, at("speaker"), e.Speaker)
@@ -182,13 +190,29 @@ func (e *Entity) Validate(path string) []Problem {
 }
 
 // Normalize fills defaults (an allegation's status is ALLEGED unless said
-// otherwise) and trims names. It is applied before validation and storage so
-// that every store holds the same value.
+// otherwise), puts every text in NFC (NormalizeText) and trims names and
+// short fields. It is applied before validation and storage so that every
+// store holds the same value. Ids are not changed: one that is not NFC is
+// rejected by Validate instead, so an id always reads back as it was sent.
 func (e *Entity) Normalize() {
-	e.Name = strings.TrimSpace(e.Name)
+	short := func(s *string) { *s = strings.TrimSpace(NormalizeText(*s, false)) }
+	long := func(s *string) { *s = NormalizeText(*s, true) }
+	short(&e.Name)
 	for i := range e.Aliases {
-		e.Aliases[i] = strings.TrimSpace(e.Aliases[i])
+		short(&e.Aliases[i])
 	}
+	for i := range e.Identifiers {
+		short(&e.Identifiers[i].Scheme)
+		short(&e.Identifiers[i].Value)
+	}
+	short(&e.Title)
+	short(&e.URL)
+	short(&e.EventType)
+	short(&e.CountryCode)
+	long(&e.Description)
+	long(&e.Text)
+	long(&e.Summary)
+	long(&e.Quote)
 	e.Aliases = dedupeStrings(e.Aliases, e.Name)
 	if e.Kind == Allegation && e.Status == "" {
 		e.Status = Alleged
@@ -224,15 +248,11 @@ func isCountryCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
-// validateID checks an id: non-empty, bounded, printable, no whitespace.
+// validateID checks an id: non-empty, bounded, visible characters only,
+// NFC (idProblem).
 func validateID(p *problems, path, id string) {
-	switch {
-	case id == "":
-		p.add(path, "must not be empty")
-	case len(id) > MaxIDLen:
-		p.add(path, "longer than %d bytes", MaxIDLen)
-	case strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0:
-		p.add(path, "%q contains whitespace or control characters", id)
+	if why := idProblem(id); why != "" {
+		p.add(path, "%s", why)
 	}
 }
 

@@ -188,15 +188,21 @@ func (r *Relationship) Sources() int {
 	return len(seen)
 }
 
-// Normalize fills the id when empty and trims the role.
+// Normalize fills the id when empty, puts the role (trimmed) and the
+// evidence's quotes in NFC.
 func (r *Relationship) Normalize() {
-	r.Role = strings.TrimSpace(r.Role)
+	r.Role = strings.TrimSpace(NormalizeText(r.Role, false))
 	if r.ID == "" {
 		r.ID = RelationshipID(r.Type, r.From, r.To, r.Role)
 	}
 	for i := range r.Evidence {
-		r.Evidence[i].Quote = strings.TrimSpace(r.Evidence[i].Quote)
+		r.Evidence[i].Normalize()
 	}
+}
+
+// Normalize trims the quote and puts it in NFC.
+func (ev *Evidence) Normalize() {
+	ev.Quote = strings.TrimSpace(NormalizeText(ev.Quote, true))
 }
 
 // Validate checks the relationship on its own; kinds of the ends and the
@@ -213,8 +219,8 @@ func (r *Relationship) Validate(path string) []Problem {
 	if r.From != "" && r.From == r.To {
 		p.add(at("to"), "a relationship cannot connect %q to itself", r.From)
 	}
-	if len(r.Role) > MaxNameLen {
-		p.add(at("role"), "longer than %d bytes", MaxNameLen)
+	if why := textProblem(r.Role, MaxNameLen, false); why != "" {
+		p.add(at("role"), "%s", why)
 	}
 	if !r.Since.Valid() {
 		p.add(at("since"), "is not a valid date")
@@ -238,8 +244,8 @@ func (r *Relationship) Validate(path string) []Problem {
 func (ev *Evidence) Validate(path string) []Problem {
 	var p problems
 	validateID(&p, joinPath(path, "article"), ev.Article)
-	if len(ev.Quote) > MaxFieldLen {
-		p.add(joinPath(path, "quote"), "longer than %d bytes", MaxFieldLen)
+	if why := textProblem(ev.Quote, MaxFieldLen, true); why != "" {
+		p.add(joinPath(path, "quote"), "%s", why)
 	}
 	if math.IsNaN(ev.Confidence) || ev.Confidence < 0 || ev.Confidence > 1 {
 		p.add(joinPath(path, "confidence"), "%v is not between 0 and 1", ev.Confidence)

@@ -19,7 +19,8 @@ type Limits struct {
 	DefaultPaths     int // paths first when not given
 	MaxPaths         int
 	MaxSeeds         int
-	MaxQueryLen      int // search text length
+	MaxQueryLen      int // search text length, in bytes
+	MaxSearchWords   int // search text length, in words (each word is matched against the whole vocabulary)
 	MaxBatchEntities int // entities + relationships + evidence in one write
 }
 
@@ -37,6 +38,7 @@ var DefaultLimits = Limits{
 	MaxPaths:         50,
 	MaxSeeds:         50,
 	MaxQueryLen:      200,
+	MaxSearchWords:   16,
 	MaxBatchEntities: 100000,
 }
 
@@ -126,6 +128,8 @@ func (s *Service) Search(ctx context.Context, text string, kinds []Kind, first *
 		p.add("query", "must contain at least one letter or digit")
 	} else if len(text) > s.limits.MaxQueryLen {
 		p.add("query", "longer than %d bytes", s.limits.MaxQueryLen)
+	} else if n := len(Tokens(text)); s.limits.MaxSearchWords > 0 && n > s.limits.MaxSearchWords {
+		p.add("query", "%d words is above the maximum %d", n, s.limits.MaxSearchWords)
 	}
 	checkKinds(&p, "kinds", kinds)
 	n := s.page(&p, first)
@@ -137,7 +141,14 @@ func (s *Service) Search(ctx context.Context, text string, kinds []Kind, first *
 
 // ListEntities lists entities of a kind.
 func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (EntityPage, error) {
-	const op = "list"
+	op := q.Op
+	if op == "" {
+		op = "list"
+	}
+	arg := "entity"
+	if q.Link != nil && q.Link.Arg != "" {
+		arg = q.Link.Arg
+	}
 	var p problems
 	if !q.Kind.Valid() {
 		p.add("kind", "unknown kind %q", q.Kind)
@@ -150,7 +161,7 @@ func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (En
 			p.add("type", "unknown relationship type %q", q.Link.Type)
 		}
 		if q.Link.Entity == "" {
-			p.add("entity", "must not be empty")
+			p.add(arg, "must not be empty")
 		}
 		if !q.Link.Direction.Valid() {
 			p.add("direction", "unknown direction %q", q.Link.Direction)
@@ -160,12 +171,21 @@ func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (En
 	if err := p.err(op); err != nil {
 		return EntityPage{}, err
 	}
-	return s.store.ListEntities(ctx, q)
+	page, err := s.store.ListEntities(ctx, q)
+	if q.Link != nil && IsNotFound(err) {
+		// The anchor does not exist: say so in the client's words.
+		return page, &Error{Op: op, Kind: KindNotFound, ID: q.Link.Entity,
+			Problems: []Problem{{Path: arg, Reason: "no entity with id " + quote(q.Link.Entity)}}}
+	}
+	return page, err
 }
 
 // Relationships lists relationships of an entity or asserted by an article.
 func (s *Service) Relationships(ctx context.Context, q RelQuery, first *int) (RelationshipPage, error) {
-	const op = "relationships"
+	op := q.Op
+	if op == "" {
+		op = "relationships"
+	}
 	var p problems
 	if q.Entity == "" && q.Article == "" {
 		p.add("entity", "an entity or an article is needed")
@@ -390,7 +410,7 @@ func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPat
 	}
 	for i := range b.Evidence {
 		ev := &b.Evidence[i]
-		ev.Evidence.Quote = strings.TrimSpace(ev.Evidence.Quote)
+		ev.Evidence.Normalize()
 		if ev.Relationship == "" {
 			p.add(joinPath(paths.evidence(i), "relationship"), "must not be empty")
 		}

@@ -65,6 +65,12 @@ type Store interface {
 	// ScanRelationships calls fn for every relationship, in id order.
 	ScanRelationships(ctx context.Context, fn func(Relationship) error) error
 
+	// Snapshot calls fn with a View of the whole graph as it stands now,
+	// valid until fn returns: however much is written meanwhile, the view's
+	// scans read one state of the graph, in which every relationship's
+	// ends are among the entities. Whole-graph exports read through it.
+	Snapshot(ctx context.Context, fn func(View) error) error
+
 	// Counts reports how much the store holds.
 	Counts(ctx context.Context) (Counts, error)
 
@@ -75,6 +81,18 @@ type Store interface {
 	// a write and its audit record commit together.
 	KeyStore
 	AuditStore
+}
+
+// View is a consistent read of the whole graph (Store.Snapshot): what its
+// ScanEntities yields and what its ScanRelationships yields belong to one
+// state of the graph, so every relationship it yields has both ends among
+// the entities it yields, when its entities are scanned first (a store
+// whose isolation is weaker than a snapshot, Neo4j's read committed, keeps
+// the promise by leaving out the relationships whose ends its entity scan
+// did not yield). Scans are in id order, as the Store's.
+type View interface {
+	ScanEntities(ctx context.Context, fn func(Entity) error) error
+	ScanRelationships(ctx context.Context, fn func(Relationship) error) error
 }
 
 // Batch is one atomic write. Stores decide it with Decide (write.go).
@@ -139,10 +157,15 @@ type Link struct {
 	Type      RelType
 	Entity    string
 	Direction Direction
+	// Arg names the argument Entity came from ("outlet", "accused"), so
+	// that errors name what the client sent; "entity" when empty.
+	Arg string
 }
 
 // ListQuery lists entities of one kind.
 type ListQuery struct {
+	// Op names the operation in errors ("articles"); "list" when empty.
+	Op     string
 	Kind   Kind
 	Status AllegationStatus // allegations only; "" for any
 	Link   *Link            // optional
@@ -153,6 +176,8 @@ type ListQuery struct {
 // RelQuery lists relationships: those of Entity (in Direction), or, when
 // Entity is empty, those that Article gives evidence for. Both may be set.
 type RelQuery struct {
+	// Op names the operation in errors ("mentions"); "relationships" when empty.
+	Op         string
 	Entity     string
 	Direction  Direction
 	Types      []RelType // none: all

@@ -66,3 +66,30 @@ func Neo4jURI(t testing.TB) string {
 	}
 	return uri
 }
+
+// Pythons returns every distinct python3 interpreter that can import
+// module: python3 on PATH, Debian's /usr/bin/python3, and the one named by
+// POLGRAPH_PYTHON (a venv with the newest release from PyPI, for
+// instance), so a consumer check runs against each version present. It
+// skips (or fails) t when there is none.
+func Pythons(t testing.TB, module, debianPackage string) []string {
+	t.Helper()
+	candidates := []string{"python3", "/usr/bin/python3"}
+	if p := os.Getenv("POLGRAPH_PYTHON"); p != "" {
+		candidates = append(candidates, p)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, py := range candidates {
+		v, err := exec.Command(py, "-c", "import sys, "+module+"; print(sys.executable, "+module+".__version__)").Output()
+		if err != nil || seen[string(v)] {
+			continue
+		}
+		seen[string(v)] = true
+		out = append(out, py)
+	}
+	if len(out) == 0 {
+		Missing(t, "python3 with the "+module+" module", "apt-get install "+debianPackage)
+	}
+	return out
+}

@@ -13,7 +13,7 @@ kind, path, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
 if kind == "graphml":
     g = nx.read_graphml(path)
 elif kind == "gexf":
-    g = nx.read_gexf(path, version="1.3")
+    g = nx.read_gexf(path)  # default arguments: GEXF 1.2draft
 else:
     raise SystemExit("unknown kind " + kind)
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
@@ -278,4 +280,54 @@ func (s *Store) Counts(ctx context.Context) (kg.Counts, error) {
 		}
 	}
 	return c, nil
+}
+
+// Snapshot reads the graph in one bbolt read transaction, which sees the
+// last committed state however long it stays open, and does not hold the
+// in-memory graph's lock: writers go on while a slow client downloads an
+// export. (bbolt makes a writer that must grow the file's memory map wait
+// for open read transactions; an export is the only long one.)
+func (s *Store) Snapshot(ctx context.Context, fn func(kg.View) error) error {
+	const op = "snapshot"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	tx, err := s.db.Begin(false)
+	if err != nil {
+		return kg.Unavailable(op, err)
+	}
+	defer tx.Rollback()
+	return fn(boltView{tx: tx})
+}
+
+// boltView is a read transaction's view of the stored records.
+type boltView struct{ tx *bolt.Tx }
+
+func (v boltView) ScanEntities(ctx context.Context, fn func(kg.Entity) error) error {
+	return scanBucket(ctx, v.tx.Bucket(bucketEntities), "scanEntities", decodeEntity, fn)
+}
+
+func (v boltView) ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error {
+	return scanBucket(ctx, v.tx.Bucket(bucketRelationships), "scanRelationships", decodeRelationship, fn)
+}
+
+// scanBucket decodes a bucket's records in key (id) order.
+func scanBucket[T any](ctx context.Context, b *bolt.Bucket, op string, decode func(k, v []byte) (T, error), fn func(T) error) error {
+	c := b.Cursor()
+	n := 0
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if n++; n%256 == 0 {
+			if err := ctxErr(ctx, op); err != nil {
+				return err
+			}
+		}
+		rec, err := decode(k, v)
+		if err != nil {
+			return kg.Internal(op, err)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	return ctxErr(ctx, op)
 }

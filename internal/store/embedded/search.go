@@ -49,6 +49,11 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 	tr := make([]rune, 0, 64)
 	has := func(t string) bool { _, ok := g.tokens[t]; return ok }
 	for k, qt := range qtoks {
+		// Each word is matched against the whole vocabulary: a request
+		// that was cancelled or ran out of time stops here.
+		if err := ctxErr(ctx, op); err != nil {
+			return kg.EntityPage{}, err
+		}
 		m := make(map[string]float64)
 		matches[k] = m
 		qr := []rune(qt)
@@ -103,6 +108,9 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 	seen := make(map[int32]bool)
 	var hits []hit
 	for t := range matches[driver] {
+		if err := ctxErr(ctx, op); err != nil {
+			return kg.EntityPage{}, err
+		}
 		for _, i := range g.tokens[t] {
 			if seen[i] {
 				continue

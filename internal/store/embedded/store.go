@@ -104,6 +104,9 @@ func DefaultDir() (string, error) {
 	return filepath.Join(home, ".local", "share", "polgraph"), nil
 }
 
+// minMmap is the least address space mapped for the database file.
+const minMmap = 1 << 30
+
 // Open opens (creating if needed) the store in dir and loads it into memory.
 // A directory held open by another process is a KindUnavailable error.
 func Open(dir string, opts Options) (*Store, error) {
@@ -128,10 +131,19 @@ func OpenContext(ctx context.Context, dir string, opts Options) (*Store, error) 
 		return nil, kg.Unavailable(op, fmt.Errorf("create data directory: %w", err))
 	}
 	path := filepath.Join(dir, FileName)
+	// A write that must grow bbolt's memory map waits for every open read
+	// transaction, and a whole-graph export (Snapshot) holds one as long
+	// as its client downloads. Mapping ahead of the file (address space,
+	// not memory) leaves room to grow without remapping.
+	mmap := minMmap
+	if fi, err := os.Stat(path); err == nil && 2*fi.Size() > int64(mmap) {
+		mmap = int(2 * fi.Size())
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      lockTimeout,
-		NoSync:       opts.NoSync,
-		FreelistType: bolt.FreelistMapType,
+		Timeout:         lockTimeout,
+		NoSync:          opts.NoSync,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: mmap,
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, kg.Unavailable(op, fmt.Errorf("data directory %s is in use by another polgraph process", dir))

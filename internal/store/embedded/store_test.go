@@ -66,7 +66,7 @@ func TestConformanceReopened(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) kg.Store {
 		dir := t.TempDir()
 		return &reopening{Store: open(t, dir), dir: dir, t: t}
-	}, storetest.Config{ExactTruncation: true})
+	}, storetest.Config{ExactTruncation: true, SerialWrites: true})
 }
 
 type reopening struct {

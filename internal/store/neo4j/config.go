@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -48,7 +49,14 @@ func IsURI(s string) bool {
 func ParseURI(s string) (Config, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return Config{}, fmt.Errorf("neo4j: %q is not a URI: %w", redact(s), err)
+		// url's error repeats the whole URI, password included: keep
+		// only its reason.
+		reason := err.Error()
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			reason = uerr.Err.Error()
+		}
+		return Config{}, fmt.Errorf("neo4j: %q is not a URI: %s", redact(s), reason)
 	}
 	if !IsURI(s) {
 		return Config{}, fmt.Errorf("neo4j: %q: scheme %q is not one of %v", redact(s), u.Scheme, Schemes)
@@ -80,10 +88,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// redact removes a password from a URI for messages.
+// redact removes a password from a URI for messages. A URI that does not
+// parse loses everything before its last '@' after the scheme.
 func redact(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
+		if scheme, rest, ok := strings.Cut(s, "://"); ok {
+			if at := strings.LastIndex(rest, "@"); at >= 0 {
+				return scheme + "://xxxxx@" + rest[at+1:]
+			}
+		}
 		return s
 	}
 	if _, has := u.User.Password(); has {

@@ -411,28 +411,63 @@ func (s *Store) entityPage(ctx context.Context, after string) ([]kg.Entity, erro
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	return readTx(s, ctx, "scanEntities", func(tx neo4j.ManagedTransaction) ([]kg.Entity, error) {
-		recs, err := run(ctx, tx, stScanEntities, map[string]any{"after": after, "limit": int64(scanPage)})
+		return readEntityPage(ctx, tx, after)
+	})
+}
+
+func readEntityPage(ctx context.Context, tx runner, after string) ([]kg.Entity, error) {
+	recs, err := run(ctx, tx, stScanEntities, map[string]any{"after": after, "limit": int64(scanPage)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kg.Entity, 0, len(recs))
+	for _, rec := range recs {
+		e, err := entityFromRecord(rec, "e")
 		if err != nil {
 			return nil, err
 		}
-		out := make([]kg.Entity, 0, len(recs))
-		for _, rec := range recs {
-			e, err := entityFromRecord(rec, "e")
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		return out, nil
-	})
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // ScanRelationships calls fn for every relationship in id order: one
 // index-ordered stream per type, merged.
 func (s *Store) ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error {
+	return scanRelationships(ctx, func(ctx context.Context, name string, params map[string]any) ([]kg.Relationship, error) {
+		ctx, cancel := s.deadline(ctx, 0)
+		defer cancel()
+		return readTx(s, ctx, "scanRelationships", func(tx neo4j.ManagedTransaction) ([]kg.Relationship, error) {
+			return readRelPage(ctx, tx, name, params)
+		})
+	}, fn)
+}
+
+// relPager reads one page of a per-type relationship scan.
+type relPager func(ctx context.Context, name string, params map[string]any) ([]kg.Relationship, error)
+
+func readRelPage(ctx context.Context, tx runner, name string, params map[string]any) ([]kg.Relationship, error) {
+	recs, err := run(ctx, tx, name, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kg.Relationship, 0, len(recs))
+	for _, rec := range recs {
+		r, err := relationshipFromRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// scanRelationships merges the per-type streams (each in id order) into
+// one in id order.
+func scanRelationships(ctx context.Context, page relPager, fn func(kg.Relationship) error) error {
 	h := &relHeap{}
 	for _, t := range kg.RelTypes {
-		st := &relStream{store: s, typ: t}
+		st := &relStream{page: page, typ: t}
 		if err := st.fill(ctx); err != nil {
 			return err
 		}
@@ -462,7 +497,7 @@ func (s *Store) ScanRelationships(ctx context.Context, fn func(kg.Relationship) 
 
 // relStream pages through the relationships of one type in id order.
 type relStream struct {
-	store *Store
+	page  relPager
 	typ   kg.RelType
 	after string
 	done  bool
@@ -473,25 +508,8 @@ func (st *relStream) fill(ctx context.Context) error {
 	if st.done {
 		return nil
 	}
-	s := st.store
-	ctx, cancel := s.deadline(ctx, 0)
-	defer cancel()
 	name := prefixScanRels + mustRelPattern([]kg.RelType{st.typ})
-	page, err := readTx(s, ctx, "scanRelationships", func(tx neo4j.ManagedTransaction) ([]kg.Relationship, error) {
-		recs, err := run(ctx, tx, name, map[string]any{"after": st.after, "limit": int64(scanPage)})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]kg.Relationship, 0, len(recs))
-		for _, rec := range recs {
-			r, err := relationshipFromRecord(rec)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		return out, nil
-	})
+	page, err := st.page(ctx, name, map[string]any{"after": st.after, "limit": int64(scanPage)})
 	if err != nil {
 		return err
 	}
@@ -550,5 +568,84 @@ func (s *Store) Counts(ctx context.Context) (kg.Counts, error) {
 		n, err := recordInt(recs[0], "n")
 		c.Relationships = int(n)
 		return c, err
+	})
+}
+
+// Snapshot reads the graph in one explicit read transaction (not a managed
+// one, which the driver would retry, repeating what fn already wrote).
+// Neo4j's isolation is read committed, so the transaction alone does not
+// stop an entity and a relationship to it that are committed between the
+// two scans from appearing in the second only: the view therefore leaves
+// out any relationship whose ends its entity scan did not yield, so what it
+// yields is always a graph.
+func (s *Store) Snapshot(ctx context.Context, fn func(kg.View) error) error {
+	const op = "snapshot"
+	if err := ctx.Err(); err != nil {
+		return mapError(op, err)
+	}
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	var cfg []func(*neo4j.TransactionConfig)
+	if _, ok := ctx.Deadline(); ok {
+		cfg = append(cfg, s.txTimeout(ctx))
+	}
+	tx, err := sess.BeginTransaction(ctx, cfg...)
+	if err != nil {
+		return mapError(op, ctxCause(ctx, err))
+	}
+	defer tx.Close(context.Background())
+	v := &snapshotView{tx: tx}
+	if err := fn(v); err != nil {
+		return err
+	}
+	return nil
+}
+
+type snapshotView struct {
+	tx      neo4j.ExplicitTransaction
+	seen    map[string]struct{} // ids the entity scan yielded
+	scanned bool                // the entity scan ran to its end
+}
+
+func (v *snapshotView) ScanEntities(ctx context.Context, fn func(kg.Entity) error) error {
+	seen := map[string]struct{}{}
+	after := ""
+	for {
+		page, err := readEntityPage(ctx, v.tx, after)
+		if err != nil {
+			return mapError("scanEntities", ctxCause(ctx, err))
+		}
+		for _, e := range page {
+			seen[e.ID] = struct{}{}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(page) < scanPage {
+			v.seen, v.scanned = seen, true
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+func (v *snapshotView) ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error {
+	page := func(ctx context.Context, name string, params map[string]any) ([]kg.Relationship, error) {
+		rels, err := readRelPage(ctx, v.tx, name, params)
+		if err != nil {
+			return nil, mapError("scanRelationships", ctxCause(ctx, err))
+		}
+		return rels, nil
+	}
+	return scanRelationships(ctx, page, func(r kg.Relationship) error {
+		if v.scanned {
+			if _, ok := v.seen[r.From]; !ok {
+				return nil
+			}
+			if _, ok := v.seen[r.To]; !ok {
+				return nil
+			}
+		}
+		return fn(r)
 	})
 }

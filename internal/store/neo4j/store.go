@@ -230,11 +230,17 @@ func writeTx[T any](s *Store, ctx context.Context, op string, fn func(neo4j.Mana
 	return v, nil
 }
 
+// runner is what run sends statements through: a managed transaction, or
+// the explicit read transaction of a Snapshot.
+type runner interface {
+	Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error)
+}
+
 // run sends the registered statement name with params, and collects its
 // records. It is the only function of the package that sends Cypher: it
 // takes a name, never text, and the parameters must be exactly the ones the
 // statement declares.
-func run(ctx context.Context, tx neo4j.ManagedTransaction, name string, params map[string]any) ([]*neo4j.Record, error) {
+func run(ctx context.Context, tx runner, name string, params map[string]any) ([]*neo4j.Record, error) {
 	st, ok := registry[name]
 	if !ok {
 		return nil, fmt.Errorf("neo4j: no statement %q in the registry", name)
