@@ -43,6 +43,7 @@ func commands() []Command {
 		exportCommand(),
 		copyCommand(),
 		migrateCommand(),
+		benchCommand(),
 		versionCommand(),
 		helpCommand(),
 	}
