@@ -31,6 +31,7 @@ type Loaders struct {
 	store kg.Store
 	mu    sync.Mutex
 	known map[string]model.Entity // every entity the request has seen, wrapped once
+	wants map[wantsKey]wants      // what each query field asks of its relationships
 }
 
 // siblingWait is how long a dataloader waits for the concurrent siblings of
@@ -39,7 +40,7 @@ const siblingWait = 250 * time.Microsecond
 
 // NewLoaders builds fresh loaders over a store.
 func NewLoaders(store kg.Store) *Loaders {
-	l := &Loaders{store: store, known: map[string]model.Entity{}}
+	l := &Loaders{store: store, known: map[string]model.Entity{}, wants: map[wantsKey]wants{}}
 	l.Entities = dataloadgen.NewMappedLoader(l.fetchEntities, dataloadgen.WithWait(siblingWait), dataloadgen.WithBatchCapacity(1000))
 	l.Relationships = dataloadgen.NewMappedLoader(store.Relationships, dataloadgen.WithWait(siblingWait), dataloadgen.WithBatchCapacity(1000))
 	return l

@@ -17,8 +17,36 @@ type wants struct {
 
 // relationshipWants reads, from the current field's selection at path
 // under (e.g. "edges", "node"), what the query asks of the relationships
-// there, looking through fragments.
-func relationshipWants(ctx context.Context, under ...string) wants {
+// there, looking through fragments. The answer depends only on the query's
+// field, so siblings (the 50 relationships lists of a two-hop query) share
+// one reading per request.
+func relationshipWants(ctx context.Context, l *Loaders, under ...string) wants {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return readWants(ctx, under...)
+	}
+	key := wantsKey{fc.Field.Field, len(under)}
+	l.mu.Lock()
+	w, ok := l.wants[key]
+	l.mu.Unlock()
+	if ok {
+		return w
+	}
+	w = readWants(ctx, under...)
+	l.mu.Lock()
+	l.wants[key] = w
+	l.mu.Unlock()
+	return w
+}
+
+// wantsKey is a query field and how deep under it the relationships are
+// (every caller passes a fixed path for its depth).
+type wantsKey struct {
+	field *ast.Field
+	depth int
+}
+
+func readWants(ctx context.Context, under ...string) wants {
 	sel := selectionAt(ctx, under...)
 	var w wants
 	for _, f := range sel {
@@ -55,13 +83,13 @@ func resolveRelationships(ctx context.Context, rels []kg.Relationship, under ...
 	if len(rels) == 0 {
 		return out, nil
 	}
-	w := relationshipWants(ctx, under...)
-	if !w.ends && !w.evidence {
-		return out, nil
-	}
 	l, err := loaders(ctx)
 	if err != nil {
 		return nil, err
+	}
+	w := relationshipWants(ctx, l, under...)
+	if !w.ends && !w.evidence {
+		return out, nil
 	}
 	var ids []string
 	if w.ends {
@@ -127,11 +155,11 @@ func resolveRelationships(ctx context.Context, rels []kg.Relationship, under ...
 			if err != nil {
 				return nil, err
 			}
-			a, ok := e.(model.Article)
+			a, ok := e.(*model.Article)
 			if !ok {
 				return nil, kg.Internal("evidence", fmt.Errorf("evidence names %q, a %s, as its article", ev.Article, e.Domain().Kind))
 			}
-			r.EvidenceList[j].ArticleEntity = &a
+			r.EvidenceList[j].ArticleEntity = a
 		}
 	}
 	return out, nil

@@ -50,11 +50,11 @@ func (r *articleResolver) Outlet(ctx context.Context, obj *model.Article) (*mode
 	if err != nil {
 		return nil, err
 	}
-	org, ok := e.(model.Organization)
+	org, ok := e.(*model.Organization)
 	if !ok {
 		return nil, kg.Internal("outlet", fmt.Errorf("outlet %q of article %q is a %s", obj.Entity.Outlet, obj.ID, e.Domain().Kind))
 	}
-	return &org, nil
+	return org, nil
 }
 
 // Mentions is the resolver for the mentions field.
@@ -238,8 +238,7 @@ func (r *queryResolver) Article(ctx context.Context, id string) (*model.Article,
 	if e == nil || err != nil || e.Kind != kg.Article {
 		return nil, err
 	}
-	a := model.FromEntity(*e).(model.Article)
-	return &a, nil
+	return model.FromEntity(*e).(*model.Article), nil
 }
 
 // Articles is the resolver for the articles field.

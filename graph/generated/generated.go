@@ -8472,50 +8472,36 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Statement:
-		return ec._Statement(ctx, sel, &obj)
 	case *model.Statement:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Statement(ctx, sel, obj)
-	case model.Person:
-		return ec._Person(ctx, sel, &obj)
 	case *model.Person:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Person(ctx, sel, obj)
-	case model.Organization:
-		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Organization(ctx, sel, obj)
-	case model.Event:
-		return ec._Event(ctx, sel, &obj)
 	case *model.Event:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Event(ctx, sel, obj)
-	case model.Country:
-		return ec._Country(ctx, sel, &obj)
 	case *model.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Article:
-		return ec._Article(ctx, sel, &obj)
 	case *model.Article:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Article(ctx, sel, obj)
-	case model.Allegation:
-		return ec._Allegation(ctx, sel, &obj)
 	case *model.Allegation:
 		if obj == nil {
 			return graphql.Null
@@ -8534,50 +8520,36 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Statement:
-		return ec._Statement(ctx, sel, &obj)
 	case *model.Statement:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Statement(ctx, sel, obj)
-	case model.Person:
-		return ec._Person(ctx, sel, &obj)
 	case *model.Person:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Person(ctx, sel, obj)
-	case model.Organization:
-		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Organization(ctx, sel, obj)
-	case model.Event:
-		return ec._Event(ctx, sel, &obj)
 	case *model.Event:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Event(ctx, sel, obj)
-	case model.Country:
-		return ec._Country(ctx, sel, &obj)
 	case *model.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Article:
-		return ec._Article(ctx, sel, &obj)
 	case *model.Article:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Article(ctx, sel, obj)
-	case model.Allegation:
-		return ec._Allegation(ctx, sel, &obj)
 	case *model.Allegation:
 		if obj == nil {
 			return graphql.Null
