@@ -58,7 +58,7 @@ func benchHandler(b *testing.B) http.Handler {
 	}
 	b.Cleanup(func() { st.Close() })
 	svc := kg.NewService(st, kg.DefaultLimits)
-	if err := bench.LoadGraph(context.Background(), svc, gengraph.Options{Nodes: 20_000, Edges: 200_000}, slog.New(slog.DiscardHandler)); err != nil {
+	if err := bench.LoadGraph(context.Background(), svc, gengraph.Options{Nodes: 20_000, Edges: 200_000}, 0, slog.New(slog.DiscardHandler)); err != nil {
 		b.Fatal(err)
 	}
 	return server.New(server.Options{Service: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -42,6 +42,7 @@ type HTTPOptions struct {
 	Load          Load
 	PeerURL       string // PostGraphile's /graphql, "" for none
 	CPUProfile    string // write a CPU profile of the measured runs here
+	LoadBatch     int    // items per write while loading (default 50,000)
 	Logger        *slog.Logger
 	Out           io.Writer
 }
@@ -83,7 +84,7 @@ func RunHTTP(ctx context.Context, o HTTPOptions) (err error) {
 	}()
 	svc := kg.NewService(store, kg.DefaultLimits)
 	gopt := gengraph.Options{Nodes: o.Entities, Edges: o.Relationships}
-	if err := LoadGraph(ctx, svc, gopt, o.Logger); err != nil {
+	if err := LoadGraph(ctx, svc, gopt, o.LoadBatch, o.Logger); err != nil {
 		return err
 	}
 	o.Load.Actors = gengraph.New(gopt).Options().Nodes
@@ -242,11 +243,14 @@ func Report(w io.Writer, sum []Result, shapes []Shape, peer bool) {
 }
 
 // LoadGraph loads the generated graph into an empty store through the
-// Service's write path. A store that already holds exactly that many
+// Service's write path, batch items per write. A store that already holds exactly that many
 // entities and relationships is taken to hold it (a second run on Neo4j
 // need not load again); any other non-empty store is refused, so the
 // benchmark never writes into real data.
-func LoadGraph(ctx context.Context, svc *kg.Service, o gengraph.Options, logger *slog.Logger) error {
+func LoadGraph(ctx context.Context, svc *kg.Service, o gengraph.Options, batch int, logger *slog.Logger) error {
+	if batch <= 0 {
+		batch = 50_000
+	}
 	g := gengraph.New(o)
 	want := g.Options()
 	c, err := svc.Store().Counts(ctx)
@@ -262,7 +266,6 @@ func LoadGraph(ctx context.Context, svc *kg.Service, o gengraph.Options, logger 
 			c.Entities, c.Relationships, want.Nodes, want.Edges)
 	}
 	start := time.Now()
-	const batch = 50_000
 	for ents := g.Entities(batch); ents != nil; ents = g.Entities(batch) {
 		if err := svc.Apply(ctx, "bench", &kg.Batch{Entities: ents}, kg.BatchPaths{}); err != nil {
 			return fmt.Errorf("load entities: %w", err)

@@ -92,6 +92,7 @@ func benchHTTP() benchSubcommand {
 			rounds := fs.Int("rounds", 1, "interleaved rounds (each query: polgraph, then the peer)")
 			peer := fs.String("peer", "", "PostGraphile's /graphql URL on loopback, to drive its queries with the same ids (../shared/perf-peer)")
 			seed := fs.Uint64("seed", 1, "seed of the random ids")
+			batch := fs.Int("load-batch", 50_000, "entities or relationships per write while loading (Neo4j: 5000 keeps each transaction well within its timeout)")
 			cpu := fs.String("cpuprofile", "", "write a CPU profile of the measured runs (server and load driver) to this file")
 			return func(ctx context.Context, env *Env) error {
 				if *entities < 2 {
@@ -100,8 +101,8 @@ func benchHTTP() benchSubcommand {
 				if *rels == 0 {
 					*rels = 10 * *entities
 				}
-				if *rels < 0 || *conc < 1 || *dur <= 0 || *warm < 0 || *rounds < 1 {
-					return fmt.Errorf("%w: --relationships, --concurrency, --duration and --rounds must be positive, --warmup not negative", ErrUsage)
+				if *rels < 0 || *conc < 1 || *dur <= 0 || *warm < 0 || *rounds < 1 || *batch < 1 {
+					return fmt.Errorf("%w: --relationships, --concurrency, --duration, --rounds and --load-batch must be positive, --warmup not negative", ErrUsage)
 				}
 				var names []string
 				if *queries != "" {
@@ -112,7 +113,7 @@ func benchHTTP() benchSubcommand {
 				return bench.RunHTTP(ctx, bench.HTTPOptions{
 					Store: *store, Entities: *entities, Relationships: *rels, Shapes: names, Rounds: *rounds,
 					Load:    bench.Load{Concurrency: *conc, Duration: *dur, Warmup: *warm, Seed: *seed},
-					PeerURL: *peer, CPUProfile: *cpu, Logger: env.Logger, Out: env.Stdout,
+					PeerURL: *peer, CPUProfile: *cpu, LoadBatch: *batch, Logger: env.Logger, Out: env.Stdout,
 				})
 			}
 		},
