@@ -12,7 +12,7 @@ type Relationship struct {
 	// FromEntity and ToEntity are the ends; nil only when the query asked
 	// for neither.
 	FromEntity, ToEntity Entity
-	// Sources is the evidence with its articles; nil only when the query
+	// EvidenceList is the evidence with its articles; nil only when the query
 	// did not ask for evidence.
 	EvidenceList []Evidence
 }
