@@ -611,3 +611,52 @@ func TestOverHTTP(t *testing.T) {
 		t.Errorf("oversized body: status %d, want 413", resp.StatusCode)
 	}
 }
+
+// TestResolvedFieldsThroughFragmentsAndAliases: ends and evidence articles
+// are resolved where the list is, also when the query asks for them only
+// through a fragment or under an alias, and a nested page costs one store
+// read for its ends, not one per relationship.
+func TestResolvedFieldsThroughFragmentsAndAliases(t *testing.T) {
+	e := newEnv(t, true)
+	type rel struct {
+		From, To struct{ ID, Name string }
+		Evidence []struct {
+			Quote   *string
+			Article struct{ Title string }
+		}
+	}
+	var got struct {
+		Entity struct {
+			Relationships struct {
+				A []struct{ Node rel }
+				B []struct{ Node rel }
+			}
+		}
+	}
+	e.store.reset()
+	e.ok(`{ entity(id: "han-dong") { ... on Person { relationships(direction: OUT, first: 5) {
+	  a: edges { node { ...Ends } }
+	  b: edges { node { ... on Relationship { evidence { quote article { title } } } } } } } } }
+	  fragment Ends on Relationship { from { id } to { id name } }`, nil, &got)
+	a, b := got.Entity.Relationships.A, got.Entity.Relationships.B
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("edges: %d under a, %d under b", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Node.From.ID != "han-dong" || a[i].Node.To.ID == "" || a[i].Node.To.Name == "" {
+			t.Errorf("a[%d] ends not resolved: %+v", i, a[i].Node)
+		}
+		if len(b[i].Node.Evidence) == 0 {
+			t.Errorf("b[%d] has no evidence", i)
+		}
+		for _, ev := range b[i].Node.Evidence {
+			if ev.Article.Title == "" {
+				t.Errorf("b[%d] evidence article not resolved: %+v", i, ev)
+			}
+		}
+	}
+	// The entity (1), its page (1), the page's ends and articles (1).
+	if reads := e.store.reads(); reads > 3 {
+		t.Errorf("%d store reads (entities %d, lists %d); want at most 3", reads, e.store.entities.Load(), e.store.lists.Load())
+	}
+}

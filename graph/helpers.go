@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/polgraph/polgraph/graph/model"
 	"github.com/polgraph/polgraph/internal/dossier"
 	"github.com/polgraph/polgraph/internal/kg"
@@ -38,7 +37,7 @@ func (r *Resolver) relationships(ctx context.Context, id string, direction *kg.D
 	if err != nil {
 		return nil, err
 	}
-	return &model.RelationshipConnection{Page: page, After: q.After}, nil
+	return resolvePage(ctx, page, q.After)
 }
 
 // linked returns the entities at the far end of id's relationships of one
@@ -66,7 +65,7 @@ func (r *Resolver) entityOrNil(ctx context.Context, id string) (*kg.Entity, erro
 		return nil, err
 	}
 	if l, err := loaders(ctx); err == nil {
-		l.Entities.Prime(e.ID, e)
+		l.remember([]kg.Entity{e})
 	}
 	return &e, nil
 }
@@ -133,62 +132,4 @@ func (r *Resolver) ingest(ctx context.Context, doc []byte) (*model.IngestResult,
 		}
 		q.After = page.Edges[len(page.Edges)-1].Cursor
 	}
-}
-
-// selects reports whether the current field's selection reaches the field
-// path (e.g. "edges", "evidence"), looking through fragments.
-func selects(ctx context.Context, path ...string) bool {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !graphql.HasOperationContext(ctx) {
-		return false
-	}
-	oc := graphql.GetOperationContext(ctx)
-	sel := fc.Field.Selections
-	for _, name := range path {
-		found := false
-		for _, f := range graphql.CollectFields(oc, sel, nil) {
-			if f.Name == name {
-				sel, found = f.Selections, true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
-// prefetchEvidence loads, in one batch each, the articles that the edges'
-// evidence names and those articles' outlets, when the query asks for them.
-// Without it, the hundreds of Evidence.article fields of a large subgraph
-// would be batched by timing alone (the loader's wait), which makes the
-// number of store calls depend on scheduling.
-func prefetchEvidence(ctx context.Context, edges []kg.Relationship, under ...string) {
-	l, err := loaders(ctx)
-	if err != nil || !selects(ctx, append(under, "evidence", "article")...) {
-		return
-	}
-	var ids []string
-	seen := map[string]bool{}
-	for _, r := range edges {
-		for _, ev := range r.Evidence {
-			if !seen[ev.Article] {
-				seen[ev.Article] = true
-				ids = append(ids, ev.Article)
-			}
-		}
-	}
-	articles, _ := l.Entities.LoadAll(ctx, ids) // errors surface in the fields that need them
-	if !selects(ctx, append(under, "evidence", "article", "outlet")...) {
-		return
-	}
-	var outlets []string
-	for _, a := range articles {
-		if a.Outlet != "" && !seen[a.Outlet] {
-			seen[a.Outlet] = true
-			outlets = append(outlets, a.Outlet)
-		}
-	}
-	_, _ = l.Entities.LoadAll(ctx, outlets)
 }

@@ -50,11 +50,11 @@ func (r *articleResolver) Outlet(ctx context.Context, obj *model.Article) (*mode
 	if err != nil {
 		return nil, err
 	}
-	org, ok := model.FromEntity(e).(model.Organization)
+	org, ok := e.(*model.Organization)
 	if !ok {
-		return nil, kg.Internal("outlet", fmt.Errorf("outlet %q of article %q is a %s", e.ID, obj.ID, e.Kind))
+		return nil, kg.Internal("outlet", fmt.Errorf("outlet %q of article %q is a %s", obj.Entity.Outlet, obj.ID, e.Domain().Kind))
 	}
-	return &org, nil
+	return org, nil
 }
 
 // Mentions is the resolver for the mentions field.
@@ -87,7 +87,7 @@ func (r *articleResolver) Asserts(ctx context.Context, obj *model.Article, types
 	if err != nil {
 		return nil, err
 	}
-	return &model.RelationshipConnection{Page: page, After: q.After}, nil
+	return resolvePage(ctx, page, q.After)
 }
 
 // Relationships is the resolver for the relationships field.
@@ -105,24 +105,6 @@ func (r *eventResolver) Participants(ctx context.Context, obj *model.Event) ([]m
 	return r.linked(ctx, obj.ID, kg.ParticipatedIn, kg.In)
 }
 
-// Article is the resolver for the article field.
-func (r *evidenceResolver) Article(ctx context.Context, obj *kg.Evidence) (*model.Article, error) {
-	e, err := loadEntity(ctx, obj.Article)
-	if err != nil {
-		return nil, err
-	}
-	a, ok := model.FromEntity(e).(model.Article)
-	if !ok {
-		return nil, kg.Internal("evidence", fmt.Errorf("evidence names %q, a %s, as its article", e.ID, e.Kind))
-	}
-	return &a, nil
-}
-
-// Quote is the resolver for the quote field.
-func (r *evidenceResolver) Quote(ctx context.Context, obj *kg.Evidence) (*string, error) {
-	return model.Optional(obj.Quote), nil
-}
-
 // UpsertEntity is the resolver for the upsertEntity field.
 func (r *mutationResolver) UpsertEntity(ctx context.Context, entity kg.Entity) (model.Entity, error) {
 	e, err := r.Service.UpsertEntity(ctx, entity)
@@ -134,23 +116,23 @@ func (r *mutationResolver) UpsertEntity(ctx context.Context, entity kg.Entity) (
 }
 
 // UpsertRelationship is the resolver for the upsertRelationship field.
-func (r *mutationResolver) UpsertRelationship(ctx context.Context, relationship kg.Relationship) (*kg.Relationship, error) {
+func (r *mutationResolver) UpsertRelationship(ctx context.Context, relationship kg.Relationship) (*model.Relationship, error) {
 	rel, err := r.Service.UpsertRelationship(ctx, relationship)
 	afterWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &rel, nil
+	return resolveRelationship(ctx, rel)
 }
 
 // AddEvidence is the resolver for the addEvidence field.
-func (r *mutationResolver) AddEvidence(ctx context.Context, relationship string, evidence kg.Evidence) (*kg.Relationship, error) {
+func (r *mutationResolver) AddEvidence(ctx context.Context, relationship string, evidence kg.Evidence) (*model.Relationship, error) {
 	rel, err := r.Service.AddEvidence(ctx, relationship, evidence)
 	afterWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &rel, nil
+	return resolveRelationship(ctx, rel)
 }
 
 // IngestDossier is the resolver for the ingestDossier field.
@@ -177,7 +159,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []kg.Kin
 	}
 	if l, err := loaders(ctx); err == nil {
 		for _, e := range page.Edges {
-			l.Entities.Prime(e.Entity.ID, e.Entity)
+			l.remember([]kg.Entity{e.Entity})
 		}
 	}
 	return &model.EntityConnection{Page: page, After: deref(after), Scored: true}, nil
@@ -211,11 +193,15 @@ func (r *queryResolver) Network(ctx context.Context, seeds []string, depth *int,
 	if err != nil {
 		return nil, err
 	}
+	nodes := model.FromEntities(g.Nodes)
 	if l, err := loaders(ctx); err == nil {
-		l.primeEntities(g.Nodes)
+		l.rememberWrapped(nodes)
 	}
-	prefetchEvidence(ctx, g.Edges, "edges")
-	return &model.Subgraph{Nodes: model.FromEntities(g.Nodes), Edges: g.Edges, Truncated: g.Truncated}, nil
+	edges, err := resolveRelationships(ctx, g.Edges, "edges")
+	if err != nil {
+		return nil, err
+	}
+	return &model.Subgraph{Nodes: nodes, Edges: edges, Truncated: g.Truncated}, nil
 }
 
 // Paths is the resolver for the paths field.
@@ -228,13 +214,21 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	out := make([]model.Path, 0, len(paths))
 	var edges []kg.Relationship
 	for _, p := range paths {
+		nodes := model.FromEntities(p.Nodes)
 		if l != nil {
-			l.primeEntities(p.Nodes)
+			l.rememberWrapped(nodes)
 		}
 		edges = append(edges, p.Edges...)
-		out = append(out, model.Path{Length: len(p.Edges), Nodes: model.FromEntities(p.Nodes), Edges: p.Edges})
+		out = append(out, model.Path{Length: len(p.Edges), Nodes: nodes})
 	}
-	prefetchEvidence(ctx, edges, "edges")
+	// The edges of every path in one batch.
+	resolved, err := resolveRelationships(ctx, edges, "edges")
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Edges, resolved = resolved[:out[i].Length:out[i].Length], resolved[out[i].Length:]
+	}
 	return out, nil
 }
 
@@ -244,8 +238,7 @@ func (r *queryResolver) Article(ctx context.Context, id string) (*model.Article,
 	if e == nil || err != nil || e.Kind != kg.Article {
 		return nil, err
 	}
-	a := model.FromEntity(*e).(model.Article)
-	return &a, nil
+	return model.FromEntity(*e).(*model.Article), nil
 }
 
 // Articles is the resolver for the articles field.
@@ -275,7 +268,7 @@ func (r *queryResolver) Allegations(ctx context.Context, status *kg.AllegationSt
 }
 
 // Relationship is the resolver for the relationship field.
-func (r *queryResolver) Relationship(ctx context.Context, id string) (*kg.Relationship, error) {
+func (r *queryResolver) Relationship(ctx context.Context, id string) (*model.Relationship, error) {
 	if id == "" {
 		return nil, kg.Invalidf("relationship", "id", "must not be empty")
 	}
@@ -290,7 +283,7 @@ func (r *queryResolver) Relationship(ctx context.Context, id string) (*kg.Relati
 	if err != nil {
 		return nil, err
 	}
-	return &rel, nil
+	return resolveRelationship(ctx, rel)
 }
 
 // Stats is the resolver for the stats field.
@@ -306,29 +299,6 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 	return s, nil
 }
 
-// From is the resolver for the from field.
-func (r *relationshipResolver) From(ctx context.Context, obj *kg.Relationship) (model.Entity, error) {
-	e, err := loadEntity(ctx, obj.From)
-	if err != nil {
-		return nil, err
-	}
-	return model.FromEntity(e), nil
-}
-
-// To is the resolver for the to field.
-func (r *relationshipResolver) To(ctx context.Context, obj *kg.Relationship) (model.Entity, error) {
-	e, err := loadEntity(ctx, obj.To)
-	if err != nil {
-		return nil, err
-	}
-	return model.FromEntity(e), nil
-}
-
-// Role is the resolver for the role field.
-func (r *relationshipResolver) Role(ctx context.Context, obj *kg.Relationship) (*string, error) {
-	return model.Optional(obj.Role), nil
-}
-
 // Relationships is the resolver for the relationships field.
 func (r *statementResolver) Relationships(ctx context.Context, obj *model.Statement, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error) {
 	return r.relationships(ctx, obj.ID, direction, types, asOf, first, after)
@@ -339,11 +309,7 @@ func (r *statementResolver) Speaker(ctx context.Context, obj *model.Statement) (
 	if obj.Entity.Speaker == "" {
 		return nil, nil
 	}
-	e, err := loadEntity(ctx, obj.Entity.Speaker)
-	if err != nil {
-		return nil, err
-	}
-	return model.FromEntity(e), nil
+	return loadEntity(ctx, obj.Entity.Speaker)
 }
 
 // Confidence is the resolver for the confidence field.
@@ -364,8 +330,6 @@ func (r *Resolver) Country() generated.CountryResolver { return &countryResolver
 
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 
-func (r *Resolver) Evidence() generated.EvidenceResolver { return &evidenceResolver{r} }
-
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
@@ -373,8 +337,6 @@ func (r *Resolver) Organization() generated.OrganizationResolver { return &organ
 func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
-
-func (r *Resolver) Relationship() generated.RelationshipResolver { return &relationshipResolver{r} }
 
 func (r *Resolver) Statement() generated.StatementResolver { return &statementResolver{r} }
 
@@ -385,12 +347,10 @@ type (
 	articleResolver       struct{ *Resolver }
 	countryResolver       struct{ *Resolver }
 	eventResolver         struct{ *Resolver }
-	evidenceResolver      struct{ *Resolver }
 	mutationResolver      struct{ *Resolver }
 	organizationResolver  struct{ *Resolver }
 	personResolver        struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
-	relationshipResolver  struct{ *Resolver }
 	statementResolver     struct{ *Resolver }
 	evidenceInputResolver struct{ *Resolver }
 )

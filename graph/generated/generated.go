@@ -34,12 +34,10 @@ type ResolverRoot interface {
 	Article() ArticleResolver
 	Country() CountryResolver
 	Event() EventResolver
-	Evidence() EvidenceResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Query() QueryResolver
-	Relationship() RelationshipResolver
 	Statement() StatementResolver
 	EvidenceInput() EvidenceInputResolver
 }
@@ -161,9 +159,9 @@ type ComplexityRoot struct {
 	}
 
 	Evidence struct {
-		Article    func(childComplexity int) int
-		Confidence func(childComplexity int) int
-		Quote      func(childComplexity int) int
+		ArticleEntity func(childComplexity int) int
+		Confidence    func(childComplexity int) int
+		OptionalQuote func(childComplexity int) int
 	}
 
 	Identifier struct {
@@ -259,15 +257,15 @@ type ComplexityRoot struct {
 	}
 
 	Relationship struct {
-		Evidence func(childComplexity int) int
-		From     func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Role     func(childComplexity int) int
-		Since    func(childComplexity int) int
-		Sources  func(childComplexity int) int
-		To       func(childComplexity int) int
-		Type     func(childComplexity int) int
-		Until    func(childComplexity int) int
+		EvidenceList func(childComplexity int) int
+		FromEntity   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		OptionalRole func(childComplexity int) int
+		Since        func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		ToEntity     func(childComplexity int) int
+		Type         func(childComplexity int) int
+		Until        func(childComplexity int) int
 	}
 
 	RelationshipChange struct {
@@ -284,8 +282,8 @@ type ComplexityRoot struct {
 	}
 
 	RelationshipEdge struct {
-		Cursor       func(childComplexity int) int
-		Relationship func(childComplexity int) int
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Statement struct {
@@ -347,14 +345,10 @@ type EventResolver interface {
 
 	Participants(ctx context.Context, obj *model.Event) ([]model.Entity, error)
 }
-type EvidenceResolver interface {
-	Article(ctx context.Context, obj *kg.Evidence) (*model.Article, error)
-	Quote(ctx context.Context, obj *kg.Evidence) (*string, error)
-}
 type MutationResolver interface {
 	UpsertEntity(ctx context.Context, entity kg.Entity) (model.Entity, error)
-	UpsertRelationship(ctx context.Context, relationship kg.Relationship) (*kg.Relationship, error)
-	AddEvidence(ctx context.Context, relationship string, evidence kg.Evidence) (*kg.Relationship, error)
+	UpsertRelationship(ctx context.Context, relationship kg.Relationship) (*model.Relationship, error)
+	AddEvidence(ctx context.Context, relationship string, evidence kg.Evidence) (*model.Relationship, error)
 	IngestDossier(ctx context.Context, dossier string) (*model.IngestResult, error)
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, name string) (*model.APIKey, error)
@@ -375,16 +369,11 @@ type QueryResolver interface {
 	Article(ctx context.Context, id string) (*model.Article, error)
 	Articles(ctx context.Context, outlet *string, mentions *string, first *int, after *string) (*model.EntityConnection, error)
 	Allegations(ctx context.Context, status *kg.AllegationStatus, accused *string, first *int, after *string) (*model.EntityConnection, error)
-	Relationship(ctx context.Context, id string) (*kg.Relationship, error)
+	Relationship(ctx context.Context, id string) (*model.Relationship, error)
 	Stats(ctx context.Context) (*model.Stats, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	AuditLog(ctx context.Context, entity *string, actor *string, since *time.Time, first *int, after *string) (*model.AuditConnection, error)
 	APIKeys(ctx context.Context) ([]model.APIKey, error)
-}
-type RelationshipResolver interface {
-	From(ctx context.Context, obj *kg.Relationship) (model.Entity, error)
-	To(ctx context.Context, obj *kg.Relationship) (model.Entity, error)
-	Role(ctx context.Context, obj *kg.Relationship) (*string, error)
 }
 type StatementResolver interface {
 	Relationships(ctx context.Context, obj *model.Statement, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
@@ -913,11 +902,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.Event.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
 
 	case "Evidence.article":
-		if e.ComplexityRoot.Evidence.Article == nil {
+		if e.ComplexityRoot.Evidence.ArticleEntity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Article(childComplexity), true
+		return e.ComplexityRoot.Evidence.ArticleEntity(childComplexity), true
 	case "Evidence.confidence":
 		if e.ComplexityRoot.Evidence.Confidence == nil {
 			break
@@ -925,11 +914,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Confidence(childComplexity), true
 	case "Evidence.quote":
-		if e.ComplexityRoot.Evidence.Quote == nil {
+		if e.ComplexityRoot.Evidence.OptionalQuote == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Quote(childComplexity), true
+		return e.ComplexityRoot.Evidence.OptionalQuote(childComplexity), true
 
 	case "Identifier.scheme":
 		if e.ComplexityRoot.Identifier.Scheme == nil {
@@ -1393,17 +1382,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "Relationship.evidence":
-		if e.ComplexityRoot.Relationship.Evidence == nil {
+		if e.ComplexityRoot.Relationship.EvidenceList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.Evidence(childComplexity), true
+		return e.ComplexityRoot.Relationship.EvidenceList(childComplexity), true
 	case "Relationship.from":
-		if e.ComplexityRoot.Relationship.From == nil {
+		if e.ComplexityRoot.Relationship.FromEntity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.From(childComplexity), true
+		return e.ComplexityRoot.Relationship.FromEntity(childComplexity), true
 	case "Relationship.id":
 		if e.ComplexityRoot.Relationship.ID == nil {
 			break
@@ -1411,11 +1400,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.ID(childComplexity), true
 	case "Relationship.role":
-		if e.ComplexityRoot.Relationship.Role == nil {
+		if e.ComplexityRoot.Relationship.OptionalRole == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.Role(childComplexity), true
+		return e.ComplexityRoot.Relationship.OptionalRole(childComplexity), true
 	case "Relationship.since":
 		if e.ComplexityRoot.Relationship.Since == nil {
 			break
@@ -1429,11 +1418,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Sources(childComplexity), true
 	case "Relationship.to":
-		if e.ComplexityRoot.Relationship.To == nil {
+		if e.ComplexityRoot.Relationship.ToEntity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.To(childComplexity), true
+		return e.ComplexityRoot.Relationship.ToEntity(childComplexity), true
 	case "Relationship.type":
 		if e.ComplexityRoot.Relationship.Type == nil {
 			break
@@ -1498,11 +1487,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RelationshipEdge.Cursor(childComplexity), true
 	case "RelationshipEdge.node":
-		if e.ComplexityRoot.RelationshipEdge.Relationship == nil {
+		if e.ComplexityRoot.RelationshipEdge.Node == nil {
 			break
 		}
 
-		return e.ComplexityRoot.RelationshipEdge.Relationship(childComplexity), true
+		return e.ComplexityRoot.RelationshipEdge.Node(childComplexity), true
 
 	case "Statement.aliases":
 		if e.ComplexityRoot.Statement.Aliases == nil {
@@ -6110,7 +6099,7 @@ func (ec *executionContext) fieldContext_Event_participants(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Evidence_article(ctx context.Context, field graphql.CollectedField, obj *kg.Evidence) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evidence_article(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6119,7 +6108,7 @@ func (ec *executionContext) _Evidence_article(ctx context.Context, field graphql
 			return ec.fieldContext_Evidence_article(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Article(ctx, obj)
+			return obj.ArticleEntity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Article) graphql.Marshaler {
@@ -6133,8 +6122,8 @@ func (ec *executionContext) fieldContext_Evidence_article(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Evidence",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Article(ctx, field)
 		},
@@ -6142,7 +6131,7 @@ func (ec *executionContext) fieldContext_Evidence_article(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *kg.Evidence) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6151,7 +6140,7 @@ func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Quote(ctx, obj)
+			return obj.OptionalQuote(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6162,10 +6151,10 @@ func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
-func (ec *executionContext) _Evidence_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Evidence) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evidence_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6640,8 +6629,8 @@ func (ec *executionContext) _Mutation_upsertRelationship(ctx context.Context, fi
 			return ec.Resolvers.Mutation().UpsertRelationship(ctx, fc.Args["relationship"].(kg.Relationship))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6684,8 +6673,8 @@ func (ec *executionContext) _Mutation_addEvidence(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().AddEvidence(ctx, fc.Args["relationship"].(string), fc.Args["evidence"].(kg.Evidence))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7264,8 +7253,8 @@ func (ec *executionContext) _Path_edges(ctx context.Context, field graphql.Colle
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7863,8 +7852,8 @@ func (ec *executionContext) _Query_relationship(ctx context.Context, field graph
 			return ec.Resolvers.Query().Relationship(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Relationship) graphql.Marshaler {
-			return ec.marshalORelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8110,7 +8099,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8133,7 +8122,7 @@ func (ec *executionContext) fieldContext_Relationship_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8156,7 +8145,7 @@ func (ec *executionContext) fieldContext_Relationship_type(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationshipType")
 }
 
-func (ec *executionContext) _Relationship_from(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_from(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8165,7 +8154,7 @@ func (ec *executionContext) _Relationship_from(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().From(ctx, obj)
+			return obj.FromEntity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -8179,8 +8168,8 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -8188,7 +8177,7 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8197,7 +8186,7 @@ func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.
 			return ec.fieldContext_Relationship_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().To(ctx, obj)
+			return obj.ToEntity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -8211,8 +8200,8 @@ func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -8220,7 +8209,7 @@ func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_role(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_role(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8229,7 +8218,7 @@ func (ec *executionContext) _Relationship_role(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().Role(ctx, obj)
+			return obj.OptionalRole(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8240,10 +8229,10 @@ func (ec *executionContext) _Relationship_role(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "String")
 }
 
-func (ec *executionContext) _Relationship_since(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_since(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8266,7 +8255,7 @@ func (ec *executionContext) fieldContext_Relationship_since(_ context.Context, f
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Relationship_until(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_until(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8289,7 +8278,7 @@ func (ec *executionContext) fieldContext_Relationship_until(_ context.Context, f
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Relationship_evidence(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8298,11 +8287,11 @@ func (ec *executionContext) _Relationship_evidence(ctx context.Context, field gr
 			return ec.fieldContext_Relationship_evidence(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Evidence, nil
+			return obj.EvidenceList, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Evidence) graphql.Marshaler {
-			return ec.marshalNEvidence2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐEvidenceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEvidenceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8321,7 +8310,7 @@ func (ec *executionContext) fieldContext_Relationship_evidence(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_sources(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8445,11 +8434,11 @@ func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, f
 			return ec.fieldContext_RelationshipConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges(), nil
+			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.RelationshipEdge) graphql.Marshaler {
-			return ec.marshalNRelationshipEdge2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationshipEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RelationshipEdge) graphql.Marshaler {
+			return ec.marshalNRelationshipEdge2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8459,7 +8448,7 @@ func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "RelationshipConnection",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RelationshipEdge(ctx, field)
@@ -8523,7 +8512,7 @@ func (ec *executionContext) fieldContext_RelationshipConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("RelationshipConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.RelationshipEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8546,7 +8535,7 @@ func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("RelationshipEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.RelationshipEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8555,11 +8544,11 @@ func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field gr
 			return ec.fieldContext_RelationshipEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
+			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8969,8 +8958,8 @@ func (ec *executionContext) _Subgraph_edges(ctx context.Context, field graphql.C
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10539,50 +10528,36 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Statement:
-		return ec._Statement(ctx, sel, &obj)
 	case *model.Statement:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Statement(ctx, sel, obj)
-	case model.Person:
-		return ec._Person(ctx, sel, &obj)
 	case *model.Person:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Person(ctx, sel, obj)
-	case model.Organization:
-		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Organization(ctx, sel, obj)
-	case model.Event:
-		return ec._Event(ctx, sel, &obj)
 	case *model.Event:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Event(ctx, sel, obj)
-	case model.Country:
-		return ec._Country(ctx, sel, &obj)
 	case *model.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Article:
-		return ec._Article(ctx, sel, &obj)
 	case *model.Article:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Article(ctx, sel, obj)
-	case model.Allegation:
-		return ec._Allegation(ctx, sel, &obj)
 	case *model.Allegation:
 		if obj == nil {
 			return graphql.Null
@@ -10601,50 +10576,36 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Statement:
-		return ec._Statement(ctx, sel, &obj)
 	case *model.Statement:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Statement(ctx, sel, obj)
-	case model.Person:
-		return ec._Person(ctx, sel, &obj)
 	case *model.Person:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Person(ctx, sel, obj)
-	case model.Organization:
-		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Organization(ctx, sel, obj)
-	case model.Event:
-		return ec._Event(ctx, sel, &obj)
 	case *model.Event:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Event(ctx, sel, obj)
-	case model.Country:
-		return ec._Country(ctx, sel, &obj)
 	case *model.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Article:
-		return ec._Article(ctx, sel, &obj)
 	case *model.Article:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Article(ctx, sel, obj)
-	case model.Allegation:
-		return ec._Allegation(ctx, sel, &obj)
 	case *model.Allegation:
 		if obj == nil {
 			return graphql.Null
@@ -11397,7 +11358,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 
 var evidenceImplementors = []string{"Evidence"}
 
-func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *kg.Evidence) graphql.Marshaler {
+func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *model.Evidence) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11407,21 +11368,19 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Evidence")
 		case "article":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_article(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_article(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "quote":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_quote(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Evidence_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12104,7 +12063,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var relationshipImplementors = []string{"Relationship"}
 
-func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *kg.Relationship) graphql.Marshaler {
+func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *model.Relationship) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12116,50 +12075,47 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._Relationship_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "type":
 			out.Values[i] = ec._Relationship_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "role":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_role(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "since":
 			out.Values[i] = ec._Relationship_since(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "until":
 			out.Values[i] = ec._Relationship_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "evidence":
 			out.Values[i] = ec._Relationship_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Relationship_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12271,7 +12227,7 @@ func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast
 
 var relationshipEdgeImplementors = []string{"RelationshipEdge"}
 
-func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.RelationshipEdge) graphql.Marshaler {
+func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationshipEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13089,15 +13045,15 @@ func (ec *executionContext) marshalNEntityKind2githubᚗcomᚋpolgraphᚋpolgrap
 	return res
 }
 
-func (ec *executionContext) marshalNEvidence2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐEvidence(ctx context.Context, sel ast.SelectionSet, v kg.Evidence) graphql.Marshaler {
+func (ec *executionContext) marshalNEvidence2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEvidence(ctx context.Context, sel ast.SelectionSet, v model.Evidence) graphql.Marshaler {
 	return ec._Evidence(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNEvidence2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Evidence) graphql.Marshaler {
+func (ec *executionContext) marshalNEvidence2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Evidence) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEvidence2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐEvidence(ctx, sel, v[i])
+		return ec.marshalNEvidence2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEvidence(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13286,15 +13242,15 @@ func (ec *executionContext) marshalNPath2ᚕgithubᚗcomᚋpolgraphᚋpolgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationship2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx context.Context, sel ast.SelectionSet, v kg.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationship2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v model.Relationship) graphql.Marshaler {
 	return ec._Relationship(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Relationship) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationship2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx, sel, v[i])
+		return ec.marshalNRelationship2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13306,7 +13262,7 @@ func (ec *executionContext) marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpo
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *kg.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Relationship!")
 		return graphql.Null
@@ -13342,15 +13298,15 @@ func (ec *executionContext) marshalNRelationshipConnection2ᚖgithubᚗcomᚋpol
 	return ec._RelationshipConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationshipEdge2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationshipEdge(ctx context.Context, sel ast.SelectionSet, v kg.RelationshipEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationshipEdge2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipEdge(ctx context.Context, sel ast.SelectionSet, v model.RelationshipEdge) graphql.Marshaler {
 	return ec._RelationshipEdge(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRelationshipEdge2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RelationshipEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationshipEdge2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationshipEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationshipEdge2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationshipEdge(ctx, sel, v[i])
+		return ec.marshalNRelationshipEdge2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13937,7 +13893,7 @@ func (ec *executionContext) marshalOOrganizationClassification2ᚖgithubᚗcom�
 	return res
 }
 
-func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *kg.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

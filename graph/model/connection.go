@@ -55,14 +55,13 @@ func (c EntityConnection) PageInfo() PageInfo {
 // TotalCount is the number of matches across all pages.
 func (c EntityConnection) TotalCount() int { return c.Page.TotalCount }
 
-// RelationshipConnection is a page of relationships.
+// RelationshipConnection is a page of relationships. Edges are the page's
+// relationships resolved for the query (graph.resolveRelationships).
 type RelationshipConnection struct {
 	Page  kg.RelationshipPage
 	After string
+	Edges []RelationshipEdge
 }
-
-// Edges returns the page's relationships with their cursors.
-func (c RelationshipConnection) Edges() []kg.RelationshipEdge { return c.Page.Edges }
 
 // PageInfo describes the page.
 func (c RelationshipConnection) PageInfo() PageInfo {
@@ -79,7 +78,7 @@ func (c RelationshipConnection) TotalCount() int { return c.Page.TotalCount }
 // Subgraph is a ready-to-draw piece of the graph.
 type Subgraph struct {
 	Nodes     []Entity
-	Edges     []kg.Relationship
+	Edges     []Relationship
 	Truncated bool
 }
 
@@ -87,7 +86,7 @@ type Subgraph struct {
 type Path struct {
 	Length int
 	Nodes  []Entity
-	Edges  []kg.Relationship
+	Edges  []Relationship
 }
 
 // Stats is how much the graph holds.

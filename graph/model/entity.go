@@ -18,11 +18,14 @@ type Entity interface {
 // whose GraphQL form differs (an empty string is null in the API).
 type base struct{ kg.Entity }
 
-func (b base) isNode()            {}
-func (b base) Domain() *kg.Entity { e := b.Entity; return &e }
+func (b *base) isNode() {}
+
+// Domain is the wrapped entity itself, not a copy: the wrappers are built
+// once per entity and request, and the response path only reads them.
+func (b *base) Domain() *kg.Entity { return &b.Entity }
 
 // Description is the description, or nil when there is none.
-func (b base) Description() *string { return optional(b.Entity.Description) }
+func (b *base) Description() *string { return optional(b.Entity.Description) }
 
 // Person is a PERSON entity.
 type Person struct{ base }
@@ -31,7 +34,7 @@ type Person struct{ base }
 type Organization struct{ base }
 
 // Classification is the organization's classification, nil when unset.
-func (o Organization) Classification() *kg.OrgClass {
+func (o *Organization) Classification() *kg.OrgClass {
 	if o.Entity.Classification == "" {
 		return nil
 	}
@@ -43,16 +46,16 @@ func (o Organization) Classification() *kg.OrgClass {
 type Country struct{ base }
 
 // CountryCode is the ISO code, nil when unknown.
-func (c Country) CountryCode() *string { return optional(c.Entity.CountryCode) }
+func (c *Country) CountryCode() *string { return optional(c.Entity.CountryCode) }
 
 // Article is an ARTICLE entity.
 type Article struct{ base }
 
 // URL is the article's address, nil when unknown.
-func (a Article) URL() *string { return optional(a.Entity.URL) }
+func (a *Article) URL() *string { return optional(a.Entity.URL) }
 
 // Text is the article's text, nil when not kept.
-func (a Article) Text() *string { return optional(a.Entity.Text) }
+func (a *Article) Text() *string { return optional(a.Entity.Text) }
 
 // Allegation is an ALLEGATION entity.
 type Allegation struct{ base }
@@ -61,29 +64,30 @@ type Allegation struct{ base }
 type Event struct{ base }
 
 // EventType is the sort of event, nil when not given.
-func (e Event) EventType() *string { return optional(e.Entity.EventType) }
+func (e *Event) EventType() *string { return optional(e.Entity.EventType) }
 
 // Statement is a STATEMENT entity.
 type Statement struct{ base }
 
-// FromEntity wraps a domain entity in the GraphQL type of its kind.
+// FromEntity wraps a domain entity in the GraphQL type of its kind. The
+// wrappers are pointers, so that marshaling one never copies the entity.
 func FromEntity(e kg.Entity) Entity {
 	b := base{e}
 	switch e.Kind {
 	case kg.Person:
-		return Person{b}
+		return &Person{b}
 	case kg.Organization:
-		return Organization{b}
+		return &Organization{b}
 	case kg.Country:
-		return Country{b}
+		return &Country{b}
 	case kg.Article:
-		return Article{b}
+		return &Article{b}
 	case kg.Allegation:
-		return Allegation{b}
+		return &Allegation{b}
 	case kg.Event:
-		return Event{b}
+		return &Event{b}
 	case kg.Statement:
-		return Statement{b}
+		return &Statement{b}
 	}
 	// A store holds only valid kinds; an unknown one is a bug upstream and
 	// surfaces as a GraphQL error (no implementor matches) rather than a panic.

@@ -13,22 +13,12 @@ import (
 	"github.com/polgraph/polgraph/internal/scalebench"
 )
 
-// benchScaleCommand is the embedded store's scale benchmark. Its flags and
-// run are one function (benchScaleFlags) so that it can sit in a family of
-// benchmark commands as "bench scale".
-func benchScaleCommand() Command {
-	var run func(ctx context.Context, env *Env) error
-	return Command{
-		Name:    "bench-scale",
-		Summary: "measure the embedded store at 1M, 3M and 10M relationships: load rate, open, memory, file size, query latencies",
-		Options: []string{"log-level", "log-format"},
-		Flags:   func(fs *flag.FlagSet) { run = benchScaleFlags(fs) },
-		Run: func(ctx context.Context, env *Env, args []string) error {
-			if len(args) > 0 {
-				return fmt.Errorf("%w: bench-scale takes no arguments, got %q", ErrUsage, args)
-			}
-			return run(ctx, env)
-		},
+// benchScale is the embedded store's scale benchmark, `polgraph bench scale`.
+func benchScale() benchSubcommand {
+	return benchSubcommand{
+		Name:    "scale",
+		Summary: "the embedded store at 1M, 3M and 10M relationships: load rate, open, memory, file size, query latencies",
+		Flags:   benchScaleFlags,
 	}
 }
 
@@ -61,7 +51,7 @@ func benchScaleFlags(fs *flag.FlagSet) func(ctx context.Context, env *Env) error
 			if err != nil {
 				return fmt.Errorf("cannot re-run this program to measure in a fresh process (try --same-process): %w", err)
 			}
-			o.Child = []string{self, "bench-scale", "-samples", strconv.Itoa(o.Samples), "-measure"}
+			o.Child = []string{self, "bench", "scale", "-samples", strconv.Itoa(o.Samples), "-measure"}
 		}
 		o.Logger = env.Logger
 		var results []scalebench.Result

@@ -45,7 +45,7 @@ func commands() []Command {
 		auditCommand(),
 		copyCommand(),
 		migrateCommand(),
-		benchScaleCommand(),
+		benchCommand(),
 		versionCommand(),
 		helpCommand(),
 	}

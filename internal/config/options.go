@@ -281,7 +281,7 @@ func Options() []Option {
 			get: func(c *Config) string { return strings.Join(c.AllowedHosts, ",") },
 		},
 		{
-			Name: "access-log-sample", Env: "POLGRAPH_ACCESS_LOG_SAMPLE", Default: "0.1",
+			Name: "access-log-sample", Env: "POLGRAPH_ACCESS_LOG_SAMPLE", Default: "0.01",
 			Usage: "share of ordinary requests logged at info (0.01: one in a hundred; 0: none); errors and slow requests are always logged",
 			set: func(c *Config, v string) error {
 				f, err := strconv.ParseFloat(v, 64)

@@ -85,7 +85,7 @@ const (
 	DefaultQueryCacheSize  = 1000
 	DefaultRequestTimeout  = 5 * time.Second
 	DefaultWriteTimeout    = 60 * time.Second
-	DefaultAccessLogSample = 0.1
+	DefaultAccessLogSample = 0.01
 )
 
 func (o *Options) fill() {
