@@ -127,14 +127,7 @@ func lintInputFor(t *testing.T) lintInput {
 // TestCypherLint runs Neo4j's Cypher front end over every statement and
 // fails on any diagnostic: errors, warnings and deprecations alike.
 func TestCypherLint(t *testing.T) {
-	toolDir, err := filepath.Abs("../../../tools/cypherlint")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node := testtool.Need(t, "node", "apt-get install nodejs")
-	if _, err := os.Stat(filepath.Join(toolDir, "node_modules", "@neo4j-cypher", "language-support")); err != nil {
-		testtool.Missing(t, "the Cypher lint's npm packages", "cd tools/cypherlint && npm ci")
-	}
+	node, toolDir := lintTool(t)
 	in := lintInputFor(t)
 	out, runErr, stderr := runLint(t, node, toolDir, in)
 	for _, d := range out.Diagnostics {
@@ -156,14 +149,7 @@ func TestCypherLint(t *testing.T) {
 // functions, so a misspelt one is a diagnostic, not a surprise on the
 // server.
 func TestCypherLintCatches(t *testing.T) {
-	toolDir, err := filepath.Abs("../../../tools/cypherlint")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node := testtool.Need(t, "node", "apt-get install nodejs")
-	if _, err := os.Stat(filepath.Join(toolDir, "node_modules", "@neo4j-cypher", "language-support")); err != nil {
-		testtool.Missing(t, "the Cypher lint's npm packages", "cd tools/cypherlint && npm ci")
-	}
+	node, toolDir := lintTool(t)
 	in := lintInputFor(t)
 	in.Statements = []lintStatement{
 		{Name: "misspelt_procedure", Text: "CALL db.index.fulltext.queryNode('entity_search', $q) YIELD node RETURN node", Params: map[string]any{"q": "x"}},
@@ -180,6 +166,21 @@ func TestCypherLintCatches(t *testing.T) {
 			t.Errorf("lint flagged %s: %v, want %v\n%s", name, flagged[name], want, stderr)
 		}
 	}
+}
+
+// lintTool finds node and tools/cypherlint with its npm packages, or skips
+// (fails in CI) naming what to install.
+func lintTool(t *testing.T) (node, toolDir string) {
+	t.Helper()
+	toolDir, err := filepath.Abs("../../../tools/cypherlint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node = testtool.Need(t, "node", "apt-get install nodejs")
+	if _, err := os.Stat(filepath.Join(toolDir, "node_modules", "@neo4j-cypher", "language-support")); err != nil {
+		testtool.Missing(t, "the Cypher lint's npm packages", "cd tools/cypherlint && npm ci")
+	}
+	return node, toolDir
 }
 
 // runLint runs tools/cypherlint on in.
