@@ -188,3 +188,24 @@ func prefetchEvidence(ctx context.Context, edges []kg.Relationship, under ...str
 	}
 	_, _ = l.Entities.LoadAll(ctx, outlets)
 }
+
+// removalResult is what a curation mutation returns.
+func removalResult(res kg.Removed, err error) (*model.RemovalResult, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.RemovalResult{
+		DeletedEntities:          nonNil(res.Entities),
+		DeletedRelationships:     nonNil(res.Relationships),
+		UpdatedRelationships:     nonNil(res.Updated),
+		UnsupportedRelationships: nonNil(res.Unsupported),
+	}, nil
+}
+
+// nonNil gives an empty list for none, as a non-null GraphQL list needs.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/polgraph/polgraph/internal/kg"
 )
 
 // An API key. Its secret is shown once, when it is created; only its SHA-256 is stored.
@@ -124,6 +126,21 @@ type RelationshipChange struct {
 	Before *JSON `json:"before,omitempty"`
 	// The stored value after the write; null when it was removed.
 	After *JSON `json:"after,omitempty"`
+}
+
+// What a curation mutation (deleteRelationship, deleteEntity, retractArticle)
+// removed and changed. Each is recorded in the audit log with the value of
+// everything it removed or changed, so an admin can undo it with revertWrite.
+type RemovalResult struct {
+	// The ids of the entities deleted.
+	DeletedEntities []string `json:"deletedEntities"`
+	// The ids of the relationships deleted (with their evidence).
+	DeletedRelationships []string `json:"deletedRelationships"`
+	// The relationships that lost evidence and stay, as they are now.
+	UpdatedRelationships []kg.Relationship `json:"updatedRelationships"`
+	// Flagged for review: the relationships a retraction left with no evidence,
+	// kept because keepUnsupported was set (they are among updatedRelationships).
+	UnsupportedRelationships []kg.Relationship `json:"unsupportedRelationships"`
 }
 
 // Who a request is made as.

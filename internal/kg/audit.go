@@ -119,13 +119,23 @@ func NewWriteRecord(m AuditMeta, st Stored, d Decision) (rec AuditRecord, ok boo
 	for i := range d.Relationships {
 		after := d.Relationships[i]
 		var before *Relationship
-		if old, ok := st.Relationships[after.ID]; ok {
+		if old, ok := st.relationship(after.ID); ok {
 			if SameRelationship(&old, &after) {
 				continue
 			}
 			before = &old
 		}
 		rec.Relationships = append(rec.Relationships, RelationshipChange{ID: after.ID, Before: before, After: &after})
+	}
+	for _, id := range d.RemoveEntities {
+		if old, ok := st.Entities[id]; ok {
+			rec.Entities = append(rec.Entities, EntityChange{ID: id, Before: &old})
+		}
+	}
+	for _, id := range d.RemoveRelationships {
+		if old, ok := st.relationship(id); ok {
+			rec.Relationships = append(rec.Relationships, RelationshipChange{ID: id, Before: &old})
+		}
 	}
 	return rec, len(rec.Entities)+len(rec.Relationships) > 0
 }

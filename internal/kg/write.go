@@ -23,9 +23,14 @@ type Stored struct {
 	Entities map[string]Entity
 	// Relationships holds every relationship named by Reads that exists.
 	Relationships map[string]Relationship
-	// Attached holds, for each entity Reclassified named, the stored
-	// relationships that have it at either end.
+	// Attached holds, for each entity Reclassified or Detached names, the
+	// stored relationships that have it at either end.
 	Attached map[string][]Relationship
+	// Citing holds, for each entity Detached names, the stored
+	// relationships with evidence from it; Naming the ids of the stored
+	// entities that name it as their outlet or speaker.
+	Citing map[string][]Relationship
+	Naming map[string][]string
 }
 
 // Decision is a decided write: what the store must hold after it.
@@ -39,6 +44,14 @@ type Decision struct {
 	// others exist and keep their type and ends (only role, dates and
 	// evidence change), so a store may update them in place.
 	Created map[string]bool
+	// RemoveEntities and RemoveRelationships are to be deleted (a
+	// removal), in id order; a store deletes the relationships first.
+	RemoveEntities      []string
+	RemoveRelationships []string
+	// Unsupported names the relationships a retraction left with no
+	// evidence and kept because the caller asked (they are among
+	// Relationships), in id order.
+	Unsupported []string
 }
 
 // Reads lists the ids a store must read before Decide: every entity the
@@ -69,6 +82,16 @@ func (b *Batch) Reads() (entities, relationships []string) {
 	}
 	for _, ev := range b.Evidence {
 		addE(ev.Evidence.Article)
+		rs[ev.Relationship] = true
+	}
+	addE(b.Remove.Entities...)
+	for _, rt := range b.Remove.Retractions {
+		addE(rt.Article)
+	}
+	for _, id := range b.Remove.Relationships {
+		rs[id] = true
+	}
+	for _, ev := range b.Remove.Evidence {
 		rs[ev.Relationship] = true
 	}
 	return sortedKeys(es), sortedKeys(rs)
@@ -107,6 +130,10 @@ func sortedKeys(m map[string]bool) []string {
 //     (the error names them).
 //   - KindNotFound (ID: the first missing id, Problems: every one): the batch
 //     refers to entities or relationships that neither exist nor are in it.
+//   - for a removal (b.Remove), see decideRemoval: KindNotFound for
+//     missing ids or evidence, KindConflict for an entity still used as
+//     evidence, outlet or speaker, KindInvalid for retracting what is not
+//     an article;
 //   - KindInvalid: an end or an evidence article of the wrong kind, an
 //     outlet that is not a media outlet, evidence beyond MaxEvidence, or one
 //     id given two kinds within the batch.
@@ -116,6 +143,12 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	op := b.Op
 	if op == "" {
 		op = "apply"
+	}
+	if !b.Remove.Empty() {
+		if len(b.Entities)+len(b.Relationships)+len(b.Evidence) > 0 {
+			return Decision{}, Invalidf(op, "batch", "a write either stores or removes: this one does both")
+		}
+		return decideRemoval(op, b, st)
 	}
 	paths := b.Paths
 	var p problems

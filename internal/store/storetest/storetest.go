@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) kg.Store, cfg Config) {
 	t.Run("ListRelationshipsStableUnderInserts", s.testListRelationshipsInserts)
 	t.Run("Keys", s.testKeys)
 	t.Run("Audit", s.testAudit)
+	t.Run("Curation", s.testCuration)
 }
 
 // open returns a fresh store closed at the end of the test.
