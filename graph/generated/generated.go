@@ -2797,7 +2797,7 @@ extend type Query {
   and each entity and relationship before and after.
   """
   auditLog(
-    """Only writes that changed this entity or relationship, or a relationship from or to it."""
+    """Only writes that changed this entity or relationship, a relationship from or to it, or evidence from it (an article)."""
     entity: ID
     """Only writes by this actor (a key's name, "anonymous", "cli")."""
     actor: String

@@ -253,6 +253,10 @@ func (s suite) testCuration(t *testing.T) {
 		if _, ok := entity(t, st, "a-globe"); !ok {
 			t.Error("the retracted article itself was deleted")
 		}
+		// The retraction is found in the log by its article.
+		if recs := auditLog(t, st, kg.AuditQuery{Entity: "a-globe"}); len(recs) != 1 || recs[0].Op != "curate" {
+			t.Errorf("auditLog(entity: a-globe) = %+v, want the retraction", recs)
+		}
 		revertLast(t, st, before)
 		if diff := cmp.Diff([]string{"r-dong-accused", "r-dong-liberal", "r-globe-mentions-dong", "r-globe-mentions-meng", "r-globe-published"},
 			citedBy(t, st, "a-globe")); diff != "" {
