@@ -76,7 +76,8 @@ func decideRemoval(op string, b *Batch, st Stored) (Decision, error) {
 	rm := &b.Remove
 	var p problems
 	var missing []string
-	notFound := func(path, format string, id string, args ...any) {
+	// notFound records a problem about a missing id.
+	notFound := func(path, format, id string, args ...any) {
 		p.add(path, format, args...)
 		missing = append(missing, id)
 	}
@@ -204,7 +205,7 @@ func decideRemoval(op string, b *Batch, st Stored) (Decision, error) {
 			d.Unsupported = append(d.Unsupported, id)
 		}
 	}
-	slices.SortFunc(d.Relationships, func(a, b Relationship) int { return cmpString(a.ID, b.ID) })
+	slices.SortFunc(d.Relationships, func(a, b Relationship) int { return strings.Compare(a.ID, b.ID) })
 	slices.Sort(d.RemoveRelationships)
 	slices.Sort(d.RemoveEntities)
 	d.Unsupported = sortedUnique(d.Unsupported)
@@ -226,16 +227,6 @@ func (st *Stored) relationship(id string) (Relationship, bool) {
 		}
 	}
 	return Relationship{}, false
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Removed reports what a removal did.
