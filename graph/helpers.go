@@ -133,3 +133,33 @@ func (r *Resolver) ingest(ctx context.Context, doc []byte) (*model.IngestResult,
 		q.After = page.Edges[len(page.Edges)-1].Cursor
 	}
 }
+
+// removalResult is what a curation mutation returns, its relationships
+// resolved as the query asks.
+func removalResult(ctx context.Context, res kg.Removed, err error) (*model.RemovalResult, error) {
+	if err != nil {
+		return nil, err
+	}
+	updated, err := resolveRelationships(ctx, res.Updated, "updatedRelationships")
+	if err != nil {
+		return nil, err
+	}
+	unsupported, err := resolveRelationships(ctx, res.Unsupported, "unsupportedRelationships")
+	if err != nil {
+		return nil, err
+	}
+	return &model.RemovalResult{
+		DeletedEntities:          nonNil(res.Entities),
+		DeletedRelationships:     nonNil(res.Relationships),
+		UpdatedRelationships:     nonNil(updated),
+		UnsupportedRelationships: nonNil(unsupported),
+	}, nil
+}
+
+// nonNil gives an empty list for none, as a non-null GraphQL list needs.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -141,6 +141,33 @@ func (r *mutationResolver) IngestDossier(ctx context.Context, dossier string) (*
 	return r.ingest(ctx, []byte(dossier))
 }
 
+func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string) (*model.RemovalResult, error) {
+	res, err := r.Service.DeleteRelationship(ctx, id)
+	afterWrite(ctx)
+	return removalResult(ctx, res, err)
+}
+
+func (r *mutationResolver) DeleteEntity(ctx context.Context, id string) (*model.RemovalResult, error) {
+	res, err := r.Service.DeleteEntity(ctx, id)
+	afterWrite(ctx)
+	return removalResult(ctx, res, err)
+}
+
+func (r *mutationResolver) RemoveEvidence(ctx context.Context, relationship string, article string, quote *string) (*model.Relationship, error) {
+	rel, err := r.Service.RemoveEvidence(ctx, kg.EvidenceRef{Relationship: relationship, Article: article, Quote: deref(quote)})
+	afterWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return resolveRelationship(ctx, rel)
+}
+
+func (r *mutationResolver) RetractArticle(ctx context.Context, article string, keepUnsupported *bool) (*model.RemovalResult, error) {
+	res, err := r.Service.RetractArticle(ctx, article, keepUnsupported != nil && *keepUnsupported)
+	afterWrite(ctx)
+	return removalResult(ctx, res, err)
+}
+
 // Relationships is the resolver for the relationships field.
 func (r *organizationResolver) Relationships(ctx context.Context, obj *model.Organization, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error) {
 	return r.relationships(ctx, obj.ID, direction, types, asOf, first, after)

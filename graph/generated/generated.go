@@ -198,7 +198,11 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddEvidence        func(childComplexity int, relationship string, evidence kg.Evidence) int
 		CreateAPIKey       func(childComplexity int, name string, role model.Role) int
+		DeleteEntity       func(childComplexity int, id string) int
+		DeleteRelationship func(childComplexity int, id string) int
 		IngestDossier      func(childComplexity int, dossier string) int
+		RemoveEvidence     func(childComplexity int, relationship string, article string, quote *string) int
+		RetractArticle     func(childComplexity int, article string, keepUnsupported *bool) int
 		RevertWrite        func(childComplexity int, id string) int
 		RevokeAPIKey       func(childComplexity int, name string) int
 		UpsertEntity       func(childComplexity int, entity kg.Entity) int
@@ -286,6 +290,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	RemovalResult struct {
+		DeletedEntities          func(childComplexity int) int
+		DeletedRelationships     func(childComplexity int) int
+		UnsupportedRelationships func(childComplexity int) int
+		UpdatedRelationships     func(childComplexity int) int
+	}
+
 	Statement struct {
 		Aliases       func(childComplexity int) int
 		Date          func(childComplexity int) int
@@ -350,6 +361,10 @@ type MutationResolver interface {
 	UpsertRelationship(ctx context.Context, relationship kg.Relationship) (*model.Relationship, error)
 	AddEvidence(ctx context.Context, relationship string, evidence kg.Evidence) (*model.Relationship, error)
 	IngestDossier(ctx context.Context, dossier string) (*model.IngestResult, error)
+	DeleteRelationship(ctx context.Context, id string) (*model.RemovalResult, error)
+	DeleteEntity(ctx context.Context, id string) (*model.RemovalResult, error)
+	RemoveEvidence(ctx context.Context, relationship string, article string, quote *string) (*model.Relationship, error)
+	RetractArticle(ctx context.Context, article string, keepUnsupported *bool) (*model.RemovalResult, error)
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, name string) (*model.APIKey, error)
 	RevertWrite(ctx context.Context, id string) (*model.AuditRecord, error)
@@ -1043,6 +1058,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["name"].(string), args["role"].(model.Role)), true
+	case "Mutation.deleteEntity":
+		if e.ComplexityRoot.Mutation.DeleteEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteRelationship":
+		if e.ComplexityRoot.Mutation.DeleteRelationship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRelationship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteRelationship(childComplexity, args["id"].(string)), true
 	case "Mutation.ingestDossier":
 		if e.ComplexityRoot.Mutation.IngestDossier == nil {
 			break
@@ -1054,6 +1091,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IngestDossier(childComplexity, args["dossier"].(string)), true
+	case "Mutation.removeEvidence":
+		if e.ComplexityRoot.Mutation.RemoveEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveEvidence(childComplexity, args["relationship"].(string), args["article"].(string), args["quote"].(*string)), true
+	case "Mutation.retractArticle":
+		if e.ComplexityRoot.Mutation.RetractArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractArticle(childComplexity, args["article"].(string), args["keepUnsupported"].(*bool)), true
 	case "Mutation.revertWrite":
 		if e.ComplexityRoot.Mutation.RevertWrite == nil {
 			break
@@ -1492,6 +1551,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationshipEdge.Node(childComplexity), true
+
+	case "RemovalResult.deletedEntities":
+		if e.ComplexityRoot.RemovalResult.DeletedEntities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalResult.DeletedEntities(childComplexity), true
+	case "RemovalResult.deletedRelationships":
+		if e.ComplexityRoot.RemovalResult.DeletedRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalResult.DeletedRelationships(childComplexity), true
+	case "RemovalResult.unsupportedRelationships":
+		if e.ComplexityRoot.RemovalResult.UnsupportedRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalResult.UnsupportedRelationships(childComplexity), true
+	case "RemovalResult.updatedRelationships":
+		if e.ComplexityRoot.RemovalResult.UpdatedRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalResult.UpdatedRelationships(childComplexity), true
 
 	case "Statement.aliases":
 		if e.ComplexityRoot.Statement.Aliases == nil {
@@ -2458,6 +2542,25 @@ type IngestResult {
 }
 
 """
+What a curation mutation (deleteRelationship, deleteEntity, retractArticle)
+removed and changed. Each is recorded in the audit log with the value of
+everything it removed or changed, so an admin can undo it with revertWrite.
+"""
+type RemovalResult {
+  """The ids of the entities deleted."""
+  deletedEntities: [ID!]!
+  """The ids of the relationships deleted (with their evidence)."""
+  deletedRelationships: [ID!]!
+  """The relationships that lost evidence and stay, as they are now."""
+  updatedRelationships: [Relationship!]!
+  """
+  Flagged for review: the relationships a retraction left with no evidence,
+  kept because keepUnsupported was set (they are among updatedRelationships).
+  """
+  unsupportedRelationships: [Relationship!]!
+}
+
+"""
 The mutations. Each is atomic: everything is validated first, then written at
 once, or nothing is written.
 """
@@ -2491,6 +2594,54 @@ type Mutation {
     """The dossier, as a JSON document in a string."""
     dossier: String!
   ): IngestResult!
+
+  """
+  Delete a relationship with its evidence (editor role). NOT_FOUND when
+  there is no relationship with this id.
+  """
+  deleteRelationship(
+    """The relationship's id."""
+    id: ID!
+  ): RemovalResult!
+
+  """
+  Delete an entity with every relationship at either end of it (editor
+  role). NOT_FOUND when there is none; CONFLICT, with nothing deleted, while
+  it is still used: an article that is evidence of relationships (retract
+  it first), an outlet or speaker that other entities name.
+  """
+  deleteEntity(
+    """The entity's id."""
+    id: ID!
+  ): RemovalResult!
+
+  """
+  Take one piece of evidence, identified by its article and quote, off a
+  relationship (editor role). The relationship stays, even with no evidence
+  left. NOT_FOUND when the relationship or that evidence does not exist.
+  """
+  removeEvidence(
+    """The relationship's id."""
+    relationship: ID!
+    """The id of the evidence's article."""
+    article: ID!
+    """The evidence's quote, exactly as stored; none for evidence without a quote."""
+    quote: String
+  ): Relationship!
+
+  """
+  Take all evidence from an article off every relationship (editor role).
+  Relationships left with no evidence are deleted, or, with keepUnsupported,
+  kept and listed in unsupportedRelationships for review. The article
+  itself stays (deleteEntity deletes it afterwards). NOT_FOUND when there is
+  no such entity; BAD_USER_INPUT when it is not an ARTICLE.
+  """
+  retractArticle(
+    """The article's id."""
+    article: ID!
+    """Keep the relationships left with no evidence instead of deleting them."""
+    keepUnsupported: Boolean = false
+  ): RemovalResult!
 }
 `, BuiltIn: false},
 	{Name: "../../auth.graphqls", Input: `# Keys, roles and the audit log: the parts of the API that decide who may
@@ -2640,7 +2791,7 @@ extend type Query {
   and each entity and relationship before and after.
   """
   auditLog(
-    """Only writes that changed this entity or relationship, or a relationship from or to it."""
+    """Only writes that changed this entity or relationship, a relationship from or to it, or evidence from it (an article)."""
     entity: ID
     """Only writes by this actor (a key's name, "anonymous", "cli")."""
     actor: String
@@ -3009,6 +3160,20 @@ func (ec *executionContext) childFields_RelationshipEdge(ctx context.Context, fi
 		return ec.fieldContext_RelationshipEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationshipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RemovalResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedEntities":
+		return ec.fieldContext_RemovalResult_deletedEntities(ctx, field)
+	case "deletedRelationships":
+		return ec.fieldContext_RemovalResult_deletedRelationships(ctx, field)
+	case "updatedRelationships":
+		return ec.fieldContext_RemovalResult_updatedRelationships(ctx, field)
+	case "unsupportedRelationships":
+		return ec.fieldContext_RemovalResult_unsupportedRelationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemovalResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3443,6 +3608,34 @@ func (ec *executionContext) field_Mutation_createApiKey_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_ingestDossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3454,6 +3647,58 @@ func (ec *executionContext) field_Mutation_ingestDossier_args(ctx context.Contex
 		return nil, err
 	}
 	args["dossier"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeEvidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relationship",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationship"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "article",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["article"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "quote",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quote"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractArticle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "article",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["article"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "keepUnsupported",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepUnsupported"] = arg1
 	return args, nil
 }
 
@@ -6748,6 +6993,182 @@ func (ec *executionContext) fieldContext_Mutation_ingestDossier(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_deleteRelationship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteRelationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteRelationship(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemovalResult) graphql.Marshaler {
+			return ec.marshalNRemovalResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRemovalResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemovalResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemovalResult) graphql.Marshaler {
+			return ec.marshalNRemovalResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRemovalResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemovalResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeEvidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveEvidence(ctx, fc.Args["relationship"].(string), fc.Args["article"].(string), fc.Args["quote"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractArticle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractArticle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractArticle(ctx, fc.Args["article"].(string), fc.Args["keepUnsupported"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemovalResult) graphql.Marshaler {
+			return ec.marshalNRemovalResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRemovalResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractArticle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemovalResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractArticle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8557,6 +8978,116 @@ func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field gr
 func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "RelationshipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemovalResult_deletedEntities(ctx context.Context, field graphql.CollectedField, obj *model.RemovalResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalResult_deletedEntities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedEntities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalResult_deletedEntities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemovalResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RemovalResult_deletedRelationships(ctx context.Context, field graphql.CollectedField, obj *model.RemovalResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalResult_deletedRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalResult_deletedRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemovalResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RemovalResult_updatedRelationships(ctx context.Context, field graphql.CollectedField, obj *model.RemovalResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalResult_updatedRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalResult_updatedRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemovalResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemovalResult_unsupportedRelationships(ctx context.Context, field graphql.CollectedField, obj *model.RemovalResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalResult_unsupportedRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnsupportedRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalResult_unsupportedRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemovalResult",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -11666,6 +12197,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "deleteRelationship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeEvidence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractArticle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractArticle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createApiKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createApiKey(ctx, field)
@@ -12243,6 +12802,54 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._RelationshipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removalResultImplementors = []string{"RemovalResult"}
+
+func (ec *executionContext) _RemovalResult(ctx context.Context, sel ast.SelectionSet, obj *model.RemovalResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removalResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemovalResult")
+		case "deletedEntities":
+			out.Values[i] = ec._RemovalResult_deletedEntities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedRelationships":
+			out.Values[i] = ec._RemovalResult_deletedRelationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedRelationships":
+			out.Values[i] = ec._RemovalResult_updatedRelationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unsupportedRelationships":
+			out.Values[i] = ec._RemovalResult_unsupportedRelationships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13336,6 +13943,14 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋpolgraphᚋp
 		graphql.AddInvalidNullFromMarshaler(ctx, "RelationshipType!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNRemovalResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRemovalResult(ctx context.Context, sel ast.SelectionSet, v *model.RemovalResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemovalResult!")
+		return graphql.Null
+	}
+	return ec._RemovalResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {

@@ -126,6 +126,21 @@ type RelationshipChange struct {
 	After *JSON `json:"after,omitempty"`
 }
 
+// What a curation mutation (deleteRelationship, deleteEntity, retractArticle)
+// removed and changed. Each is recorded in the audit log with the value of
+// everything it removed or changed, so an admin can undo it with revertWrite.
+type RemovalResult struct {
+	// The ids of the entities deleted.
+	DeletedEntities []string `json:"deletedEntities"`
+	// The ids of the relationships deleted (with their evidence).
+	DeletedRelationships []string `json:"deletedRelationships"`
+	// The relationships that lost evidence and stay, as they are now.
+	UpdatedRelationships []Relationship `json:"updatedRelationships"`
+	// Flagged for review: the relationships a retraction left with no evidence,
+	// kept because keepUnsupported was set (they are among updatedRelationships).
+	UnsupportedRelationships []Relationship `json:"unsupportedRelationships"`
+}
+
 // Who a request is made as.
 type Viewer struct {
 	// The key's name, or "anonymous" without a key.

@@ -66,8 +66,10 @@ type RelationshipChange struct {
 }
 
 // Subjects are the ids the log is searched by (AuditQuery.Entity): every
-// entity and relationship the record changed and both ends of each of its
-// relationships. Sorted, no duplicates.
+// entity and relationship the record changed, both ends of each of its
+// relationships, and the articles whose evidence on them the write added,
+// changed or removed (so a retraction is found by its article). Sorted, no
+// duplicates.
 func (r *AuditRecord) Subjects() []string {
 	set := map[string]bool{}
 	for _, c := range r.Entities {
@@ -75,9 +77,21 @@ func (r *AuditRecord) Subjects() []string {
 	}
 	for _, c := range r.Relationships {
 		set[c.ID] = true
-		for _, v := range []*Relationship{c.Before, c.After} {
-			if v != nil {
-				set[v.From], set[v.To] = true, true
+		byArticle := map[string][2][]Evidence{}
+		for side, v := range []*Relationship{c.Before, c.After} {
+			if v == nil {
+				continue
+			}
+			set[v.From], set[v.To] = true, true
+			for _, ev := range v.Evidence {
+				pair := byArticle[ev.Article]
+				pair[side] = append(pair[side], ev)
+				byArticle[ev.Article] = pair
+			}
+		}
+		for article, pair := range byArticle {
+			if !sameJSON(pair[0], pair[1]) {
+				set[article] = true
 			}
 		}
 	}
@@ -120,13 +134,24 @@ func NewWriteRecord(m AuditMeta, st Stored, d Decision) (rec AuditRecord, ok boo
 	for i := range d.Relationships {
 		after := d.Relationships[i]
 		var before *Relationship
-		if old, ok := st.Relationships[after.ID]; ok {
+		if old, ok := st.relationship(after.ID); ok {
 			if SameRelationship(&old, &after) {
 				continue
 			}
 			before = &old
 		}
 		rec.Relationships = append(rec.Relationships, RelationshipChange{ID: after.ID, Before: before, After: &after})
+	}
+	for _, id := range d.RemoveEntities {
+		if old, ok := st.Entities[id]; ok {
+			b := *old
+			rec.Entities = append(rec.Entities, EntityChange{ID: id, Before: &b})
+		}
+	}
+	for _, id := range d.RemoveRelationships {
+		if old, ok := st.relationship(id); ok {
+			rec.Relationships = append(rec.Relationships, RelationshipChange{ID: id, Before: &old})
+		}
 	}
 	return rec, len(rec.Entities)+len(rec.Relationships) > 0
 }

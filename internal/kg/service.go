@@ -362,6 +362,9 @@ type BatchPaths struct {
 	Entity       func(i int) string
 	Relationship func(i int) string
 	Evidence     func(i int) string
+	// Removal names the argument of a removal (Batch.Remove) when it has
+	// a single item; else items are named "remove.entities[i]", ...
+	Removal string
 }
 
 func (bp BatchPaths) entity(i int) string {

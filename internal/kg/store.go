@@ -28,7 +28,10 @@ type Store interface {
 	// (KindNotFound naming the first missing id). Applying the same batch
 	// twice leaves the store as after the first. With b.Audit set, the
 	// record of the write (NewWriteRecord) is written in the same
-	// transaction.
+	// transaction. A removal (b.Remove) deletes what Decide says, after
+	// reading b.Detached's ties (Stored.Attached, Citing, Naming); its
+	// record has the removed values as Before with After nil. b.Decided,
+	// when set, is called after the commit.
 	Apply(ctx context.Context, b Batch) error
 
 	// Entities returns the entities with the given ids that exist, keyed by
@@ -100,6 +103,8 @@ type Batch struct {
 	Entities      []Entity
 	Relationships []Relationship
 	Evidence      []EvidenceAdd
+	// Remove, when not empty, makes the batch a removal (curate.go).
+	Remove Removal
 
 	// Op names the operation in errors ("apply" when empty) and Paths
 	// locates problems in the caller's input; neither is stored.
@@ -111,11 +116,15 @@ type Batch struct {
 	// write changes nothing). Service sets it on every write; bulk copies
 	// between stores leave it nil.
 	Audit *AuditMeta
+
+	// Decided, when set, is called with the decision once the write has
+	// committed (Service reports what a removal removed and kept).
+	Decided func(Decision)
 }
 
 // Empty reports whether the batch writes nothing.
 func (b *Batch) Empty() bool {
-	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0
+	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0 && b.Remove.Empty()
 }
 
 // EvidenceAdd adds one piece of evidence to an existing relationship.

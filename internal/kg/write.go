@@ -24,9 +24,14 @@ type Stored struct {
 	Entities map[string]*Entity
 	// Relationships holds every relationship named by Reads that exists.
 	Relationships map[string]Relationship
-	// Attached holds, for each entity Reclassified named, the stored
-	// relationships that have it at either end.
+	// Attached holds, for each entity Reclassified or Detached names, the
+	// stored relationships that have it at either end.
 	Attached map[string][]Relationship
+	// Citing holds, for each entity Detached names, the stored
+	// relationships with evidence from it; Naming the ids of the stored
+	// entities that name it as their outlet or speaker.
+	Citing map[string][]Relationship
+	Naming map[string][]string
 }
 
 // Decision is a decided write: what the store must hold after it.
@@ -40,6 +45,14 @@ type Decision struct {
 	// others exist and keep their type and ends (only role, dates and
 	// evidence change), so a store may update them in place.
 	Created map[string]bool
+	// RemoveEntities and RemoveRelationships are to be deleted (a
+	// removal), in id order; a store deletes the relationships first.
+	RemoveEntities      []string
+	RemoveRelationships []string
+	// Unsupported names the relationships a retraction left with no
+	// evidence and kept because the caller asked (they are among
+	// Relationships), in id order.
+	Unsupported []string
 }
 
 // Reads lists the ids a store must read before Decide: every entity the
@@ -82,6 +95,18 @@ func (b *Batch) EachRead(entity, relationship func(id string)) {
 		addE(ev.Evidence.Article)
 		relationship(ev.Relationship)
 	}
+	for _, id := range b.Remove.Entities {
+		addE(id)
+	}
+	for _, rt := range b.Remove.Retractions {
+		addE(rt.Article)
+	}
+	for _, id := range b.Remove.Relationships {
+		relationship(id)
+	}
+	for _, ev := range b.Remove.Evidence {
+		relationship(ev.Relationship)
+	}
 }
 
 // Reclassified lists the entities of the batch that exist with another
@@ -117,6 +142,10 @@ func sortedKeys[V any](m map[string]V) []string {
 //     (the error names them).
 //   - KindNotFound (ID: the first missing id, Problems: every one): the batch
 //     refers to entities or relationships that neither exist nor are in it.
+//   - for a removal (b.Remove), see decideRemoval: KindNotFound for
+//     missing ids or evidence, KindConflict for an entity still used as
+//     evidence, outlet or speaker, KindInvalid for retracting what is not
+//     an article;
 //   - KindInvalid: an end or an evidence article of the wrong kind, an
 //     outlet that is not a media outlet, evidence beyond MaxEvidence, or one
 //     id given two kinds within the batch.
@@ -130,6 +159,12 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	op := b.Op
 	if op == "" {
 		op = "apply"
+	}
+	if !b.Remove.Empty() {
+		if len(b.Entities)+len(b.Relationships)+len(b.Evidence) > 0 {
+			return Decision{}, Invalidf(op, "batch", "a write either stores or removes: this one does both")
+		}
+		return decideRemoval(op, b, st)
 	}
 	paths := b.Paths
 	var p problems

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestDecide(t *testing.T) {
@@ -155,3 +156,73 @@ func TestCursorRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestDecideRemoval(t *testing.T) {
+	art := Entity{ID: "a1", Kind: Article, Name: "A", Outlet: "o1"}
+	outlet := Entity{ID: "o1", Kind: Organization, Name: "O", Classification: MediaOutlet}
+	p := Entity{ID: "p1", Kind: Person, Name: "P"}
+	r1 := Relationship{ID: "r1", Type: Mentions, From: "a1", To: "p1", Evidence: []Evidence{{Article: "a1", Confidence: 1}}}
+	r2 := Relationship{ID: "r2", Type: MemberOf, From: "p1", To: "o1", Evidence: []Evidence{{Article: "a1", Quote: "q", Confidence: 1}, {Article: "a2", Confidence: 1}}}
+	stored := Stored{
+		Entities:      map[string]*Entity{"a1": &art, "o1": &outlet, "p1": &p},
+		Relationships: map[string]Relationship{"r1": r1, "r2": r2},
+		Attached:      map[string][]Relationship{"p1": {r1, r2}, "a1": {r1}, "o1": {r2}},
+		Citing:        map[string][]Relationship{"a1": {r1, r2}},
+		Naming:        map[string][]string{"o1": {"a1"}},
+	}
+	for _, tc := range []struct {
+		name               string
+		rm                 Removal
+		kind               *ErrorKind
+		removed, unsupport []string
+		updated            []string
+	}{
+		{name: "delete entity takes its relationships", rm: Removal{Entities: []string{"p1"}}, removed: []string{"r1", "r2"}},
+		{name: "outlet named by an article", rm: Removal{Entities: []string{"o1"}}, kind: ptr(KindConflict)},
+		{name: "article that is evidence", rm: Removal{Entities: []string{"a1"}}, kind: ptr(KindConflict)},
+		{name: "article retracted and deleted", rm: Removal{Entities: []string{"a1"}, Retractions: []Retraction{{Article: "a1"}}}, removed: []string{"r1"}, updated: []string{"r2"}},
+		{name: "retract deletes the unsupported", rm: Removal{Retractions: []Retraction{{Article: "a1"}}}, removed: []string{"r1"}, updated: []string{"r2"}},
+		{name: "retract keeps the unsupported", rm: Removal{Retractions: []Retraction{{Article: "a1", KeepUnsupported: true}}}, updated: []string{"r1", "r2"}, unsupport: []string{"r1"}},
+		{name: "retract a person", rm: Removal{Retractions: []Retraction{{Article: "p1"}}}, kind: ptr(KindInvalid)},
+		{name: "missing relationship", rm: Removal{Relationships: []string{"r9"}}, kind: ptr(KindNotFound)},
+		{name: "missing evidence", rm: Removal{Evidence: []EvidenceRef{{Relationship: "r2", Article: "a1"}}}, kind: ptr(KindNotFound)},
+		{name: "remove evidence", rm: Removal{Evidence: []EvidenceRef{{Relationship: "r2", Article: "a1", Quote: "q"}}}, updated: []string{"r2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := Batch{Remove: tc.rm}
+			d, err := Decide(&b, stored)
+			if tc.kind != nil {
+				if err == nil || KindOf(err) != *tc.kind {
+					t.Fatalf("error = %v, want kind %v", err, *tc.kind)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var updated []string
+			for _, r := range d.Relationships {
+				updated = append(updated, r.ID)
+			}
+			if diff := cmp.Diff(tc.removed, d.RemoveRelationships, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("removed (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.updated, updated, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("updated (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.unsupport, d.Unsupported, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("unsupported (-want +got):\n%s", diff)
+			}
+			rec, ok := NewWriteRecord(AuditMeta{Op: "t"}, stored, d)
+			if !ok || len(rec.Relationships) != len(tc.removed)+len(tc.updated) {
+				t.Errorf("record = %+v", rec)
+			}
+		})
+	}
+	b := Batch{Entities: []Entity{p}, Remove: Removal{Relationships: []string{"r1"}}}
+	if _, err := Decide(&b, stored); KindOf(err) != KindInvalid {
+		t.Errorf("store and remove in one batch: %v, want invalid", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -190,6 +190,50 @@ type staged struct {
 	// record is the write's audit record, when the batch asked for one and
 	// changes something (ID and Time still to be set).
 	record *kg.AuditRecord
+	// removeEnts and removeRels are deleted (a removal): memory is then
+	// rebuilt from storage, as it cannot forget in place.
+	removeEnts, removeRels []string
+	decision               kg.Decision
+}
+
+// detachedStored reads the ties of the entities a removal deletes or
+// retracts (kg.Stored.Attached, Citing, Naming). The caller holds writeMu.
+func (g *graph) detachedStored(ids []string, st *kg.Stored) {
+	if st.Attached == nil {
+		st.Attached = map[string][]kg.Relationship{}
+	}
+	st.Citing = map[string][]kg.Relationship{}
+	st.Naming = map[string][]string{}
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		i, ok := g.entIdx[id]
+		if !ok {
+			continue
+		}
+		want[id] = true
+		for _, a := range g.adj[i] {
+			st.Attached[id] = append(st.Attached[id], g.relationship(a.rel))
+		}
+		for _, ri := range g.byArticle[id] {
+			if slices.ContainsFunc(g.relEvidence(ri), func(ev kg.Evidence) bool { return ev.Article == id }) {
+				st.Citing[id] = append(st.Citing[id], g.relationship(ri))
+			}
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	// Outlets and speakers have no reverse index: removals are rare enough
+	// to scan for them.
+	for i := range g.ents {
+		e := &g.ents[i].e
+		if want[e.Outlet] {
+			st.Naming[e.Outlet] = append(st.Naming[e.Outlet], e.ID)
+		}
+		if e.Speaker != e.Outlet && want[e.Speaker] {
+			st.Naming[e.Speaker] = append(st.Naming[e.Speaker], e.ID)
+		}
+	}
 }
 
 // stage decides a batch with kg.Decide against what the graph holds. The
@@ -222,6 +266,9 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 			}
 		}
 	}
+	if ids := b.Detached(); len(ids) > 0 {
+		g.detachedStored(ids, &st)
+	}
 	d, err := kg.Decide(b, st)
 	if err != nil {
 		return nil, err
@@ -231,7 +278,8 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 		d.Entities[i].Aliases = slices.Clone(d.Entities[i].Aliases)
 		d.Entities[i].Identifiers = slices.Clone(d.Entities[i].Identifiers)
 	}
-	out := &staged{ents: d.Entities, rels: d.Relationships}
+	out := &staged{ents: d.Entities, rels: d.Relationships, decision: d,
+		removeEnts: d.RemoveEntities, removeRels: d.RemoveRelationships}
 	if b.Audit != nil {
 		if rec, ok := kg.NewWriteRecord(*b.Audit, st, d); ok {
 			out.record = &rec

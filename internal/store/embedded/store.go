@@ -254,8 +254,20 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	if err := ctxErr(ctx, op); err != nil {
 		return err
 	}
+	removes := len(st.removeEnts)+len(st.removeRels) > 0
+	var fresh *graph
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		eb, rb := tx.Bucket(bucketEntities), tx.Bucket(bucketRelationships)
+		for _, id := range st.removeRels {
+			if err := rb.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		for _, id := range st.removeEnts {
+			if err := eb.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
 		// bbolt keeps keys and values until the transaction ends: they
 		// are appended to buffers that are never overwritten (a buffer
 		// that grows moves, leaving what it held in place).
@@ -294,6 +306,14 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 				return err
 			}
 		}
+		if removes {
+			// Memory cannot forget an entity or relationship in place: it
+			// is rebuilt from what this transaction leaves in storage.
+			var err error
+			if fresh, err = build(ctx, tx); err != nil {
+				return fmt.Errorf("rebuild memory: %w", err)
+			}
+		}
 		return ctx.Err()
 	})
 	if cerr := ctx.Err(); cerr != nil && err != nil {
@@ -302,8 +322,15 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	if err != nil {
 		return kg.Internal(op, fmt.Errorf("write batch: %w", err))
 	}
+	if b.Decided != nil {
+		defer b.Decided(st.decision)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if fresh != nil {
+		s.g = fresh
+		return nil
+	}
 	if err := s.g.apply(st); err != nil {
 		// Storage holds the batch but memory could not take it: a bug.
 		// Memory is rebuilt from storage at the next Open.

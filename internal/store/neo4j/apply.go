@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -38,26 +39,65 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	}
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
-	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	d, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.Decision, error) {
 		st, err := lockAndRead(ctx, tx, &b, writtenIDs, referencedIDs, relIDs)
 		if err != nil {
-			return struct{}{}, err
+			return kg.Decision{}, err
 		}
 		d, err := kg.Decide(&b, st)
 		if err != nil {
-			return struct{}{}, err
+			return kg.Decision{}, err
+		}
+		if err := deleteRels(ctx, tx, st.Relationships, d.RemoveRelationships); err != nil {
+			return kg.Decision{}, err
 		}
 		if err := write(ctx, tx, st, d); err != nil {
-			return struct{}{}, err
+			return kg.Decision{}, err
+		}
+		if len(d.RemoveEntities) > 0 {
+			if _, err := run(ctx, tx, stDeleteEntities, map[string]any{"ids": anyStrings(d.RemoveEntities)}); err != nil {
+				return kg.Decision{}, err
+			}
 		}
 		if b.Audit != nil {
 			if rec, ok := kg.NewWriteRecord(*b.Audit, st, d); ok {
-				return struct{}{}, createAudit(ctx, tx, &rec)
+				return d, createAudit(ctx, tx, &rec)
 			}
 		}
-		return struct{}{}, nil
+		return d, nil
 	})
+	if err == nil && b.Decided != nil {
+		b.Decided(d)
+	}
 	return err
+}
+
+// deleteRels deletes relationships (read into stored) with their ASSERTS
+// links.
+func deleteRels(ctx context.Context, tx neo4j.ManagedTransaction, stored map[string]kg.Relationship, ids []string) error {
+	var asserts []any
+	byType := map[kg.RelType][]any{}
+	for _, id := range ids {
+		r, ok := stored[id]
+		if !ok {
+			continue
+		}
+		asserts = append(asserts, assertRows(r)...)
+		byType[r.Type] = append(byType[r.Type], id)
+	}
+	if len(asserts) > 0 {
+		if _, err := run(ctx, tx, stDeleteAsserts, map[string]any{"rows": asserts}); err != nil {
+			return err
+		}
+	}
+	for _, t := range kg.RelTypes {
+		if ids := byType[t]; len(ids) > 0 {
+			if _, err := run(ctx, tx, prefixDeleteRels+mustRelPattern([]kg.RelType{t}), map[string]any{"ids": ids}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // lockAndRead takes the write locks of everything the batch reads, then
@@ -73,7 +113,93 @@ func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, 
 			return st, err
 		}
 	}
+	if ids := b.Detached(); len(ids) > 0 {
+		if err := readDetached(ctx, tx, ids, &st); err != nil {
+			return st, err
+		}
+	}
 	return st, nil
+}
+
+// readDetached reads the ties of the entities a removal deletes or
+// retracts (kg.Stored.Attached, Citing, Naming). The entities are locked
+// already; the relationships found are locked, then read again, and kept
+// in st.Relationships too (write and deleteRels find their stored values
+// there).
+func readDetached(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, st *kg.Stored) error {
+	attached, err := attachedRels(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	params := map[string]any{"ids": anyStrings(ids)}
+	citing := map[string][]string{}
+	recs, err := run(ctx, tx, stCitingRels, params)
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		id, err := recordString(rec, "id")
+		if err != nil {
+			return err
+		}
+		rel, err := recordString(rec, "rel")
+		if err != nil {
+			return err
+		}
+		citing[id] = append(citing[id], rel)
+	}
+	var relIDs []string
+	for _, rs := range attached {
+		for _, r := range rs {
+			relIDs = append(relIDs, r.ID)
+		}
+	}
+	for _, rs := range citing {
+		relIDs = append(relIDs, rs...)
+	}
+	slices.Sort(relIDs)
+	relIDs = slices.Compact(relIDs)
+	locked, err := lockAndReadIDs(ctx, tx, nil, nil, relIDs)
+	if err != nil {
+		return err
+	}
+	if st.Attached == nil {
+		st.Attached = map[string][]kg.Relationship{}
+	}
+	st.Citing = map[string][]kg.Relationship{}
+	st.Naming = map[string][]string{}
+	for id, rs := range attached {
+		for _, r := range rs {
+			if r, ok := locked.Relationships[r.ID]; ok {
+				st.Attached[id] = append(st.Attached[id], r)
+			}
+		}
+	}
+	for id, rs := range citing {
+		for _, rid := range rs {
+			if r, ok := locked.Relationships[rid]; ok {
+				st.Citing[id] = append(st.Citing[id], r)
+			}
+		}
+	}
+	for id, r := range locked.Relationships {
+		st.Relationships[id] = r
+	}
+	if recs, err = run(ctx, tx, stNamingEntities, params); err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		id, err := recordString(rec, "id")
+		if err != nil {
+			return err
+		}
+		e, err := recordString(rec, "entity")
+		if err != nil {
+			return err
+		}
+		st.Naming[id] = append(st.Naming[id], e)
+	}
+	return nil
 }
 
 // lockAndReadIDs locks and reads entities and relationships: written ones

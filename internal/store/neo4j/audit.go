@@ -367,27 +367,8 @@ func revertStored(ctx context.Context, tx neo4j.ManagedTransaction, rr kg.Revert
 // (with their ASSERTS links), then the restored values are written as a
 // decision is, then removed entities go.
 func writeReversal(ctx context.Context, tx neo4j.ManagedTransaction, st kg.RevertStored, rv kg.Reversal) error {
-	var asserts []any
-	byType := map[kg.RelType][]any{}
-	for _, id := range rv.RemoveRelationships {
-		r, ok := st.Relationships[id]
-		if !ok {
-			continue
-		}
-		asserts = append(asserts, assertRows(r)...)
-		byType[r.Type] = append(byType[r.Type], id)
-	}
-	if len(asserts) > 0 {
-		if _, err := run(ctx, tx, stDeleteAsserts, map[string]any{"rows": asserts}); err != nil {
-			return err
-		}
-	}
-	for _, t := range kg.RelTypes {
-		if ids := byType[t]; len(ids) > 0 {
-			if _, err := run(ctx, tx, prefixDeleteRels+mustRelPattern([]kg.RelType{t}), map[string]any{"ids": ids}); err != nil {
-				return err
-			}
-		}
+	if err := deleteRels(ctx, tx, st.Relationships, rv.RemoveRelationships); err != nil {
+		return err
 	}
 	d := kg.Decision{Entities: rv.Entities, Relationships: rv.Relationships, Created: rv.Created}
 	if err := write(ctx, tx, kg.Stored{Relationships: st.Relationships}, d); err != nil {

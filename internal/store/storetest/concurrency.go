@@ -106,6 +106,82 @@ func (s suite) testConcurrency(t *testing.T) {
 			}
 		}
 	})
+
+	// A delete racing writes that tie new things to what it deletes leaves
+	// nothing dangling: either the write comes first and its relationship
+	// or evidence goes with the delete, or it comes second and fails.
+	t.Run("DeleteEntityAgainstNewRelationships", func(t *testing.T) {
+		st := s.loaded(t)
+		errs := concurrent(n, func(i int) error {
+			if i == 0 {
+				return st.Apply(ctx, kg.Batch{Remove: kg.Removal{Entities: []string{"p-melanie-joly"}}})
+			}
+			return st.Apply(ctx, kg.Batch{Relationships: []kg.Relationship{{ID: fmt.Sprintf("r-joly-race-%d", i), Type: kg.MemberOf,
+				From: "p-melanie-joly", To: "o-commons"}}})
+		})
+		if errs[0] != nil {
+			t.Fatalf("delete: %v", errs[0])
+		}
+		for i, err := range errs[1:] {
+			if err != nil && !kg.IsNotFound(err) {
+				t.Errorf("upsert %d: %v, want success or not found", i+1, err)
+			}
+		}
+		if _, ok := entity(t, st, "p-melanie-joly"); ok {
+			t.Fatal("the deleted entity is back")
+		}
+		wantNoDangling(t, st)
+	})
+
+	t.Run("RetractArticleAgainstNewEvidence", func(t *testing.T) {
+		st := s.loaded(t)
+		errs := concurrent(n, func(i int) error {
+			if i == 0 {
+				return st.Apply(ctx, kg.Batch{Remove: kg.Removal{Retractions: []kg.Retraction{{Article: "a-globe"}}}})
+			}
+			return st.Apply(ctx, kg.Batch{Evidence: []kg.EvidenceAdd{{Relationship: "r-dong-commons",
+				Evidence: kg.Evidence{Article: "a-globe", Quote: fmt.Sprintf("race %d", i), Confidence: 1}}}})
+		})
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("write %d: %v", i, err)
+			}
+		}
+		// Whatever came after the retraction cites a-globe; what came
+		// before was retracted. Either way the index and the values agree.
+		cited := citedBy(t, st, "a-globe")
+		r := rel(t, st, "r-dong-commons")
+		has := slices.ContainsFunc(r.Evidence, func(ev kg.Evidence) bool { return ev.Article == "a-globe" })
+		if has != slices.Contains(cited, "r-dong-commons") {
+			t.Errorf("r-dong-commons evidence %v, but a-globe cites %v", r.Evidence, cited)
+		}
+		for _, id := range cited {
+			if id != "r-dong-commons" {
+				t.Errorf("a-globe still cites %s after its retraction", id)
+			}
+		}
+	})
+}
+
+// wantNoDangling checks every relationship's ends and evidence articles
+// exist.
+func wantNoDangling(t *testing.T, st kg.Store) {
+	t.Helper()
+	s := snap(t, st)
+	ids := map[string]bool{}
+	for _, e := range s.Entities {
+		ids[e.ID] = true
+	}
+	for _, r := range s.Relationships {
+		if !ids[r.From] || !ids[r.To] {
+			t.Errorf("relationship %s dangles: %s -> %s", r.ID, r.From, r.To)
+		}
+		for _, ev := range r.Evidence {
+			if !ids[ev.Article] {
+				t.Errorf("relationship %s has evidence from missing %s", r.ID, ev.Article)
+			}
+		}
+	}
 }
 
 // wantOnce checks that entity's relationships list id exactly once.
