@@ -498,6 +498,53 @@ func TestComplexityAndDepthLimits(t *testing.T) {
 // TestNoNPlusOne builds a network of a few hundred nodes whose edges carry
 // evidence from many articles, and checks the whole response costs a
 // handful of store reads.
+// TestEvidenceArticlesWithoutText: evidence articles and relationship ends
+// are read without the articles' text (kg.Store.EntityHeads); asking for
+// an article's text reads it whole.
+func TestEvidenceArticlesWithoutText(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	long := strings.Repeat("A long article. ", 200)
+	b := kg.Batch{
+		Entities: []kg.Entity{
+			{ID: "p-x", Kind: kg.Person, Name: "X"},
+			{ID: "o-x", Kind: kg.Organization, Name: "Party X", Classification: kg.Party},
+			{ID: "a-x", Kind: kg.Article, Name: "a-x", Title: "On X", Text: long},
+		},
+		Relationships: []kg.Relationship{{ID: "r-x", Type: kg.MemberOf, From: "p-x", To: "o-x",
+			Evidence: []kg.Evidence{{Article: "a-x", Quote: "q", Confidence: 1}}}},
+	}
+	if err := e.svc.Apply(ctx, "test", &b, kg.BatchPaths{}); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Relationship struct {
+			Evidence []struct {
+				Article struct {
+					Title string
+					Text  *string
+				}
+			}
+		}
+	}
+	e.store.reset()
+	e.ok(`{ relationship(id: "r-x") { evidence { article { title } } } }`, nil, &got)
+	if got.Relationship.Evidence[0].Article.Title != "On X" {
+		t.Fatalf("evidence article = %+v", got.Relationship.Evidence)
+	}
+	if n := e.store.whole.Load(); n != 0 {
+		t.Errorf("a query without the text read %d articles whole", n)
+	}
+	e.store.reset()
+	e.ok(`{ relationship(id: "r-x") { evidence { article { title text } } } }`, nil, &got)
+	if a := got.Relationship.Evidence[0].Article; a.Text == nil || *a.Text != long {
+		t.Errorf("the evidence article's text = %v, want the whole text", a.Text)
+	}
+	if n := e.store.whole.Load(); n != 1 {
+		t.Errorf("asking for the text read articles whole %d times, want once", n)
+	}
+}
+
 func TestNoNPlusOne(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()

@@ -55,12 +55,32 @@ func (l *Loaders) fetchEntities(ctx context.Context, ids []string) (map[string]k
 	}
 	l.mu.Lock()
 	for id, e := range m {
-		if _, ok := l.known[id]; !ok {
+		if k, ok := l.known[id]; !ok || isBrief(k) {
 			l.known[id] = model.FromEntity(e)
 		}
 	}
 	l.mu.Unlock()
 	return m, nil
+}
+
+// isBrief reports whether e was read without its article text.
+func isBrief(e model.Entity) bool {
+	b, ok := e.(interface{ Brief() bool })
+	return ok && b.Brief()
+}
+
+// loadWhole loads an entity with everything (an article's text included),
+// batched with its siblings.
+func loadWhole(ctx context.Context, id string) (kg.Entity, error) {
+	l, err := loaders(ctx)
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	e, err := l.Entities.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return kg.Entity{}, dangling(id)
+	}
+	return e, err
 }
 
 // remember records entities a resolver already has (network nodes, path
@@ -89,7 +109,7 @@ func (l *Loaders) rememberWrapped(list []model.Entity) {
 }
 
 // ensure makes every id known, fetching those not yet seen in one store
-// call. Ids the store does not have stay unknown.
+// call (without articles' text). Ids the store does not have stay unknown.
 func (l *Loaders) ensure(ctx context.Context, ids []string) error {
 	l.mu.Lock()
 	var missing []string
@@ -102,8 +122,20 @@ func (l *Loaders) ensure(ctx context.Context, ids []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	_, err := l.fetchEntities(ctx, missing)
-	return err
+	// Heads: ends and evidence articles rarely need an article's text,
+	// and Article.text reads the whole entity when asked.
+	m, err := l.store.EntityHeads(ctx, missing)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for id, e := range m {
+		if _, ok := l.known[id]; !ok {
+			l.known[id] = model.FromHead(e)
+		}
+	}
+	return nil
 }
 
 // clear forgets everything cached; mutations call it after a write.

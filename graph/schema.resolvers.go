@@ -57,6 +57,19 @@ func (r *articleResolver) Outlet(ctx context.Context, obj *model.Article) (*mode
 	return org, nil
 }
 
+func (r *articleResolver) Text(ctx context.Context, obj *model.Article) (*string, error) {
+	if !obj.Brief() {
+		return model.Optional(obj.Entity.Text), nil
+	}
+	// Read without its text (as an end or evidence): the whole article,
+	// batched with its siblings.
+	e, err := loadWhole(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return model.Optional(e.Text), nil
+}
+
 // Mentions is the resolver for the mentions field.
 func (r *articleResolver) Mentions(ctx context.Context, obj *model.Article, first *int, after *string) (*model.EntityConnection, error) {
 	q := kg.RelQuery{Op: "mentions", Entity: obj.ID, Direction: kg.Out, Types: []kg.RelType{kg.Mentions}, After: deref(after)}

@@ -28,6 +28,7 @@ import (
 type countingStore struct {
 	kg.Store
 	entities, relationships, lists atomic.Int64
+	whole                          atomic.Int64 // Entities calls (with articles' text)
 	failSearch                     error
 	// searchHook, when set, runs in place of Search (to block, or to
 	// watch the request's context).
@@ -36,7 +37,13 @@ type countingStore struct {
 
 func (s *countingStore) Entities(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
 	s.entities.Add(1)
+	s.whole.Add(1)
 	return s.Store.Entities(ctx, ids)
+}
+
+func (s *countingStore) EntityHeads(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
+	s.entities.Add(1)
+	return s.Store.EntityHeads(ctx, ids)
 }
 
 func (s *countingStore) Relationships(ctx context.Context, ids []string) (map[string]kg.Relationship, error) {
@@ -61,6 +68,7 @@ func (s *countingStore) Search(ctx context.Context, q kg.SearchQuery) (kg.Entity
 
 func (s *countingStore) reset() {
 	s.entities.Store(0)
+	s.whole.Store(0)
 	s.relationships.Store(0)
 	s.lists.Store(0)
 }

@@ -345,6 +345,7 @@ type ArticleResolver interface {
 
 	Outlet(ctx context.Context, obj *model.Article) (*model.Organization, error)
 
+	Text(ctx context.Context, obj *model.Article) (*string, error)
 	Mentions(ctx context.Context, obj *model.Article, first *int, after *string) (*model.EntityConnection, error)
 	Asserts(ctx context.Context, obj *model.Article, types []kg.RelType, first *int, after *string) (*model.RelationshipConnection, error)
 }
@@ -5103,7 +5104,7 @@ func (ec *executionContext) _Article_text(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Article_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text(), nil
+			return ec.Resolvers.Article().Text(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5114,7 +5115,7 @@ func (ec *executionContext) _Article_text(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Article_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Article", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Article", field, true, true, "String")
 }
 
 func (ec *executionContext) _Article_mentions(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
@@ -11384,10 +11385,11 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "text":
-			out.Values[i] = ec._Article_text(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_text(ctx, field, obj)
+				})
 		case "mentions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

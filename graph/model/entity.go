@@ -16,7 +16,13 @@ type Entity interface {
 
 // base carries what every kind shares. Its methods shadow kg.Entity fields
 // whose GraphQL form differs (an empty string is null in the API).
-type base struct{ kg.Entity }
+type base struct {
+	kg.Entity
+	brief bool // read without the article's text (kg.Store.EntityHeads)
+}
+
+// Brief reports whether the entity was read without its article text.
+func (b *base) Brief() bool { return b.brief }
 
 func (b *base) isNode() {}
 
@@ -54,9 +60,6 @@ type Article struct{ base }
 // URL is the article's address, nil when unknown.
 func (a *Article) URL() *string { return optional(a.Entity.URL) }
 
-// Text is the article's text, nil when not kept.
-func (a *Article) Text() *string { return optional(a.Entity.Text) }
-
 // Allegation is an ALLEGATION entity.
 type Allegation struct{ base }
 
@@ -71,8 +74,14 @@ type Statement struct{ base }
 
 // FromEntity wraps a domain entity in the GraphQL type of its kind. The
 // wrappers are pointers, so that marshaling one never copies the entity.
-func FromEntity(e kg.Entity) Entity {
-	b := base{e}
+func FromEntity(e kg.Entity) Entity { return wrap(base{Entity: e}) }
+
+// FromHead wraps an entity read without its article text: Article.text
+// then reads the whole article.
+func FromHead(e kg.Entity) Entity { return wrap(base{Entity: e, brief: true}) }
+
+func wrap(b base) Entity {
+	e := b.Entity
 	switch e.Kind {
 	case kg.Person:
 		return &Person{b}

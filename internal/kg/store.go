@@ -37,6 +37,10 @@ type Store interface {
 	// Entities returns the entities with the given ids that exist, keyed by
 	// id; missing ids are simply absent from the map.
 	Entities(ctx context.Context, ids []string) (map[string]Entity, error)
+	// EntityHeads is Entities without an article's text (Text is empty):
+	// what evidence and relationship ends show, without shipping every
+	// cited article whole.
+	EntityHeads(ctx context.Context, ids []string) (map[string]Entity, error)
 	// Relationships returns the relationships with the given ids that exist.
 	Relationships(ctx context.Context, ids []string) (map[string]Relationship, error)
 

@@ -9,6 +9,19 @@ import (
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
+// EntityHeads is Entities with articles' Text left out (held in memory
+// either way, so only the answer is lighter).
+func (s *Store) EntityHeads(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
+	out, err := s.Entities(ctx, ids)
+	for id, e := range out {
+		if e.Text != "" {
+			e.Text = ""
+			out[id] = e
+		}
+	}
+	return out, err
+}
+
 // Entities returns the stored entities among ids.
 func (s *Store) Entities(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
 	if err := ctxErr(ctx, "entities"); err != nil {

@@ -25,6 +25,36 @@ func (s *Store) Entities(ctx context.Context, ids []string) (map[string]kg.Entit
 	})
 }
 
+// EntityHeads reads the entities without their text property: the server
+// does not send it.
+func (s *Store) EntityHeads(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, "entityHeads", func(tx neo4j.ManagedTransaction) (map[string]kg.Entity, error) {
+		out := make(map[string]kg.Entity, len(ids))
+		if len(ids) == 0 {
+			return out, nil
+		}
+		recs, err := run(ctx, tx, stEntityHeadsByID, map[string]any{"ids": anyStrings(ids)})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			props, isNil, err := neo4j.GetRecordValue[map[string]any](rec, "e")
+			if err != nil || isNil {
+				return nil, fmt.Errorf("entity head: %v", err)
+			}
+			delete(props, "text") // null: not sent
+			e, err := entityFromNode(neo4j.Node{Props: props})
+			if err != nil {
+				return nil, err
+			}
+			out[e.ID] = e
+		}
+		return out, nil
+	})
+}
+
 func entitiesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]kg.Entity, error) {
 	out := make(map[string]kg.Entity, len(ids))
 	if len(ids) == 0 {

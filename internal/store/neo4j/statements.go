@@ -57,6 +57,7 @@ const MaxPathLength = 12
 // a path length) are generated per member of the vocabulary.
 const (
 	stEntitiesByID      = "entities_by_id"
+	stEntityHeadsByID   = "entity_heads_by_id"
 	stLockWritten       = "lock_written_entities"
 	stLockEntities      = "lock_entities"
 	stRelsOfEntities    = "relationships_of_entities"
@@ -166,6 +167,11 @@ FOREACH (key IN row.keys |
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 RETURN e`)
+	// Everything but an article's text, which may be long.
+	add(stEntityHeadsByID, `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e {.*, text: null} AS e`)
 	// Write locks, taken before a write reads what it decides on (see
 	// Apply). Setting and removing a property takes a node's or a
 	// relationship's write lock, held until the transaction ends. MERGE

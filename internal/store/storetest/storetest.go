@@ -260,6 +260,32 @@ func (s suite) testApply(t *testing.T) {
 		}
 	})
 
+	t.Run("EntityHeads", func(t *testing.T) {
+		st := s.loaded(t)
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{{ID: "a-long", Kind: kg.Article, Name: "Long read", Title: "Long read",
+			Outlet: "o-bbc", Text: "The whole article, which evidence and relationship ends need not carry."}}})
+		ids := []string{"a-long", "a-bbc", "p-han-dong", "o-liberal", "p-nobody"}
+		full, err := st.Entities(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads, err := st.EntityHeads(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full["a-long"].Text == "" {
+			t.Fatal("Entities lost the article's text")
+		}
+		want := map[string]kg.Entity{}
+		for id, e := range full {
+			e.Text = ""
+			want[id] = e
+		}
+		if d := cmp.Diff(want, heads, cmpOpts...); d != "" {
+			t.Errorf("EntityHeads is not Entities without the text (-want +got):\n%s", d)
+		}
+	})
+
 	t.Run("EvidenceCap", func(t *testing.T) {
 		st := s.loaded(t)
 		r := kg.Relationship{ID: "r-capped", Type: kg.MemberOf, From: "p-han-dong", To: "o-liberal"}
