@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/open"
 	"github.com/polgraph/polgraph/internal/transfer"
 )
@@ -22,8 +23,8 @@ func copyCommand() Command {
 		Summary: "copy a whole graph between stores (data directories or store URIs such as neo4j://host:7687), with a final count check",
 		Options: []string{"log-level", "log-format"},
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&from, "from", "", "the source: a data directory or a store URI")
-			fs.StringVar(&to, "to", "", "the target: a data directory or a store URI (created or merged into)")
+			fs.StringVar(&from, "from", "", "the source: a data directory (read through polgraph serve when one runs on it) or a store URI")
+			fs.StringVar(&to, "to", "", "the target: a data directory or a store URI (created or merged into; not a directory polgraph serve runs on)")
 			fs.IntVar(&batch, "batch", transfer.DefaultBatchSize, "entities or relationships per write")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) (err error) {
@@ -33,11 +34,40 @@ func copyCommand() Command {
 			if from == to {
 				return fmt.Errorf("%w: --from and --to name the same store", ErrUsage)
 			}
-			src, err := open.Open(ctx, from, env.Logger)
-			if err != nil {
-				return err
+			// A data directory a server runs on is locked by it: the
+			// source is then read through the server; a target is refused.
+			if dir, ok := open.EmbeddedDir(to); ok {
+				rm, err := env.remoteServerAt(ctx, dir)
+				if err != nil {
+					return err
+				}
+				if rm != nil {
+					return kg.Conflict("copy", "", "the target %s is served by polgraph serve at %s (pid %d): copy does not write through a running server; stop that server, run the copy, and start it again (or copy into another directory)", dir, rm.url, rm.pid)
+				}
 			}
-			defer closeStore(src, &err)
+			var src transfer.Source
+			var rm *remote
+			if dir, ok := open.EmbeddedDir(from); ok {
+				if rm, err = env.remoteServerAt(ctx, dir); err != nil {
+					return err
+				}
+			}
+			if rm != nil {
+				env.Logger.Debug("reading the source through the running server", "url", rm.url)
+				d, derr := rm.dumpFrom(ctx)
+				if derr != nil {
+					return derr
+				}
+				defer d.Close()
+				src = d
+			} else {
+				s, oerr := open.Open(ctx, from, env.Logger)
+				if oerr != nil {
+					return oerr
+				}
+				defer closeStore(s, &err)
+				src = s
+			}
 			dst, err := open.Open(ctx, to, env.Logger)
 			if err != nil {
 				return err

@@ -25,6 +25,7 @@ import (
 // called through its HTTP API with the local admin token (package local).
 type remote struct {
 	url, token string
+	pid        int
 	hc         *http.Client
 }
 
@@ -36,6 +37,12 @@ func (env *Env) remoteServer(ctx context.Context) (*remote, error) {
 	if !ok {
 		return nil, nil
 	}
+	return env.remoteServerAt(ctx, dir)
+}
+
+// remoteServerAt returns the server running on the data directory dir, or
+// nil when there is none.
+func (env *Env) remoteServerAt(ctx context.Context, dir string) (*remote, error) {
 	s, err := local.Read(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -43,7 +50,7 @@ func (env *Env) remoteServer(ctx context.Context) (*remote, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &remote{url: strings.TrimSuffix(s.URL, "/"), token: s.Token, hc: &http.Client{}}
+	r := &remote{url: strings.TrimSuffix(s.URL, "/"), token: s.Token, pid: s.PID, hc: &http.Client{}}
 	if err := r.verify(ctx); err != nil {
 		env.Logger.Debug("server file names no running server; opening the store directly",
 			slog.String("url", s.URL), slog.String("error", err.Error()))

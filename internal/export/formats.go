@@ -61,6 +61,11 @@ var Formats = []*Format{
 		Description: "the Subgraph shape of the GraphQL API: nodes and edges with every field",
 		New:         newJSON,
 	},
+	{
+		Name: "polgraph", Exts: []string{".polgraph.jsonl"}, MIMEs: []string{"application/vnd.polgraph+jsonl"},
+		Description: "every entity and relationship exactly as stored, one JSON object a line, for polgraph copy",
+		New:         newDump,
+	},
 }
 
 // Names returns the format names.

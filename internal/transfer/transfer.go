@@ -37,6 +37,14 @@ type Stats struct {
 	Target        kg.Counts // the target's counts after the copy
 }
 
+// Source is what Copy reads: a kg.Store, or anything else that can count
+// and scan a whole graph (a running server's polgraph-format export).
+type Source interface {
+	Counts(ctx context.Context) (kg.Counts, error)
+	ScanEntities(ctx context.Context, fn func(kg.Entity) error) error
+	ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error
+}
+
 // Copy writes every entity of from into to, then every relationship, in
 // batches through to.Apply. Entities are upserted whole and relationships'
 // evidence merged, so running Copy again changes nothing. An entity stored
@@ -44,7 +52,7 @@ type Stats struct {
 // and that batch is not written. Copy ends by comparing counts: a target that was
 // empty must hold exactly what the source holds; one that was not must hold
 // at least as much of every kind.
-func Copy(ctx context.Context, from, to kg.Store, opts Options) (Stats, error) {
+func Copy(ctx context.Context, from Source, to kg.Store, opts Options) (Stats, error) {
 	const op = "copy"
 	size := opts.BatchSize
 	if size <= 0 {
