@@ -98,19 +98,11 @@ func runKeys(ctx context.Context, env *Env, args []string) (err error) {
 		}
 	}
 
-	rm, err := env.remoteServer(ctx)
+	rm, svc, ctx, done, err := env.serverOrService(ctx)
 	if err != nil {
 		return err
 	}
-	var svc *kg.Service
-	if rm == nil {
-		var store kg.Store
-		if svc, store, err = env.OpenService(ctx); err != nil {
-			return err
-		}
-		defer closeStore(store, &err)
-		ctx = asCLI(ctx)
-	}
+	defer done(&err)
 	switch sub {
 	case "create":
 		var k kg.APIKey
@@ -273,19 +265,11 @@ func runAudit(ctx context.Context, env *Env, args []string) (err error) {
 		}
 	}
 
-	rm, err := env.remoteServer(ctx)
+	rm, svc, ctx, done, err := env.serverOrService(ctx)
 	if err != nil {
 		return err
 	}
-	var svc *kg.Service
-	if rm == nil {
-		var store kg.Store
-		if svc, store, err = env.OpenService(ctx); err != nil {
-			return err
-		}
-		defer closeStore(store, &err)
-		ctx = asCLI(ctx)
-	}
+	defer done(&err)
 	if sub == "revert" {
 		var rec kg.AuditRecord
 		if rm != nil {

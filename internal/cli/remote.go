@@ -42,6 +42,22 @@ func (env *Env) remoteServer(ctx context.Context) (*remote, error) {
 
 // remoteServerAt returns the server running on the data directory dir, or
 // nil when there is none.
+// serverOrService returns the server running on the data directory, or,
+// when there is none, the service over the store opened directly, with ctx
+// made the command line's (admin) and done closing the store (keeping the
+// first error in *err).
+func (env *Env) serverOrService(ctx context.Context) (rm *remote, svc *kg.Service, _ context.Context, done func(*error), err error) {
+	done = func(*error) {}
+	if rm, err = env.remoteServer(ctx); err != nil || rm != nil {
+		return rm, nil, ctx, done, err
+	}
+	svc, store, err := env.OpenService(ctx)
+	if err != nil {
+		return nil, nil, ctx, done, err
+	}
+	return nil, svc, asCLI(ctx), func(err *error) { closeStore(store, err) }, nil
+}
+
 func (env *Env) remoteServerAt(ctx context.Context, dir string) (*remote, error) {
 	s, err := local.Read(dir)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -97,9 +97,6 @@ func NewScorer(text string) *Scorer {
 	return s
 }
 
-// Words are the query's tokens; none means there is nothing to search.
-func (s *Scorer) Words() []string { return s.words }
-
 // Score is the best score of an entity over its names (the tokens of its
 // name and of each alias), 0 when no name matches every word.
 func (s *Scorer) Score(names [][]string) float64 {
@@ -136,10 +133,12 @@ func (s *Scorer) wordScore(k int, t string) float64 {
 		return 0
 	}
 	s.buf = append(s.buf[:0], []rune(t)...)
-	switch s.dist.Between(qr, s.buf, maxd) {
-	case 1:
+	// Between answers maxd+1 for "too far": only distances within the
+	// budget score.
+	switch d := s.dist.Between(qr, s.buf, maxd); {
+	case d == 1:
 		return ScoreTypo1
-	case 2:
+	case d == 2 && maxd >= 2:
 		return ScoreTypo2
 	}
 	return 0

@@ -16,25 +16,23 @@ import (
 // Keys and the audit log live in bbolt only (not in memory): they are
 // small, and read once per authenticated request or audit query.
 
-// update runs fn in a write transaction under writeMu; a *kg.Error from fn
-// is returned as it is, anything else as an internal error of op.
+// update runs fn in a write transaction (callers hold writeMu); a
+// *kg.Error from fn is returned as it is, anything else as an internal
+// error of op.
 func (s *Store) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
-	if err := ctxErr(ctx, op); err != nil {
-		return err
-	}
-	err := s.db.Update(fn)
-	var kerr *kg.Error
-	if err != nil && !errors.As(err, &kerr) {
-		return kg.Internal(op, err)
-	}
-	return err
+	return boltTx(ctx, op, s.db.Update, fn)
 }
 
+// view runs fn in a read transaction, with update's errors.
 func (s *Store) view(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+	return boltTx(ctx, op, s.db.View, fn)
+}
+
+func boltTx(ctx context.Context, op string, run func(func(*bolt.Tx) error) error, fn func(tx *bolt.Tx) error) error {
 	if err := ctxErr(ctx, op); err != nil {
 		return err
 	}
-	err := s.db.View(fn)
+	err := run(fn)
 	var kerr *kg.Error
 	if err != nil && !errors.As(err, &kerr) {
 		return kg.Internal(op, err)

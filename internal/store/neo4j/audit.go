@@ -30,23 +30,10 @@ func keyProps(k kg.APIKey) map[string]any {
 
 func keyFromNode(n dbtype.Node) (kg.APIKey, error) {
 	var k kg.APIKey
-	var err error
-	get := func(key string) string {
-		if err != nil {
-			return ""
-		}
-		var v string
-		v, err = optProperty[string](n, key)
-		return v
-	}
+	p := &propReader{n: n}
+	get := p.str
 	at := func(key string) time.Time {
-		s := get(key)
-		if err != nil || s == "" {
-			return time.Time{}
-		}
-		var t time.Time
-		t, err = time.Parse(time.RFC3339Nano, s)
-		return t
+		return parsedProp(p, key, func(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) })
 	}
 	k.Name = get("name")
 	k.Role = kg.Role(get("role"))
@@ -55,8 +42,8 @@ func keyFromNode(n dbtype.Node) (kg.APIKey, error) {
 	k.CreatedBy = get("created_by")
 	k.Revoked = at("revoked")
 	k.RevokedBy = get("revoked_by")
-	if err != nil {
-		return kg.APIKey{}, fmt.Errorf("key node %s: %w", n.ElementId, err)
+	if p.err != nil {
+		return kg.APIKey{}, fmt.Errorf("key node %s: %w", n.ElementId, p.err)
 	}
 	return k, nil
 }

@@ -27,7 +27,10 @@ func TestComposeMatchesTestServer(t *testing.T) {
 		t.Fatal("pom.xml has no neo4j.version")
 	}
 	image := regexp.MustCompile(`image: neo4j:([^\s]+)`).FindSubmatch(compose)
-	if image == nil || string(image[1]) != string(v[1])+"-community" {
+	switch {
+	case image == nil:
+		t.Errorf("docker-compose.yml has no neo4j image; the test server runs Neo4j %s: use neo4j:%s-community", v[1], v[1])
+	case string(image[1]) != string(v[1])+"-community":
 		t.Errorf("docker-compose.yml runs neo4j:%s, the test server Neo4j %s: use neo4j:%s-community", image[1], v[1], v[1])
 	}
 	for _, want := range []struct{ compose, server string }{

@@ -135,27 +135,39 @@ func matchKeys(m kg.Match) []string {
 	return keys
 }
 
+// propReader reads a node's properties, keeping the first error, so that a
+// record is mapped field by field and checked once.
+type propReader struct {
+	n   dbtype.Node
+	err error
+}
+
+func (p *propReader) str(key string) string {
+	if p.err != nil {
+		return ""
+	}
+	var v string
+	v, p.err = optProperty[string](p.n, key)
+	return v
+}
+
+// parsedProp reads a string property and parses it; absent is T's zero.
+func parsedProp[T any](p *propReader, key string, parse func(string) (T, error)) T {
+	var v T
+	if s := p.str(key); p.err == nil && s != "" {
+		if v, p.err = parse(s); p.err != nil {
+			p.err = fmt.Errorf("%s: %w", key, p.err)
+		}
+	}
+	return v
+}
+
 // entityFromNode reads an entity back from its node.
 func entityFromNode(n dbtype.Node) (kg.Entity, error) {
 	var e kg.Entity
-	var err error
-	get := func(key string) string {
-		if err != nil {
-			return ""
-		}
-		var v string
-		v, err = optProperty[string](n, key)
-		return v
-	}
-	date := func(key string) kg.Date {
-		s := get(key)
-		if err != nil {
-			return kg.Date{}
-		}
-		var d kg.Date
-		d, err = kg.ParseDate(s)
-		return d
-	}
+	p := &propReader{n: n}
+	get := p.str
+	date := func(key string) kg.Date { return parsedProp(p, key, kg.ParseDate) }
 	e.ID = get("id")
 	e.Kind = kg.Kind(get("kind"))
 	e.Name = get("name")
@@ -174,9 +186,10 @@ func entityFromNode(n dbtype.Node) (kg.Entity, error) {
 	e.EventType = get("event_type")
 	e.Quote = get("quote")
 	e.Speaker = get("speaker")
-	if err != nil {
-		return kg.Entity{}, fmt.Errorf("node %s: %w", n.ElementId, err)
+	if p.err != nil {
+		return kg.Entity{}, fmt.Errorf("node %s: %w", n.ElementId, p.err)
 	}
+	var err error
 	if e.Aliases, err = stringList(n, "aliases"); err != nil {
 		return kg.Entity{}, err
 	}
@@ -207,8 +220,8 @@ func relRow(r kg.Relationship) map[string]any {
 
 // relProps flattens a relationship into properties: dates as strings (at
 // their precision) plus the ordinals since_lo / until_hi that asOf compares
-// against (range indexes), evidence as parallel lists and its distinct
-// article count as sources (range index, for minSources).
+// against, evidence as parallel lists and its distinct article count as
+// sources (for minSources).
 func relProps(r kg.Relationship) map[string]any {
 	p := map[string]any{
 		"id":       r.ID,

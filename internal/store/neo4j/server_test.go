@@ -1,8 +1,11 @@
 package neo4j
 
-// Tests against a real Neo4j 5, gated on NEO4J_URI. Start one with
-// `docker compose up -d neo4j` and run
-//   NEO4J_URI=neo4j://localhost:7687 NEO4J_USER=neo4j NEO4J_PASSWORD=... go test ./internal/store/neo4j/
+// Tests against a real Neo4j 5, gated on NEO4J_URI (testtool.Neo4jURI).
+// Start the test server and run them with
+//
+//	eval "$(tools/neo4j-test-server/run)"
+//	go test ./internal/store/neo4j/
+//
 // Every test empties the database first: point NEO4J_URI at a test server.
 
 import (
