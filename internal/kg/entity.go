@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Identifier is an external identifier of an entity: a scheme ("wikidata",
@@ -24,7 +25,20 @@ type Entity struct {
 	Identifiers []Identifier `json:"identifiers,omitempty"`
 
 	// PERSON
-	BirthDate Date `json:"birthDate,omitzero"`
+	BirthDate Date   `json:"birthDate,omitzero"`
+	DeathDate Date   `json:"deathDate,omitzero"`
+	Gender    string `json:"gender,omitempty"`
+
+	// DATASET (URL is also a dataset's): who publishes it, under which
+	// licence, and when it was retrieved.
+	Publisher string `json:"publisher,omitempty"`
+	Licence   string `json:"licence,omitempty"`
+	Retrieved Date   `json:"retrieved,omitzero"`
+
+	// Attributes keeps what an imported record carries beyond the
+	// vocabulary; Sources the dataset records the entity was imported from.
+	Attributes []Attribute `json:"attributes,omitempty"`
+	Sources    []Source    `json:"sources,omitempty"`
 
 	// ORGANIZATION
 	Classification OrgClass `json:"classification,omitempty"`
@@ -265,4 +279,13 @@ func joinPath(prefix, field string) string {
 
 func index(i int) string {
 	return "[" + strconv.Itoa(i) + "]"
+}
+
+// Source is one dataset record an entity was imported from. Merging
+// entities' sources keeps the first Imported of a (Dataset, Record).
+type Source struct {
+	Dataset  string    `json:"dataset"` // id of a DATASET entity
+	Record   string    `json:"record"`  // the record's id in the dataset
+	File     string    `json:"file,omitempty"`
+	Imported time.Time `json:"imported,omitzero"`
 }

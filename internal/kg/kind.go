@@ -13,6 +13,9 @@ const (
 	Allegation   Kind = "ALLEGATION"
 	Event        Kind = "EVENT"
 	Statement    Kind = "STATEMENT"
+	// Dataset is a source of imported records (a Popolo or FtM file, a
+	// spreadsheet): not yet in Kinds.
+	Dataset Kind = "DATASET"
 )
 
 // Kinds lists every entity kind in a fixed order.

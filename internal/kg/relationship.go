@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 )
 
 // RelType is a relationship type from the fixed vocabulary. The spelling is
@@ -31,6 +32,12 @@ const (
 	Stated          RelType = "STATED"           // an actor made a statement
 	About           RelType = "ABOUT"            // a statement or event concerns an entity
 	CitizenOf       RelType = "CITIZEN_OF"       // a person is a national of a country
+
+	// For imported data (FollowTheMoney): not yet in RelTypes.
+	Owns        RelType = "OWNS"         // an actor owns (a share of) an organization
+	FamilyOf    RelType = "FAMILY_OF"    // a person is family of another (role: the relation)
+	AssociateOf RelType = "ASSOCIATE_OF" // an actor is an associate of another
+	RelatedTo   RelType = "RELATED_TO"   // any other tie; role names what it is (the FtM schema)
 )
 
 // RelTypes is the whole vocabulary, in a fixed order.
@@ -133,11 +140,29 @@ func (ep Endpoint) allows(kind Kind, class OrgClass) (bool, string) {
 }
 
 // Evidence is one source's support for a relationship: the article that
-// asserts it, the passage that does, and how confident the reading is.
+// asserts it, the passage that does, and how confident the reading is; or
+// the dataset record that asserts it. Exactly one of Article and Dataset
+// is set.
 type Evidence struct {
-	Article    string  `json:"article"` // id of an ARTICLE entity
+	Article    string  `json:"article,omitempty"` // id of an ARTICLE entity
 	Quote      string  `json:"quote,omitempty"`
 	Confidence float64 `json:"confidence"` // 0..1
+
+	// Dataset evidence: the DATASET entity, the record in it (its id in the
+	// source file), the file it was read from and when it was imported.
+	// Merging keeps the first Imported of a (Dataset, Record), so that
+	// importing the same file twice changes nothing.
+	Dataset  string    `json:"dataset,omitempty"`
+	Record   string    `json:"record,omitempty"`
+	File     string    `json:"file,omitempty"`
+	Imported time.Time `json:"imported,omitzero"`
+}
+
+// Attribute is a named value the vocabulary has no field for (an FtM
+// property, a Popolo link or image), kept rather than dropped.
+type Attribute struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // Relationship is an edge of the graph with its time and provenance.
@@ -150,6 +175,8 @@ type Relationship struct {
 	Since    Date       `json:"since,omitzero"`
 	Until    Date       `json:"until,omitzero"`
 	Evidence []Evidence `json:"evidence,omitempty"`
+	// Attributes keeps what an imported tie carries beyond the vocabulary.
+	Attributes []Attribute `json:"attributes,omitempty"`
 }
 
 // MaxEvidence bounds the evidence one relationship keeps.
