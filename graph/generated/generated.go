@@ -2645,7 +2645,7 @@ type Mutation {
   ): RemovalResult!
 }
 `, BuiltIn: false},
-	{Name: "../../auth.graphqls", Input: `# Keys, roles and the audit log: the parts of the API that decide who may
+	{Name: "../auth.graphqls", Input: `# Keys, roles and the audit log: the parts of the API that decide who may
 # do what, and record who did what. (The rest of the API is schema.graphqls.)
 
 """An instant, in RFC 3339: "2024-05-01T12:00:00Z"."""
