@@ -23,6 +23,11 @@ import (
 type AuditMeta struct {
 	Actor string // who: a key's name, ActorAnonymous, ActorCLI, ...
 	Op    string // the operation: "upsertEntity", "ingestDossier", "revertWrite", ...
+	// WhileNoKeys, on a write (Batch.Audit), has the store refuse it with
+	// KeysExist when an active API key exists, checked inside the write's
+	// transaction and serialised with CreateKey (Principal.WhileNoKeys).
+	// It is not recorded.
+	WhileNoKeys bool `json:"-"`
 }
 
 // AuditRecord is one entry of the audit log.

@@ -165,6 +165,23 @@ func (s *Store) ActiveKeys(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// checkNoKeys refuses a write allowed only while no key exists
+// (kg.AuditMeta.WhileNoKeys) when one does. The caller holds writeMu, as
+// CreateKey does: no key can appear between the check and the write.
+func (s *Store) checkNoKeys(ctx context.Context, op string, m *kg.AuditMeta) error {
+	if m == nil || !m.WhileNoKeys {
+		return nil
+	}
+	n, err := s.ActiveKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return kg.KeysExist(op)
+	}
+	return nil
+}
+
 // putAudit gives rec its id and time and writes it with its index
 // entries. The caller holds writeMu.
 func (s *Store) putAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {

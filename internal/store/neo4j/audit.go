@@ -62,6 +62,9 @@ func (s *Store) CreateKey(ctx context.Context, k kg.APIKey, m kg.AuditMeta) erro
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := run(ctx, tx, stLockKeyGuard, nil); err != nil {
+			return struct{}{}, err
+		}
 		recs, err := run(ctx, tx, stKeyByName, map[string]any{"name": k.Name})
 		if err != nil {
 			return struct{}{}, err
@@ -157,6 +160,27 @@ func (s *Store) ActiveKeys(ctx context.Context) (int, error) {
 	return readTx(s, ctx, "activeKeys", func(tx neo4j.ManagedTransaction) (int, error) {
 		return countOf(ctx, tx, stCountActiveKeys, nil)
 	})
+}
+
+// checkNoKeys refuses, inside tx, a write allowed only while no key exists
+// (kg.AuditMeta.WhileNoKeys) when one does. It takes the key guard's lock
+// first, as CreateKey does, so no key can be created between the count and
+// the write's commit.
+func checkNoKeys(ctx context.Context, tx neo4j.ManagedTransaction, op string, m *kg.AuditMeta) error {
+	if m == nil || !m.WhileNoKeys {
+		return nil
+	}
+	if _, err := run(ctx, tx, stLockKeyGuard, nil); err != nil {
+		return err
+	}
+	n, err := countOf(ctx, tx, stCountActiveKeys, nil)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return kg.KeysExist(op)
+	}
+	return nil
 }
 
 // createAudit gives rec its id and time and writes it inside tx. The

@@ -89,6 +89,7 @@ const (
 	stListKeys          = "list_keys"
 	stRevokeKey         = "revoke_key"
 	stCountActiveKeys   = "count_active_keys"
+	stLockKeyGuard      = "lock_key_guard"
 	stCreateAudit       = "create_audit_record"
 	stAuditByID         = "audit_record_by_id"
 	stLockAudit         = "lock_audit_record"
@@ -338,6 +339,13 @@ ORDER BY k.name`)
 	add(stRevokeKey, `
 MATCH (k:ApiKey {name: $name})
 SET k.revoked = $revoked, k.revoked_by = $revoked_by`)
+	// The key guard: one node that CreateKey and a write allowed only
+	// while no key exists (kg.AuditMeta.WhileNoKeys) write-lock first, so
+	// that the write's count of active keys stays true until it commits.
+	add(stLockKeyGuard, `
+MERGE (g:KeyGuard {name: 'keys'})
+SET g._lock = true
+REMOVE g._lock`)
 	add(stCountActiveKeys, `
 MATCH (k:ApiKey)
 WHERE k.revoked IS NULL
@@ -512,6 +520,7 @@ func schema() []schemaItem {
 		{"audit_id", "CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditRecord) REQUIRE a.id IS UNIQUE"},
 		{"audit_actor_id", "CREATE INDEX audit_actor_id IF NOT EXISTS FOR (a:AuditRecord) ON (a.actor, a.id)"},
 		{"audit_subject_id", "CREATE CONSTRAINT audit_subject_id IF NOT EXISTS FOR (s:AuditSubject) REQUIRE s.id IS UNIQUE"},
+		{"key_guard_name", "CREATE CONSTRAINT key_guard_name IF NOT EXISTS FOR (g:KeyGuard) REQUIRE g.name IS UNIQUE"},
 	}
 	for _, t := range kg.RelTypes {
 		typ := mustRelPattern([]kg.RelType{t})

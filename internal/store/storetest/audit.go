@@ -174,6 +174,7 @@ func (s suite) testKeys(t *testing.T) {
 		_, err := st.Revert(ctx, recs[0].ID, kg.AuditMeta{Actor: "root", Op: "revertWrite"})
 		wantKind(t, err, kg.KindInvalid)
 	})
+	t.Run("WhileNoKeys", s.testWhileNoKeys)
 }
 
 func (s suite) testAudit(t *testing.T) {
