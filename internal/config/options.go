@@ -35,6 +35,7 @@ type Config struct {
 	MaxSearchWords  int           // words per search
 	RequestTimeout  time.Duration // serve: execution deadline of one GraphQL query
 	WriteTimeout    time.Duration // serve: execution deadline of one mutation
+	ExportTimeout   time.Duration // serve: deadline of one export (/export, /audit)
 	AllowedHosts    []string      // serve: Host values answered besides loopback ones
 	AccessLogSample float64       // serve: share of ordinary requests logged
 	// serve: whether queries need a reader key; nil: only beyond loopback.
@@ -247,6 +248,19 @@ func Options() []Option {
 				return nil
 			},
 			get: func(c *Config) string { return c.RequestTimeout.String() },
+		},
+		{
+			Name: "export-timeout", Env: "POLGRAPH_EXPORT_TIMEOUT", Default: "100s",
+			Usage: "how long one export (/export, /audit) may run before it is stopped (keep it under two minutes, the server's write timeout)",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("%q is not a positive duration (e.g. 100s)", v)
+				}
+				c.ExportTimeout = d
+				return nil
+			},
+			get: func(c *Config) string { return c.ExportTimeout.String() },
 		},
 		{
 			Name: "write-timeout", Env: "POLGRAPH_WRITE_TIMEOUT", Default: "60s",
