@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/open"
 	"github.com/polgraph/polgraph/internal/transfer"
 )
@@ -24,7 +23,7 @@ func copyCommand() Command {
 		Options: []string{"log-level", "log-format"},
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&from, "from", "", "the source: a data directory (read through polgraph serve when one runs on it) or a store URI")
-			fs.StringVar(&to, "to", "", "the target: a data directory or a store URI (created or merged into; not a directory polgraph serve runs on)")
+			fs.StringVar(&to, "to", "", "the target: a data directory (written through polgraph serve when one runs on it) or a store URI; created or merged into")
 			fs.IntVar(&batch, "batch", transfer.DefaultBatchSize, "entities or relationships per write")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) (err error) {
@@ -35,14 +34,13 @@ func copyCommand() Command {
 				return fmt.Errorf("%w: --from and --to name the same store", ErrUsage)
 			}
 			// A data directory a server runs on is locked by it: the
-			// source is then read through the server; a target is refused.
+			// source is then read through the server (its polgraph
+			// export), the target written through it (importGraph, with
+			// the server's admin authorisation and audit log).
+			var dstRemote *remote
 			if dir, ok := open.EmbeddedDir(to); ok {
-				rm, err := env.remoteServerAt(ctx, dir)
-				if err != nil {
+				if dstRemote, err = env.remoteServerAt(ctx, dir); err != nil {
 					return err
-				}
-				if rm != nil {
-					return kg.Conflict("copy", "", "the target %s is served by polgraph serve at %s (pid %d): copy does not write through a running server; stop that server, run the copy, and start it again (or copy into another directory)", dir, rm.url, rm.pid)
 				}
 			}
 			var src transfer.Source
@@ -68,11 +66,18 @@ func copyCommand() Command {
 				defer closeStore(s, &err)
 				src = s
 			}
-			dst, err := open.Open(ctx, to, env.Logger)
-			if err != nil {
-				return err
+			var dst transfer.Target
+			if dstRemote != nil {
+				env.Logger.Debug("writing the target through the running server", "url", dstRemote.url)
+				dst = dstRemote.importTarget()
+			} else {
+				s, oerr := open.Open(ctx, to, env.Logger)
+				if oerr != nil {
+					return oerr
+				}
+				defer closeStore(s, &err)
+				dst = s
 			}
-			defer closeStore(dst, &err)
 			bar := newProgressBar(env.Stderr)
 			st, err := transfer.Copy(ctx, src, dst, transfer.Options{BatchSize: batch, Progress: bar.update})
 			bar.finish()
