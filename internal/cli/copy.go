@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/open"
 	"github.com/polgraph/polgraph/internal/transfer"
 )
@@ -16,6 +17,7 @@ import (
 func copyCommand() Command {
 	var from, to string
 	var batch int
+	var withKeys, withAudit bool
 	return Command{
 		Name:    "copy",
 		Args:    "",
@@ -25,6 +27,8 @@ func copyCommand() Command {
 			fs.StringVar(&from, "from", "", "the source: a data directory (read through polgraph serve when one runs on it) or a store URI")
 			fs.StringVar(&to, "to", "", "the target: a data directory (written through polgraph serve when one runs on it) or a store URI; created or merged into")
 			fs.IntVar(&batch, "batch", transfer.DefaultBatchSize, "entities or relationships per write")
+			fs.BoolVar(&withKeys, "with-keys", false, "also copy the API keys (hashes, roles, revocations as they are); both stores opened directly, not through a server")
+			fs.BoolVar(&withAudit, "with-audit", false, "also copy the audit log as it is (so writes made before the copy can be reverted on the target); both stores opened directly")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) (err error) {
 			if from == "" || to == "" || len(args) > 0 {
@@ -44,11 +48,20 @@ func copyCommand() Command {
 				}
 			}
 			var src transfer.Source
+			var srcStore, dstStore kg.Store
 			var rm *remote
 			if dir, ok := open.EmbeddedDir(from); ok {
 				if rm, err = env.remoteServerAt(ctx, dir); err != nil {
 					return err
 				}
+			}
+			if (withKeys || withAudit) && (rm != nil || dstRemote != nil) {
+				served := rm
+				if served == nil {
+					served = dstRemote
+				}
+				return fmt.Errorf("%w: --with-keys and --with-audit copy between stores opened directly, and polgraph serve at %s holds one of them: "+
+					"its API never hands out key hashes nor lets anyone write the audit log; stop that server for this copy", ErrUsage, served.url)
 			}
 			if rm != nil {
 				env.Logger.Debug("reading the source through the running server", "url", rm.url)
@@ -64,7 +77,7 @@ func copyCommand() Command {
 					return oerr
 				}
 				defer closeStore(s, &err)
-				src = s
+				src, srcStore = s, s
 			}
 			var dst transfer.Target
 			if dstRemote != nil {
@@ -76,7 +89,7 @@ func copyCommand() Command {
 					return oerr
 				}
 				defer closeStore(s, &err)
-				dst = s
+				dst, dstStore = s, s
 			}
 			bar := newProgressBar(env.Stderr)
 			st, err := transfer.Copy(ctx, src, dst, transfer.Options{BatchSize: batch, Progress: bar.update})
@@ -86,6 +99,20 @@ func copyCommand() Command {
 			}
 			fmt.Fprintf(env.Stdout, "copied %d entities and %d relationships from %s to %s; the target holds %d entities and %d relationships (count check passed)\n",
 				st.Entities, st.Relationships, redactURI(from), redactURI(to), st.Target.Entities, st.Target.Relationships)
+			if withKeys {
+				n, err := transfer.CopyKeys(ctx, srcStore, dstStore)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "copied %d API keys\n", n)
+			}
+			if withAudit {
+				n, err := transfer.CopyAudit(ctx, srcStore, dstStore, batch)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "copied %d audit records\n", n)
+			}
 			return nil
 		},
 	}

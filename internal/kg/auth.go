@@ -199,6 +199,13 @@ type KeyStore interface {
 	RevokeKey(ctx context.Context, name string, audit AuditMeta) (APIKey, error)
 	// ActiveKeys counts the keys that are not revoked.
 	ActiveKeys(ctx context.Context) (int, error)
+	// ImportKeys stores keys exactly as given (hash, times, revocation),
+	// as a copy between stores does, with no audit record (the copied
+	// log holds the originals): a key whose name is stored with the same
+	// hash is replaced (so a revocation made since arrives); a name stored
+	// with another hash, or a hash stored under another name, is
+	// KindConflict, and nothing is written.
+	ImportKeys(ctx context.Context, keys []APIKey) error
 }
 
 // Authenticate returns the principal a secret stands for: the key's name

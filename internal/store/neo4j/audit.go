@@ -162,6 +162,82 @@ func (s *Store) ActiveKeys(ctx context.Context) (int, error) {
 	})
 }
 
+// ImportKeys stores keys as they are; see kg.KeyStore. The key guard is
+// taken as CreateKey takes it, and the uniqueness constraints on name and
+// hash settle a race with a key created meanwhile.
+func (s *Store) ImportKeys(ctx context.Context, ks []kg.APIKey) error {
+	const op = "importKeys"
+	if len(ks) == 0 {
+		return nil
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	names, hashes, rows := make([]any, len(ks)), make([]any, len(ks)), make([]any, len(ks))
+	for i, k := range ks {
+		names[i], hashes[i], rows[i] = k.Name, k.Hash, keyProps(k)
+	}
+	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := run(ctx, tx, stLockKeyGuard, nil); err != nil {
+			return struct{}{}, err
+		}
+		stored := map[string]kg.APIKey{}
+		for _, q := range []struct {
+			name  string
+			param map[string]any
+		}{{stKeysByNames, map[string]any{"names": names}}, {stKeysByHashes, map[string]any{"hashes": hashes}}} {
+			recs, err := run(ctx, tx, q.name, q.param)
+			if err != nil {
+				return struct{}{}, err
+			}
+			for _, rec := range recs {
+				k, err := keyFromRecord(rec)
+				if err != nil {
+					return struct{}{}, err
+				}
+				stored[k.Name] = k
+			}
+		}
+		byHash := map[string]string{}
+		for _, k := range stored {
+			byHash[k.Hash] = k.Name
+		}
+		for _, k := range ks {
+			if old, ok := stored[k.Name]; ok && old.Hash != k.Hash {
+				return struct{}{}, kg.Conflict(op, k.Name, "a key named %q exists in the target with another secret", k.Name)
+			}
+			if name, ok := byHash[k.Hash]; ok && name != k.Name {
+				return struct{}{}, kg.Conflict(op, k.Name, "the secret of key %q is stored in the target as key %q", k.Name, name)
+			}
+		}
+		_, err := run(ctx, tx, stImportKeys, map[string]any{"key_rows": rows})
+		return struct{}{}, err
+	})
+	return err
+}
+
+// ImportAudit stores records as they are; see kg.AuditStore.
+func (s *Store) ImportAudit(ctx context.Context, recs []kg.AuditRecord) error {
+	const op = "importAudit"
+	if len(recs) == 0 {
+		return nil
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	rows := make([]any, len(recs))
+	for i := range recs {
+		data, err := json.Marshal(&recs[i])
+		if err != nil {
+			return kg.Internal(op, err)
+		}
+		rows[i] = map[string]any{"id": recs[i].ID, "actor": recs[i].Actor, "data": string(data), "subjects": anyStrings(recs[i].Subjects())}
+	}
+	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, stImportAudit, map[string]any{"audit_rows": rows})
+		return struct{}{}, err
+	})
+	return err
+}
+
 // checkNoKeys refuses, inside tx, a write allowed only while no key exists
 // (kg.AuditMeta.WhileNoKeys) when one does. It takes the key guard's lock
 // first, as CreateKey does, so no key can be created between the count and

@@ -90,6 +90,10 @@ const (
 	stRevokeKey         = "revoke_key"
 	stCountActiveKeys   = "count_active_keys"
 	stLockKeyGuard      = "lock_key_guard"
+	stKeysByNames       = "keys_by_names"
+	stKeysByHashes      = "keys_by_hashes"
+	stImportKeys        = "import_keys"
+	stImportAudit       = "import_audit_records"
 	stCreateAudit       = "create_audit_record"
 	stAuditByID         = "audit_record_by_id"
 	stLockAudit         = "lock_audit_record"
@@ -346,6 +350,29 @@ SET k.revoked = $revoked, k.revoked_by = $revoked_by`)
 MERGE (g:KeyGuard {name: 'keys'})
 SET g._lock = true
 REMOVE g._lock`)
+	// A copy's keys and audit records, stored as they are.
+	add(stKeysByNames, `
+MATCH (k:ApiKey)
+WHERE k.name IN $names
+SET k._lock = true
+REMOVE k._lock
+RETURN k`)
+	add(stKeysByHashes, `
+MATCH (k:ApiKey)
+WHERE k.hash IN $hashes
+RETURN k`)
+	add(stImportKeys, `
+UNWIND $key_rows AS row
+MERGE (k:ApiKey {name: row.name})
+SET k = row`)
+	add(stImportAudit, `
+UNWIND $audit_rows AS row
+MERGE (a:AuditRecord {id: row.id})
+SET a.actor = row.actor, a.data = row.data
+WITH a, row
+UNWIND row.subjects AS sid
+MERGE (s:AuditSubject {id: sid})
+MERGE (a)-[:AUDIT_OF]->(s)`)
 	add(stCountActiveKeys, `
 MATCH (k:ApiKey)
 WHERE k.revoked IS NULL

@@ -175,6 +175,7 @@ func (s suite) testKeys(t *testing.T) {
 		wantKind(t, err, kg.KindInvalid)
 	})
 	t.Run("WhileNoKeys", s.testWhileNoKeys)
+	t.Run("Import", s.testImportAccess)
 }
 
 func (s suite) testAudit(t *testing.T) {
