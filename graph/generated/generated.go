@@ -2861,8 +2861,11 @@ extend type Mutation {
   Undo one write of the audit log (ADMIN): every entity and relationship it
   changed gets back its value from before the write, and what it created is
   removed. CONFLICT, with nothing written, when one of them has changed since
-  (revert the later writes first) or when something made since depends on
-  what the write created. The revert is itself recorded (and may be reverted).
+  (revert the later writes first: the error names them) or when something
+  made since depends on what the write created. A relationship whose evidence
+  alone changed, in the write and since, is not blocked: the write's pieces
+  are undone and the later ones kept. The revert is itself recorded (and may
+  be reverted).
   """
   revertWrite(id: ID!): AuditRecord!
 

@@ -402,6 +402,16 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 	}
 	// Only writers change g, and writers hold writeMu.
 	st := s.g.revertStored(rr)
+	for _, id := range kg.RevertBlocked(&rec, st) {
+		page, err := s.AuditLog(ctx, kg.AuditQuery{Entity: id, After: rec.ID, First: kg.RevertLaterRecords})
+		if err != nil {
+			return kg.AuditRecord{}, err
+		}
+		if st.Later == nil {
+			st.Later = map[string][]kg.AuditRecord{}
+		}
+		st.Later[id] = page.Records
+	}
 	rv, err := kg.DecideRevert(op, &rec, st)
 	if err != nil {
 		return kg.AuditRecord{}, err

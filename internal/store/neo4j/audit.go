@@ -372,6 +372,23 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 		if err != nil {
 			return kg.AuditRecord{}, err
 		}
+		for _, sid := range kg.RevertBlocked(&rec, st) {
+			later, err := run(ctx, tx, stAuditLogByEntity, map[string]any{
+				"entity": sid, "actor": "", "after": rec.ID, "floor": "", "limit": int64(kg.RevertLaterRecords)})
+			if err != nil {
+				return kg.AuditRecord{}, err
+			}
+			if st.Later == nil {
+				st.Later = map[string][]kg.AuditRecord{}
+			}
+			for _, l := range later {
+				r, err := auditFromRecord(l)
+				if err != nil {
+					return kg.AuditRecord{}, err
+				}
+				st.Later[sid] = append(st.Later[sid], r)
+			}
+		}
 		rv, err := kg.DecideRevert(op, &rec, st)
 		if err != nil {
 			return kg.AuditRecord{}, err

@@ -563,6 +563,8 @@ func (s suite) testRevert(t *testing.T) {
 		}
 	})
 
+	t.Run("AfterLaterWrites", s.testRevertLater)
+
 	t.Run("Unknown", func(t *testing.T) {
 		st := s.open(t)
 		_, err := st.Revert(ctx, "no-such-record", admin)
