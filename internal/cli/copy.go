@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -22,10 +23,10 @@ func copyCommand() Command {
 		Name:    "copy",
 		Args:    "",
 		Summary: "copy a whole graph between stores (data directories or store URIs such as neo4j://host:7687), with a final count check",
-		Options: []string{"log-level", "log-format"},
+		Options: []string{"log-level", "log-format", "api-key"},
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&from, "from", "", "the source: a data directory (read through polgraph serve when one runs on it) or a store URI")
-			fs.StringVar(&to, "to", "", "the target: a data directory (written through polgraph serve when one runs on it) or a store URI; created or merged into")
+			fs.StringVar(&to, "to", "", "the target: a data directory (written through polgraph serve when one runs on it), a store URI, or a server's URL (http://HOST:PORT, with an admin --api-key); created or merged into")
 			fs.IntVar(&batch, "batch", transfer.DefaultBatchSize, "entities or relationships per write")
 			fs.BoolVar(&withKeys, "with-keys", false, "also copy the API keys (hashes, roles, revocations as they are); both stores opened directly, not through a server")
 			fs.BoolVar(&withAudit, "with-audit", false, "also copy the audit log as it is (so writes made before the copy can be reverted on the target); both stores opened directly")
@@ -42,7 +43,12 @@ func copyCommand() Command {
 			// export), the target written through it (importGraph, with
 			// the server's admin authorisation and audit log).
 			var dstRemote *remote
-			if dir, ok := open.EmbeddedDir(to); ok {
+			if u, ok := serverURL(to); ok {
+				if env.Config.APIKey == "" {
+					return fmt.Errorf("%w: copy --to %s writes through that server's importGraph, which needs an admin key: set POLGRAPH_API_KEY (or --api-key)", ErrUsage, u)
+				}
+				dstRemote = &remote{url: u, token: env.Config.APIKey, hc: &http.Client{}}
+			} else if dir, ok := open.EmbeddedDir(to); ok {
 				if dstRemote, err = env.remoteServerAt(ctx, dir); err != nil {
 					return err
 				}
@@ -116,6 +122,16 @@ func copyCommand() Command {
 			return nil
 		},
 	}
+}
+
+// serverURL reports whether target names a running server by its URL
+// (http:// or https://, no query), and returns it without a trailing slash.
+func serverURL(target string) (string, bool) {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+		return "", false
+	}
+	return strings.TrimSuffix(u.String(), "/"), true
 }
 
 // progressBar draws a copy's progress on a terminal, and nothing elsewhere

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/polgraph/polgraph/examples"
+	"github.com/polgraph/polgraph/internal/cli"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/local"
 	"github.com/polgraph/polgraph/internal/store/embedded"
@@ -157,6 +159,41 @@ func TestCopyNextToServe(t *testing.T) {
 	}
 	if after := post(t, addr, "", `{ stats { entities relationships } }`); !cmp.Equal(before, after) {
 		t.Errorf("the refused batch changed the served store: %v, then %v", before, after)
+	}
+
+	// To the server by its URL, with a key: an admin's works, an editor's
+	// is FORBIDDEN with nothing written, none is a usage error.
+	admin := strings.TrimSpace(mustPolgraph(t, "keys", "create", "--data", dir, "--role", "admin", "--name", "root"))
+	editor := strings.TrimSpace(mustPolgraph(t, "keys", "create", "--data", dir, "--role", "editor", "--name", "alice"))
+	byURL := filepath.Join(work, "by-url")
+	bs, err := embedded.Open(byURL, embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bs.Apply(context.Background(), kg.Batch{Entities: []kg.Entity{{ID: "p-by-url", Kind: kg.Person, Name: "Sent By URL"}}})
+	bs.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = polgraph(t, "copy", "--from", byURL, "--to", "http://"+addr)
+	if !errors.Is(err, cli.ErrUsage) || !strings.Contains(err.Error(), "POLGRAPH_API_KEY") {
+		t.Errorf("copy to a URL without a key: %v", err)
+	}
+	t.Setenv("POLGRAPH_API_KEY", editor)
+	_, err = polgraph(t, "copy", "--from", byURL, "--to", "http://"+addr)
+	if kg.KindOf(err) != kg.KindForbidden {
+		t.Errorf("copy to a URL with an editor key: %v, want FORBIDDEN", err)
+	}
+	if got := post(t, addr, admin, `{ entity(id: "p-by-url") { id } }`); got["data"].(map[string]any)["entity"] != nil {
+		t.Errorf("the forbidden copy wrote: %v", got)
+	}
+	t.Setenv("POLGRAPH_API_KEY", admin)
+	mustPolgraph(t, "copy", "--from", byURL, "--to", "http://"+addr+"/")
+	if got := post(t, addr, admin, `{ entity(id: "p-by-url") { id } }`); got["data"].(map[string]any)["entity"] == nil {
+		t.Errorf("the admin's copy did not write: %v", got)
+	}
+	if audit := mustPolgraph(t, "audit", "export", "--data", dir, "--actor", "root"); !strings.Contains(audit, "importGraph") {
+		t.Errorf("the admin's copy is not in the audit log as root's importGraph:\n%s", audit)
 	}
 }
 

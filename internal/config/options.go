@@ -18,6 +18,7 @@ type Config struct {
 	Addr             string        // serve: listen address
 	DataDir          string        // embedded store directory; "" means the default
 	Store            string        // store URI; overrides DataDir when set
+	APIKey           string        // copy: the key sent to a server named by URL
 	Demo             bool          // serve: load the demo dataset into an empty store
 	LogLevel         slog.Level    // debug, info, warn, error
 	LogFormat        string        // text or json
@@ -93,6 +94,12 @@ func Options() []Option {
 			Usage: "store URI (a directory, file://DIR, embedded://DIR, neo4j://HOST:7687); overrides --data",
 			set:   func(c *Config, v string) error { c.Store = v; return nil },
 			get:   func(c *Config) string { return c.Store },
+		},
+		{
+			Name: "api-key", Env: "POLGRAPH_API_KEY", Default: "", Secret: true,
+			Usage: "the API key sent to a server named by its URL (copy --to http://HOST:PORT needs an admin key); prefer the environment variable to the flag, which other users can see",
+			set:   func(c *Config, v string) error { c.APIKey = v; return nil },
+			get:   func(c *Config) string { return c.APIKey },
 		},
 		{
 			Name: "demo", Env: "POLGRAPH_DEMO", Default: "false", Bool: true,
