@@ -61,7 +61,7 @@ func TestImportGraph(t *testing.T) {
 		e.failsAs(admin, importGraph, map[string]any{"dump": dumpOf(t, importEntities, missing)}, "NOT_FOUND")
 		truncated := strings.TrimSuffix(dump, "\n")
 		truncated = truncated[:strings.LastIndex(truncated, "\n")+1] // no end line
-		e.failsAs(admin, importGraph, map[string]any{"dump": truncated}, "UNAVAILABLE")
+		e.failsAs(admin, importGraph, map[string]any{"dump": truncated}, "BAD_USER_INPUT")
 		e.failsAs(admin, importGraph, map[string]any{"dump": "not the format\n"}, "BAD_USER_INPUT")
 		if c := e.counts(); c.Entities+c.Relationships != 0 {
 			t.Fatalf("a failed import wrote %+v", c)

@@ -2694,7 +2694,7 @@ enum Role {
   READER
   """Also write the graph (upsertEntity, upsertRelationship, addEvidence, ingestDossier)."""
   EDITOR
-  """Also manage keys, read the audit log and revert writes."""
+  """Also manage keys, read the audit log, revert writes and import graphs (importGraph)."""
   ADMIN
 }
 

@@ -228,7 +228,7 @@ const (
 	RoleReader Role = "READER"
 	// Also write the graph (upsertEntity, upsertRelationship, addEvidence, ingestDossier).
 	RoleEditor Role = "EDITOR"
-	// Also manage keys, read the audit log and revert writes.
+	// Also manage keys, read the audit log, revert writes and import graphs (importGraph).
 	RoleAdmin Role = "ADMIN"
 )
 

@@ -205,5 +205,10 @@ func ReadDumpBatch(r io.Reader, maxItems int) (b kg.Batch, line func(entity bool
 		}
 		return relLines[i]
 	}
+	if kg.KindOf(err) == kg.KindUnavailable {
+		// A stream held whole that lacks its end line is incomplete input,
+		// not a transfer that broke off.
+		err = kg.Invalidf("read polgraph export", "dump", "the stream has no end line (want {\"end\":{\"entities\":N,\"relationships\":M}} last)")
+	}
 	return b, line, err
 }
