@@ -25,7 +25,7 @@ func copyCommand() Command {
 		Summary: "copy a whole graph between stores (data directories or store URIs such as neo4j://host:7687), with a final count check",
 		Options: []string{"log-level", "log-format", "api-key"},
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&from, "from", "", "the source: a data directory (read through polgraph serve when one runs on it) or a store URI")
+			fs.StringVar(&from, "from", "", "the source: a data directory (read through polgraph serve when one runs on it), a store URI, or a server's URL (http://HOST:PORT, with a reader --api-key)")
 			fs.StringVar(&to, "to", "", "the target: a data directory (written through polgraph serve when one runs on it), a store URI, or a server's URL (http://HOST:PORT, with an admin --api-key); created or merged into")
 			fs.IntVar(&batch, "batch", transfer.DefaultBatchSize, "entities or relationships per write")
 			fs.BoolVar(&withKeys, "with-keys", false, "also copy the API keys (hashes, roles, revocations as they are); both stores opened directly, not through a server")
@@ -42,12 +42,17 @@ func copyCommand() Command {
 			// source is then read through the server (its polgraph
 			// export), the target written through it (importGraph, with
 			// the server's admin authorisation and audit log).
+			byURL := func(u, needs string) (*remote, error) {
+				if env.Config.APIKey == "" {
+					return nil, fmt.Errorf("%w: copy through the server at %s needs %s: set POLGRAPH_API_KEY (or --api-key)", ErrUsage, u, needs)
+				}
+				return &remote{url: u, token: env.Config.APIKey, hc: &http.Client{}}, nil
+			}
 			var dstRemote *remote
 			if u, ok := serverURL(to); ok {
-				if env.Config.APIKey == "" {
-					return fmt.Errorf("%w: copy --to %s writes through that server's importGraph, which needs an admin key: set POLGRAPH_API_KEY (or --api-key)", ErrUsage, u)
+				if dstRemote, err = byURL(u, "an admin key (it writes through importGraph)"); err != nil {
+					return err
 				}
-				dstRemote = &remote{url: u, token: env.Config.APIKey, hc: &http.Client{}}
 			} else if dir, ok := open.EmbeddedDir(to); ok {
 				if dstRemote, err = env.remoteServerAt(ctx, dir); err != nil {
 					return err
@@ -56,7 +61,11 @@ func copyCommand() Command {
 			var src transfer.Source
 			var srcStore, dstStore kg.Store
 			var rm *remote
-			if dir, ok := open.EmbeddedDir(from); ok {
+			if u, ok := serverURL(from); ok {
+				if rm, err = byURL(u, "a reader key (it reads /export)"); err != nil {
+					return err
+				}
+			} else if dir, ok := open.EmbeddedDir(from); ok {
 				if rm, err = env.remoteServerAt(ctx, dir); err != nil {
 					return err
 				}

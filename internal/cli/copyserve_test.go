@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -192,6 +193,18 @@ func TestCopyNextToServe(t *testing.T) {
 	if got := post(t, addr, admin, `{ entity(id: "p-by-url") { id } }`); got["data"].(map[string]any)["entity"] == nil {
 		t.Errorf("the admin's copy did not write: %v", got)
 	}
+	// From the server by its URL, with a reader key.
+	reader := strings.TrimSpace(mustPolgraph(t, "keys", "create", "--data", dir, "--role", "reader", "--name", "bob"))
+	t.Setenv("POLGRAPH_API_KEY", reader)
+	fromURL := filepath.Join(work, "from-url")
+	mustPolgraph(t, "copy", "--from", "http://"+addr, "--to", fromURL)
+	if e, _ := readGraph(t, fromURL); !slices.ContainsFunc(e, func(e kg.Entity) bool { return e.ID == "p-by-url" }) {
+		t.Errorf("the copy from the server's URL lacks p-by-url (%d entities)", len(e))
+	}
+	if _, err := polgraph(t, "copy", "--from", byURL, "--to", "http://"+addr); kg.KindOf(err) != kg.KindForbidden {
+		t.Errorf("copy to a URL with a reader key: %v, want FORBIDDEN", err)
+	}
+	t.Setenv("POLGRAPH_API_KEY", admin)
 	if audit := mustPolgraph(t, "audit", "export", "--data", dir, "--actor", "root"); !strings.Contains(audit, "importGraph") {
 		t.Errorf("the admin's copy is not in the audit log as root's importGraph:\n%s", audit)
 	}
