@@ -28,7 +28,9 @@ type Store interface {
 	// (KindNotFound naming the first missing id). Applying the same batch
 	// twice leaves the store as after the first. With b.Audit set, the
 	// record of the write (NewWriteRecord) is written in the same
-	// transaction. A removal (b.Remove) deletes what Decide says, after
+	// transaction; with b.Audit.WhileNoKeys, the write is KeysExist
+	// (KindUnauthenticated, nothing written) when an active key exists,
+	// checked in the transaction and serialised with CreateKey. A removal (b.Remove) deletes what Decide says, after
 	// reading b.Detached's ties (Stored.Attached, Citing, Naming); its
 	// record has the removed values as Before with After nil. b.Decided,
 	// when set, is called after the commit.
