@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/polgraph/polgraph/graph/model"
@@ -95,4 +96,20 @@ func auditConnection(page kg.AuditPage, after string) (*model.AuditConnection, e
 		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[n-1].Cursor
 	}
 	return c, nil
+}
+
+// argumentProblems locates err's problems inside the argument arg
+// ("dump line 3.entity.name"), so that they name what the client sent.
+func argumentProblems(err error, arg string) error {
+	var e *kg.Error
+	if !errors.As(err, &e) || len(e.Problems) == 0 {
+		return err
+	}
+	c := *e
+	c.Problems = make([]kg.Problem, len(e.Problems))
+	for i, p := range e.Problems {
+		p.Path = arg + " " + p.Path
+		c.Problems[i] = p
+	}
+	return &c
 }

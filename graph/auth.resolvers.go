@@ -7,9 +7,11 @@ package graph
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/polgraph/polgraph/graph/model"
+	"github.com/polgraph/polgraph/internal/export"
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
@@ -36,6 +38,23 @@ func (r *mutationResolver) RevertWrite(ctx context.Context, id string) (*model.A
 		return nil, err
 	}
 	return auditRecord(rec)
+}
+
+func (r *mutationResolver) ImportGraph(ctx context.Context, dump string) (*model.ImportResult, error) {
+	// Authorise before reading: a refused caller's dump is not parsed.
+	if _, err := kg.Authorize(ctx, "importGraph", kg.RoleAdmin); err != nil {
+		return nil, err
+	}
+	b, line, err := export.ReadDumpBatch(strings.NewReader(dump), r.Service.Limits().MaxBatchEntities)
+	if err != nil {
+		return nil, argumentProblems(err, "dump")
+	}
+	err = r.Service.ImportGraph(ctx, &b, line)
+	afterWrite(ctx)
+	if err != nil {
+		return nil, argumentProblems(err, "dump")
+	}
+	return &model.ImportResult{Entities: len(b.Entities), Relationships: len(b.Relationships)}, nil
 }
 
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {

@@ -169,6 +169,11 @@ type ComplexityRoot struct {
 		Value  func(childComplexity int) int
 	}
 
+	ImportResult struct {
+		Entities      func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
 	IngestCount struct {
 		Created   func(childComplexity int) int
 		Unchanged func(childComplexity int) int
@@ -200,6 +205,7 @@ type ComplexityRoot struct {
 		CreateAPIKey       func(childComplexity int, name string, role model.Role) int
 		DeleteEntity       func(childComplexity int, id string) int
 		DeleteRelationship func(childComplexity int, id string) int
+		ImportGraph        func(childComplexity int, dump string) int
 		IngestDossier      func(childComplexity int, dossier string) int
 		RemoveEvidence     func(childComplexity int, relationship string, article string, quote *string) int
 		RetractArticle     func(childComplexity int, article string, keepUnsupported *bool) int
@@ -369,6 +375,7 @@ type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, name string) (*model.APIKey, error)
 	RevertWrite(ctx context.Context, id string) (*model.AuditRecord, error)
+	ImportGraph(ctx context.Context, dump string) (*model.ImportResult, error)
 }
 type OrganizationResolver interface {
 	Relationships(ctx context.Context, obj *model.Organization, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
@@ -949,6 +956,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Identifier.Value(childComplexity), true
 
+	case "ImportResult.entities":
+		if e.ComplexityRoot.ImportResult.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Entities(childComplexity), true
+	case "ImportResult.relationships":
+		if e.ComplexityRoot.ImportResult.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Relationships(childComplexity), true
+
 	case "IngestCount.created":
 		if e.ComplexityRoot.IngestCount.Created == nil {
 			break
@@ -1081,6 +1101,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRelationship(childComplexity, args["id"].(string)), true
+	case "Mutation.importGraph":
+		if e.ComplexityRoot.Mutation.ImportGraph == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importGraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["dump"].(string)), true
 	case "Mutation.ingestDossier":
 		if e.ComplexityRoot.Mutation.IngestDossier == nil {
 			break
@@ -2663,7 +2694,7 @@ enum Role {
   READER
   """Also write the graph (upsertEntity, upsertRelationship, addEvidence, ingestDossier)."""
   EDITOR
-  """Also manage keys, read the audit log and revert writes."""
+  """Also manage keys, read the audit log, revert writes and import graphs (importGraph)."""
   ADMIN
 }
 
@@ -2750,6 +2781,14 @@ type AuditRecord {
   relationships: [RelationshipChange!]!
 }
 
+"""What one importGraph wrote."""
+type ImportResult {
+  """Entities stored (created, replaced or unchanged)."""
+  entities: Int!
+  """Relationships stored (created or with their evidence merged)."""
+  relationships: Int!
+}
+
 """A page of the audit log, oldest first."""
 type AuditConnection {
   edges: [AuditEdge!]!
@@ -2822,10 +2861,26 @@ extend type Mutation {
   Undo one write of the audit log (ADMIN): every entity and relationship it
   changed gets back its value from before the write, and what it created is
   removed. CONFLICT, with nothing written, when one of them has changed since
-  (revert the later writes first) or when something made since depends on
-  what the write created. The revert is itself recorded (and may be reverted).
+  (revert the later writes first: the error names them) or when something
+  made since depends on what the write created. A relationship whose evidence
+  alone changed, in the write and since, is not blocked: the write's pieces
+  are undone and the later ones kept. The revert is itself recorded (and may
+  be reverted).
   """
   revertWrite(id: ID!): AuditRecord!
+
+  """
+  Write one batch of a whole-graph copy (ADMIN): ` + "`" + `polgraph copy --to` + "`" + ` a data
+  directory this server runs on sends its batches here. dump is a complete
+  stream of the lossless polgraph export format (` + "`" + `/export?format=polgraph` + "`" + `):
+  entity lines, then relationship lines, then the end line with their
+  counts. Entities are stored whole, relationships with their evidence merged
+  into what is stored, as one write: all of it or, on any problem
+  (BAD_USER_INPUT naming the line, NOT_FOUND, CONFLICT), nothing. At most as
+  many items as one write may hold; the request body limit bounds its size.
+  Recorded in the audit log as importGraph.
+  """
+  importGraph(dump: String!): ImportResult!
 }
 `, BuiltIn: false},
 }
@@ -3001,6 +3056,16 @@ func (ec *executionContext) childFields_Identifier(ctx context.Context, field gr
 		return ec.fieldContext_Identifier_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Identifier", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entities":
+		return ec.fieldContext_ImportResult_entities(ctx, field)
+	case "relationships":
+		return ec.fieldContext_ImportResult_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
 }
 
 func (ec *executionContext) childFields_IngestCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3634,6 +3699,20 @@ func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "dump",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dump"] = arg0
 	return args, nil
 }
 
@@ -6469,6 +6548,52 @@ func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportResult_entities(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_relationships(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _IngestCount_created(ctx context.Context, field graphql.CollectedField, obj *model.IngestCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7296,6 +7421,50 @@ func (ec *executionContext) fieldContext_Mutation_revertWrite(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revertWrite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importGraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importGraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportGraph(ctx, fc.Args["dump"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+			return ec.marshalNImportResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importGraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importGraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11970,6 +12139,44 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importResultImplementors = []string{"ImportResult"}
+
+func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportResult")
+		case "entities":
+			out.Values[i] = ec._ImportResult_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._ImportResult_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var ingestCountImplementors = []string{"IngestCount"}
 
 func (ec *executionContext) _IngestCount(ctx context.Context, sel ast.SelectionSet, obj *model.IngestCount) graphql.Marshaler {
@@ -12244,6 +12451,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revertWrite":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revertWrite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importGraph":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importGraph(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -13759,6 +13973,14 @@ func (ec *executionContext) marshalNIdentifier2ᚕgithubᚗcomᚋpolgraphᚋpolg
 func (ec *executionContext) unmarshalNIdentifierInput2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐIdentifier(ctx context.Context, v any) (kg.Identifier, error) {
 	res, err := ec.unmarshalInputIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportResult!")
+		return graphql.Null
+	}
+	return ec._ImportResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIngestCount2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐIngestCount(ctx context.Context, sel ast.SelectionSet, v *model.IngestCount) graphql.Marshaler {

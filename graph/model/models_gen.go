@@ -76,6 +76,14 @@ type EntityChange struct {
 	After *JSON `json:"after,omitempty"`
 }
 
+// What one importGraph wrote.
+type ImportResult struct {
+	// Entities stored (created, replaced or unchanged).
+	Entities int `json:"entities"`
+	// Relationships stored (created or with their evidence merged).
+	Relationships int `json:"relationships"`
+}
+
 // How many items an ingest created, updated and left unchanged.
 type IngestCount struct {
 	Created   int `json:"created"`
@@ -220,7 +228,7 @@ const (
 	RoleReader Role = "READER"
 	// Also write the graph (upsertEntity, upsertRelationship, addEvidence, ingestDossier).
 	RoleEditor Role = "EDITOR"
-	// Also manage keys, read the audit log and revert writes.
+	// Also manage keys, read the audit log, revert writes and import graphs (importGraph).
 	RoleAdmin Role = "ADMIN"
 )
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -107,3 +108,62 @@ func (d *dumpSource) ScanRelationships(ctx context.Context, fn func(kg.Relations
 
 // Close removes the temporary file.
 func (d *dumpSource) Close() error { return os.Remove(d.path) }
+
+// importTarget is a copy's target written through a running server: each
+// batch goes to its importGraph mutation (admin, audited, one write per
+// request) in the polgraph format, split so that no request body exceeds
+// maxBody; counts come from its stats query.
+type importTarget struct {
+	r       *remote
+	maxBody int
+}
+
+// importMaxBody keeps each importGraph request well under serve's default
+// body limit (8 MiB).
+const importMaxBody = 4 << 20
+
+func (r *remote) importTarget() *importTarget { return &importTarget{r: r, maxBody: importMaxBody} }
+
+// Counts asks the server how much its store holds.
+func (t *importTarget) Counts(ctx context.Context) (kg.Counts, error) {
+	var d struct {
+		Stats struct {
+			Entities, Relationships int
+			ByKind                  []struct {
+				Kind  kg.Kind
+				Count int
+			}
+		}
+	}
+	if err := t.r.graphql(ctx, `{ stats { entities relationships byKind { kind count } } }`, nil, &d); err != nil {
+		return kg.Counts{}, err
+	}
+	c := kg.Counts{Entities: d.Stats.Entities, Relationships: d.Stats.Relationships, ByKind: map[kg.Kind]int{}}
+	for _, k := range d.Stats.ByKind {
+		c.ByKind[k.Kind] = k.Count
+	}
+	return c, nil
+}
+
+// Apply sends b, in halves when its dump is larger than maxBody (each half
+// is then its own write: a copy is safe to run again, not one transaction).
+func (t *importTarget) Apply(ctx context.Context, b kg.Batch) error {
+	var buf bytes.Buffer
+	if err := export.WriteDump(&buf, b.Entities, b.Relationships); err != nil {
+		return err
+	}
+	if n := len(b.Entities) + len(b.Relationships); buf.Len() > t.maxBody && n > 1 {
+		ents, rels := b.Entities, b.Relationships
+		var first, second kg.Batch
+		if len(ents) > 1 || len(rels) == 0 {
+			first.Entities, second.Entities, second.Relationships = ents[:len(ents)/2], ents[len(ents)/2:], rels
+		} else {
+			first.Entities, first.Relationships, second.Relationships = ents, rels[:len(rels)/2], rels[len(rels)/2:]
+		}
+		if err := t.Apply(ctx, first); err != nil {
+			return err
+		}
+		return t.Apply(ctx, second)
+	}
+	return t.r.graphql(ctx, `mutation($dump: String!) { importGraph(dump: $dump) { entities } }`, map[string]any{"dump": buf.String()}, nil)
+}

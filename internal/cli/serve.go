@@ -26,7 +26,7 @@ func serveCommand() Command {
 		Summary: "serve the GraphQL API (/graphql), GraphiQL (/graphiql), the web page (/) and exports (/export)",
 		Options: []string{"addr", "data", "store", "demo", "log-level", "log-format", "shutdown-timeout",
 			"max-body-bytes", "max-complexity", "max-depth", "max-tokens", "max-aliases", "max-selections", "max-search-words",
-			"request-timeout", "write-timeout", "allowed-hosts", "persisted-queries", "introspection", "access-log-sample",
+			"request-timeout", "write-timeout", "export-timeout", "allowed-hosts", "persisted-queries", "introspection", "access-log-sample",
 			"require-auth-for-reads", "allow-anonymous-writes"},
 		Run: runServe,
 	}
@@ -106,6 +106,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		MaxSelections:    cfg.MaxSelections,
 		RequestTimeout:   cfg.RequestTimeout,
 		WriteTimeout:     cfg.WriteTimeout,
+		ExportTimeout:    cfg.ExportTimeout,
 		PersistedQueries: cfg.PersistedQueries,
 		NoIntrospection:  !introspection,
 		AccessLogSample:  sample,

@@ -18,6 +18,7 @@ type Config struct {
 	Addr             string        // serve: listen address
 	DataDir          string        // embedded store directory; "" means the default
 	Store            string        // store URI; overrides DataDir when set
+	APIKey           string        // copy: the key sent to a server named by URL
 	Demo             bool          // serve: load the demo dataset into an empty store
 	LogLevel         slog.Level    // debug, info, warn, error
 	LogFormat        string        // text or json
@@ -35,6 +36,7 @@ type Config struct {
 	MaxSearchWords  int           // words per search
 	RequestTimeout  time.Duration // serve: execution deadline of one GraphQL query
 	WriteTimeout    time.Duration // serve: execution deadline of one mutation
+	ExportTimeout   time.Duration // serve: deadline of one export (/export, /audit)
 	AllowedHosts    []string      // serve: Host values answered besides loopback ones
 	AccessLogSample float64       // serve: share of ordinary requests logged
 	// serve: whether queries need a reader key; nil: only beyond loopback.
@@ -92,6 +94,12 @@ func Options() []Option {
 			Usage: "store URI (a directory, file://DIR, embedded://DIR, neo4j://HOST:7687); overrides --data",
 			set:   func(c *Config, v string) error { c.Store = v; return nil },
 			get:   func(c *Config) string { return c.Store },
+		},
+		{
+			Name: "api-key", Env: "POLGRAPH_API_KEY", Default: "", Secret: true,
+			Usage: "the API key sent to a server named by its URL (copy --to http://HOST:PORT needs an admin key); prefer the environment variable to the flag, which other users can see",
+			set:   func(c *Config, v string) error { c.APIKey = v; return nil },
+			get:   func(c *Config) string { return c.APIKey },
 		},
 		{
 			Name: "demo", Env: "POLGRAPH_DEMO", Default: "false", Bool: true,
@@ -247,6 +255,19 @@ func Options() []Option {
 				return nil
 			},
 			get: func(c *Config) string { return c.RequestTimeout.String() },
+		},
+		{
+			Name: "export-timeout", Env: "POLGRAPH_EXPORT_TIMEOUT", Default: "100s",
+			Usage: "how long one export (/export, /audit) may run before it is stopped (keep it under two minutes, the server's write timeout)",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("%q is not a positive duration (e.g. 100s)", v)
+				}
+				c.ExportTimeout = d
+				return nil
+			},
+			get: func(c *Config) string { return c.ExportTimeout.String() },
 		},
 		{
 			Name: "write-timeout", Env: "POLGRAPH_WRITE_TIMEOUT", Default: "60s",

@@ -157,3 +157,58 @@ func ReadDump(r io.Reader, entity func(kg.Entity) error, relationship func(kg.Re
 	}
 	return got, kg.Unavailable(op, errors.New("the stream ended before its end line: the export broke off"))
 }
+
+// WriteDump writes entities and relationships as one complete stream of
+// the polgraph format (their lines, then the end line): the unit
+// importGraph takes.
+func WriteDump(w io.Writer, ents []kg.Entity, rels []kg.Relationship) error {
+	d := newDump(w)
+	for _, e := range ents {
+		if err := d.Node(e); err != nil {
+			return err
+		}
+	}
+	for _, r := range rels {
+		if err := d.Edge(Edge{Relationship: r}); err != nil {
+			return err
+		}
+	}
+	return d.End()
+}
+
+// ReadDumpBatch reads one complete polgraph-format stream into a batch of
+// at most maxItems entities and relationships. line gives the line of the
+// stream each entity (entity true) or relationship of the batch came from.
+func ReadDumpBatch(r io.Reader, maxItems int) (b kg.Batch, line func(entity bool, i int) int, err error) {
+	var entLines, relLines []int
+	n := 0
+	more := func() error {
+		if n++; n > maxItems {
+			return kg.Invalidf("read polgraph export", "dump", "more than %d entities and relationships in one import", maxItems)
+		}
+		return nil
+	}
+	_, err = ReadDump(r,
+		func(e kg.Entity) error {
+			b.Entities = append(b.Entities, e)
+			entLines = append(entLines, n+1)
+			return more()
+		},
+		func(rel kg.Relationship) error {
+			b.Relationships = append(b.Relationships, rel)
+			relLines = append(relLines, n+1)
+			return more()
+		})
+	line = func(entity bool, i int) int {
+		if entity {
+			return entLines[i]
+		}
+		return relLines[i]
+	}
+	if kg.KindOf(err) == kg.KindUnavailable {
+		// A stream held whole that lacks its end line is incomplete input,
+		// not a transfer that broke off.
+		err = kg.Invalidf("read polgraph export", "dump", "the stream has no end line (want {\"end\":{\"entities\":N,\"relationships\":M}} last)")
+	}
+	return b, line, err
+}

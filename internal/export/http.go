@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -56,6 +57,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		h.log.Warn("export stopped at its deadline (serve --export-timeout)")
+		writeError(w, http.StatusServiceUnavailable, "", "the export ran past its deadline; ask for less (seed, depth, limit) or raise serve --export-timeout")
+		return
+	}
 	h.fail(w, err)
 }
 
@@ -67,10 +73,13 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, f *Format, x *Ex
 		return
 	}
 	if err := x.WriteTo(r.Context(), f.New(w), nil); err != nil {
-		if r.Context().Err() != nil {
+		switch cerr := r.Context().Err(); {
+		case errors.Is(cerr, context.DeadlineExceeded):
+			h.log.Warn("export stopped at its deadline (serve --export-timeout)", "format", f.Name)
+		case cerr != nil:
 			// The client went away: not a failure of the export or the store.
 			h.log.Debug("export abandoned by the client", "format", f.Name)
-		} else {
+		default:
 			h.log.Error("export failed mid-stream", "format", f.Name, "err", err)
 		}
 		panic(http.ErrAbortHandler)

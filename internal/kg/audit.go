@@ -23,6 +23,11 @@ import (
 type AuditMeta struct {
 	Actor string // who: a key's name, ActorAnonymous, ActorCLI, ...
 	Op    string // the operation: "upsertEntity", "ingestDossier", "revertWrite", ...
+	// WhileNoKeys, on a write (Batch.Audit), has the store refuse it with
+	// KeysExist when an active API key exists, checked inside the write's
+	// transaction and serialised with CreateKey (Principal.WhileNoKeys).
+	// It is not recorded.
+	WhileNoKeys bool `json:"-"`
 }
 
 // AuditRecord is one entry of the audit log.
@@ -205,6 +210,12 @@ type AuditStore interface {
 	// written, and the reverted record's RevertedBy is set. It returns the
 	// revert's record.
 	Revert(ctx context.Context, id string, audit AuditMeta) (AuditRecord, error)
+	// ImportAudit stores records exactly as given (ids, times, RevertedBy),
+	// as a copy between stores does, in one transaction: a record whose id
+	// is stored is replaced. The ids keep their times, so records written
+	// later sort after the imported ones (the embedded store makes sure;
+	// Neo4j's ids take the clock's time).
+	ImportAudit(ctx context.Context, recs []AuditRecord) error
 }
 
 // AuditLog lists the audit log (admin only), oldest first. since may be

@@ -52,6 +52,12 @@ type Principal struct {
 	Name          string
 	Role          Role // "": no access at all
 	Authenticated bool
+	// WhileNoKeys marks a principal allowed to write only while the store
+	// holds no active key (an anonymous request on a server that lets
+	// anonymous requests write until the first key is created): its writes
+	// carry AuditMeta.WhileNoKeys, and the store checks, inside the
+	// write's transaction, that no key exists.
+	WhileNoKeys bool
 }
 
 // Actor names the audit log gives to callers without a key of their own.
@@ -98,6 +104,22 @@ func Authorize(ctx context.Context, op string, need Role) (string, error) {
 	}
 	return "", &Error{Op: op, Kind: KindForbidden,
 		Err: fmt.Errorf("key %q has the %s role; this needs %s", p.Name, roleOrNone(p.Role), need)}
+}
+
+// writeMeta is the audit meta of a write by ctx's principal, recorded as
+// actor.
+func writeMeta(ctx context.Context, actor, op string) *AuditMeta {
+	p, _ := PrincipalFrom(ctx)
+	return &AuditMeta{Actor: actor, Op: op, WhileNoKeys: p.WhileNoKeys}
+}
+
+// KeysExist is the error of a write allowed only while no key exists
+// (AuditMeta.WhileNoKeys) when a key does: the store returns it from
+// inside the write's transaction, so a key created at the same instant as
+// the write cannot let it through.
+func KeysExist(op string) error {
+	return &Error{Op: op, Kind: KindUnauthenticated,
+		Err: fmt.Errorf("an API key exists now, so writes without a key are no longer allowed: send an editor key as Authorization: Bearer KEY")}
 }
 
 func roleOrNone(r Role) string {
@@ -177,6 +199,13 @@ type KeyStore interface {
 	RevokeKey(ctx context.Context, name string, audit AuditMeta) (APIKey, error)
 	// ActiveKeys counts the keys that are not revoked.
 	ActiveKeys(ctx context.Context) (int, error)
+	// ImportKeys stores keys exactly as given (hash, times, revocation),
+	// as a copy between stores does, with no audit record (the copied
+	// log holds the originals): a key whose name is stored with the same
+	// hash is replaced (so a revocation made since arrives); a name stored
+	// with another hash, or a hash stored under another name, is
+	// KindConflict, and nothing is written.
+	ImportKeys(ctx context.Context, keys []APIKey) error
 }
 
 // Authenticate returns the principal a secret stands for: the key's name

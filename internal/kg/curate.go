@@ -299,7 +299,7 @@ func (s *Service) remove(ctx context.Context, op string, rm Removal, path string
 		Remove: rm,
 		Op:     op,
 		Paths:  BatchPaths{Removal: path},
-		Audit:  &AuditMeta{Actor: actor, Op: op},
+		Audit:  writeMeta(ctx, actor, op),
 		Decided: func(d Decision) {
 			out = Removed{Entities: d.RemoveEntities, Relationships: d.RemoveRelationships, Updated: d.Relationships}
 			for _, r := range d.Relationships {

@@ -15,7 +15,10 @@ import (
 //     entity their earlier values refer to; for the entities the revert
 //     removes, what refers to them; for those it reclassifies, their
 //     relationships;
-//  2. calls DecideRevert, and writes the Reversal it returns, or fails
+//  2. when RevertBlocked names anything, reads the records written after
+//     the reverted one that changed it (RevertStored.Later), so that the
+//     conflict names them;
+//  3. calls DecideRevert, and writes the Reversal it returns, or fails
 //     with its error.
 
 // RevertReads is what a store must read before DecideRevert.
@@ -51,6 +54,96 @@ type RevertStored struct {
 	// Naming holds, for each entity of Removed, the ids of the stored
 	// entities that name it as their outlet or speaker.
 	Naming map[string][]string
+	// Later holds, for each id RevertBlocked names, the first few records
+	// written after the reverted one that changed it (AuditLog with
+	// Entity the id, After the record's id), oldest first.
+	Later map[string][]AuditRecord
+}
+
+// RevertLaterRecords is how many of the later records that changed an id
+// a store reads for RevertStored.Later.
+const RevertLaterRecords = 3
+
+// RevertBlocked lists, sorted, the ids of the entities and relationships
+// rec changed whose value has changed again since in a way a revert cannot
+// undo alone (see DecideRevert): a store reads their later records before
+// DecideRevert, which then names them in its conflict.
+func RevertBlocked(rec *AuditRecord, st RevertStored) []string {
+	blocked, _ := revertState(rec, st)
+	return blocked
+}
+
+// revertState compares what rec left with what is stored: blocked are the
+// ids changed since that the revert cannot undo; merged the relationships
+// changed since only in evidence, given their value after the revert (the
+// current one with rec's own evidence change undone).
+func revertState(rec *AuditRecord, st RevertStored) (blocked []string, merged map[string]Relationship) {
+	merged = map[string]Relationship{}
+	for _, c := range rec.Entities {
+		cur, ok := st.Entities[c.ID]
+		if ok != (c.After != nil) || (ok && !SameEntity(cur, c.After)) {
+			blocked = append(blocked, c.ID)
+		}
+	}
+	for _, c := range rec.Relationships {
+		cur, ok := st.Relationships[c.ID]
+		if ok == (c.After != nil) && (!ok || SameRelationship(&cur, c.After)) {
+			continue
+		}
+		if m, ok := undoEvidence(c, cur, ok); ok {
+			merged[c.ID] = m
+			continue
+		}
+		blocked = append(blocked, c.ID)
+	}
+	return sortedUnique(blocked), merged
+}
+
+// undoEvidence undoes a write's change to a relationship's evidence when
+// later writes changed it too: possible when the write changed nothing but
+// evidence, later writes changed nothing but evidence, and every piece the
+// write added is still there as it was. The result is the current value
+// without the pieces the write added, with the pieces it removed.
+func undoEvidence(c RelationshipChange, cur Relationship, exists bool) (Relationship, bool) {
+	if !exists || c.Before == nil || c.After == nil || !sameButEvidence(c.Before, c.After) || !sameButEvidence(c.After, &cur) {
+		return Relationship{}, false
+	}
+	in := func(list []Evidence, ev Evidence) bool {
+		return slices.ContainsFunc(list, func(x Evidence) bool { return sameJSON(x, ev) })
+	}
+	var added, removed []Evidence
+	for _, ev := range c.After.Evidence {
+		if !in(c.Before.Evidence, ev) {
+			added = append(added, ev)
+		}
+	}
+	for _, ev := range c.Before.Evidence {
+		if !in(c.After.Evidence, ev) {
+			removed = append(removed, ev)
+		}
+	}
+	for _, ev := range added {
+		if !in(cur.Evidence, ev) {
+			return Relationship{}, false // changed or removed since
+		}
+	}
+	out := cur
+	out.Evidence = nil
+	for _, ev := range cur.Evidence {
+		if !in(added, ev) {
+			out.Evidence = append(out.Evidence, ev)
+		}
+	}
+	out.Evidence = MergeEvidence(out.Evidence, removed)
+	return out, true
+}
+
+// sameButEvidence reports whether two relationships agree on everything
+// but their evidence.
+func sameButEvidence(a, b *Relationship) bool {
+	x, y := *a, *b
+	x.Evidence, y.Evidence = nil, nil
+	return SameRelationship(&x, &y)
 }
 
 // Reversal is a decided revert: what the store must write.
@@ -121,7 +214,11 @@ func RevertReadsOf(op string, rec *AuditRecord) (RevertReads, error) {
 //
 //   - KindConflict: an entity or relationship the write changed has changed
 //     again since (revert the later writes first: the error names what
-//     changed); an entity the write created is now referred to by
+//     changed and, from RevertStored.Later, the writes that changed it),
+//     except a relationship whose evidence alone the write and the later
+//     writes changed: the write's own evidence change is then undone and
+//     the later writes' kept (a piece the write added that was changed or
+//     removed since still blocks); an entity the write created is now referred to by
 //     something the write did not create (a relationship, evidence, an
 //     article's outlet, a statement's speaker); restoring a value would
 //     break a rule (an end or an evidence article that no longer exists or
@@ -133,21 +230,29 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 		return Reversal{}, err
 	}
 
-	// Everything the write changed must still be as the write left it.
-	var changed []string
-	for _, c := range rec.Entities {
-		cur, ok := st.Entities[c.ID]
-		if ok != (c.After != nil) || (ok && !SameEntity(cur, c.After)) {
-			changed = append(changed, fmt.Sprintf("entity %q", c.ID))
+	// Everything the write changed must still be as the write left it,
+	// but for evidence others have added or removed since.
+	blocked, merged := revertState(rec, st)
+	if len(blocked) > 0 {
+		isEntity := map[string]bool{}
+		for _, c := range rec.Entities {
+			isEntity[c.ID] = true
 		}
-	}
-	for _, c := range rec.Relationships {
-		cur, ok := st.Relationships[c.ID]
-		if ok != (c.After != nil) || (ok && !SameRelationship(&cur, c.After)) {
-			changed = append(changed, fmt.Sprintf("relationship %q", c.ID))
+		changed := make([]string, len(blocked))
+		for i, id := range blocked {
+			what := "relationship"
+			if isEntity[id] {
+				what = "entity"
+			}
+			changed[i] = fmt.Sprintf("%s %q", what, id)
+			if later := st.Later[id]; len(later) > 0 {
+				by := make([]string, len(later))
+				for j, l := range later {
+					by[j] = fmt.Sprintf("%s (%s by %s)", l.ID, l.Op, l.Actor)
+				}
+				changed[i] += " (changed since by write " + strings.Join(by, ", ") + ")"
+			}
 		}
-	}
-	if len(changed) > 0 {
 		return Reversal{}, Conflict(op, rec.ID, "%s changed after write %s: revert the later writes first (auditLog(entity: ...) lists them)",
 			listOf(changed), rec.ID)
 	}
@@ -226,6 +331,9 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 	}
 	for _, c := range rec.Relationships {
 		r := c.Before
+		if m, ok := merged[c.ID]; ok {
+			r = &m
+		}
 		if r == nil {
 			continue
 		}
@@ -238,7 +346,13 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 		check(what+" (from)", r.From, rule.From)
 		check(what+" (to)", r.To, rule.To)
 		for _, ev := range r.Evidence {
+			if _, kept := merged[c.ID]; kept && !slices.ContainsFunc(c.Before.Evidence, func(b Evidence) bool { return b.Article == ev.Article }) {
+				continue // stored since, by a later write, under the store's rules
+			}
 			check(what+" (evidence)", ev.Article, articleEnd)
+		}
+		if len(r.Evidence) > MaxEvidence {
+			broken = append(broken, fmt.Sprintf("%s would keep more than %d pieces of evidence", what, MaxEvidence))
 		}
 	}
 	for id, rels := range st.Attached {
@@ -281,6 +395,12 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 		}
 	}
 	for _, c := range rec.Relationships {
+		if m, ok := merged[c.ID]; ok {
+			cur := st.Relationships[c.ID]
+			rv.Record.Relationships = append(rv.Record.Relationships, RelationshipChange{ID: c.ID, Before: &cur, After: &m})
+			rv.Relationships = append(rv.Relationships, m)
+			continue
+		}
 		rv.Record.Relationships = append(rv.Record.Relationships, RelationshipChange{ID: c.ID, Before: c.After, After: c.Before})
 		if c.Before == nil {
 			rv.RemoveRelationships = append(rv.RemoveRelationships, c.ID)

@@ -426,7 +426,7 @@ func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPat
 	// References, kinds, endpoints, conflicts and the evidence cap are
 	// decided by Decide inside the store's write transaction.
 	b.Op, b.Paths = op, paths
-	b.Audit = &AuditMeta{Actor: actor, Op: op}
+	b.Audit = writeMeta(ctx, actor, op)
 	if b.Empty() {
 		return nil
 	}

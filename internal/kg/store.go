@@ -28,7 +28,9 @@ type Store interface {
 	// (KindNotFound naming the first missing id). Applying the same batch
 	// twice leaves the store as after the first. With b.Audit set, the
 	// record of the write (NewWriteRecord) is written in the same
-	// transaction. A removal (b.Remove) deletes what Decide says, after
+	// transaction; with b.Audit.WhileNoKeys, the write is KeysExist
+	// (KindUnauthenticated, nothing written) when an active key exists,
+	// checked in the transaction and serialised with CreateKey. A removal (b.Remove) deletes what Decide says, after
 	// reading b.Detached's ties (Stored.Attached, Citing, Naming); its
 	// record has the removed values as Before with After nil. b.Decided,
 	// when set, is called after the commit.
@@ -72,10 +74,9 @@ type Store interface {
 	// ScanRelationships calls fn for every relationship, in id order.
 	ScanRelationships(ctx context.Context, fn func(Relationship) error) error
 
-	// Snapshot calls fn with a View of the whole graph as it stands now,
-	// valid until fn returns: however much is written meanwhile, the view's
-	// scans read one state of the graph, in which every relationship's
-	// ends are among the entities. Whole-graph exports read through it.
+	// Snapshot calls fn with a View of the whole graph, valid until fn
+	// returns; see View for what it promises while others write.
+	// Whole-graph exports read through it.
 	Snapshot(ctx context.Context, fn func(View) error) error
 
 	// Counts reports how much the store holds.
@@ -90,13 +91,24 @@ type Store interface {
 	AuditStore
 }
 
-// View is a consistent read of the whole graph (Store.Snapshot): what its
-// ScanEntities yields and what its ScanRelationships yields belong to one
-// state of the graph, so every relationship it yields has both ends among
-// the entities it yields, when its entities are scanned first (a store
-// whose isolation is weaker than a snapshot, Neo4j's read committed, keeps
-// the promise by leaving out the relationships whose ends its entity scan
-// did not yield). Scans are in id order, as the Store's.
+// View is a read of the whole graph (Store.Snapshot). Every store keeps two
+// promises, whatever is written meanwhile, when its entities are scanned
+// before its relationships:
+//
+//   - every relationship it yields has both ends among the entities it
+//     yielded;
+//   - every entity and relationship that no write changes or removes while
+//     the view is open is yielded, exactly as stored.
+//
+// The embedded store promises more: its view is one bbolt read
+// transaction, so both scans read one state of the graph. Neo4j's
+// isolation is read committed, so what is written during the view may show
+// partly: an entity changed during the entity scan appears with its value
+// before or after the change; a relationship committed after the entity
+// scan appears only if the scan yielded both its ends (it is left out
+// otherwise); one removed during the scans may or may not appear; the
+// relationship scan may see writes the entity scan did not. Scans are in id
+// order, as the Store's.
 type View interface {
 	ScanEntities(ctx context.Context, fn func(Entity) error) error
 	ScanRelationships(ctx context.Context, fn func(Relationship) error) error

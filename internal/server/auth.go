@@ -176,7 +176,10 @@ func (a *authenticator) aroundOperations(present graphql.ErrorPresenterFunc) gra
 				return fail(err)
 			}
 			if may {
+				// The store checks again inside each write's transaction
+				// (WhileNoKeys): a key created since this check stops it.
 				p.Role = kg.RoleEditor
+				p.WhileNoKeys = a.auth.AnonymousWrites == AnonymousWritesWithoutKeys
 				ctx = kg.WithPrincipal(ctx, p)
 			}
 		}

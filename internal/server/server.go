@@ -63,6 +63,11 @@ type Options struct {
 	RequestTimeout time.Duration
 	// WriteTimeout bounds the execution of one mutation; default 60s.
 	WriteTimeout time.Duration
+	// ExportTimeout bounds one export (/export, /audit): its context is
+	// cancelled then, as it is when the client goes away, and a stream
+	// already started breaks off (the polgraph format's missing end line
+	// tells); default 100s, under Run's two-minute write timeout.
+	ExportTimeout time.Duration
 	// PersistedQueries enables automatic persisted queries (APQ).
 	PersistedQueries bool
 	// NoIntrospection disables schema introspection (and so GraphiQL).
@@ -85,6 +90,7 @@ const (
 	DefaultQueryCacheSize  = 1000
 	DefaultRequestTimeout  = 5 * time.Second
 	DefaultWriteTimeout    = 60 * time.Second
+	DefaultExportTimeout   = 100 * time.Second
 	DefaultAccessLogSample = 0.01
 )
 
@@ -112,6 +118,9 @@ func (o *Options) fill() {
 	}
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = DefaultWriteTimeout
+	}
+	if o.ExportTimeout <= 0 {
+		o.ExportTimeout = DefaultExportTimeout
 	}
 	if o.AccessLogSample == 0 {
 		o.AccessLogSample = DefaultAccessLogSample
@@ -185,10 +194,10 @@ func New(o Options) http.Handler {
 	mux.Handle("GET /readyz", m.instrument("readyz", readyz(o.Service.Store(), o.Logger)))
 	mux.Handle("GET /metrics", m.instrument("metrics", m.Handler()))
 	if o.Export != nil {
-		mux.Handle("/export", m.instrument("export", o.Export))
+		mux.Handle("/export", m.instrument("export", withDeadline(o.ExportTimeout, o.Export)))
 	}
 	a := o.authenticator()
-	mux.Handle("GET /audit", m.instrument("audit", auditExport(o.Service, a)))
+	mux.Handle("GET /audit", m.instrument("audit", withDeadline(o.ExportTimeout, auditExport(o.Service, a))))
 	mux.Handle("GET /local/proof", m.instrument("local", localProof(o.Auth.LocalToken)))
 	if o.Web != nil {
 		mux.Handle("/", m.instrument("web", o.Web))
@@ -348,6 +357,16 @@ func accessLog(logger *slog.Logger, sample float64, m *Metrics, next http.Handle
 			attrs = append(attrs, slog.Uint64("sampled", every))
 		}
 		logger.LogAttrs(r.Context(), slog.LevelInfo, "http request", attrs...)
+	})
+}
+
+// withDeadline gives each request's context a deadline d from now (the
+// request's context is also cancelled when the client goes away).
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -45,6 +45,13 @@ type Source interface {
 	ScanRelationships(ctx context.Context, fn func(kg.Relationship) error) error
 }
 
+// Target is what Copy writes to: a kg.Store, or anything else that takes
+// atomic batches and counts what it holds (a running server's importGraph).
+type Target interface {
+	Counts(ctx context.Context) (kg.Counts, error)
+	Apply(ctx context.Context, b kg.Batch) error
+}
+
 // Copy writes every entity of from into to, then every relationship, in
 // batches through to.Apply. Entities are upserted whole and relationships'
 // evidence merged, so running Copy again changes nothing. An entity stored
@@ -52,7 +59,7 @@ type Source interface {
 // and that batch is not written. Copy ends by comparing counts: a target that was
 // empty must hold exactly what the source holds; one that was not must hold
 // at least as much of every kind.
-func Copy(ctx context.Context, from Source, to kg.Store, opts Options) (Stats, error) {
+func Copy(ctx context.Context, from Source, to Target, opts Options) (Stats, error) {
 	const op = "copy"
 	size := opts.BatchSize
 	if size <= 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -234,5 +235,62 @@ func TestCopyEmbeddedToNeo4j(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, dump(t, back)); diff != "" {
 		t.Fatalf("round trip through Neo4j (-source +back):\n%s", diff)
+	}
+}
+
+// TestCopyKeysAndAuditThroughNeo4j: keys and the audit log go from the
+// embedded store to Neo4j and back exactly as they were.
+func TestCopyKeysAndAuditThroughNeo4j(t *testing.T) {
+	ctx := context.Background()
+	graph := neo4jtest.Open(t)
+	src := openEmbedded(t)
+	for i, b := range generated(5) {
+		b.Audit = &kg.AuditMeta{Actor: "alice", Op: fmt.Sprintf("write%d", i)}
+		if err := src.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, hash, err := kg.NewSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := kg.APIKey{Name: "alice", Role: kg.RoleEditor, Hash: hash, Created: time.Now().UTC().Truncate(time.Millisecond), CreatedBy: "cli"}
+	if err := src.CreateKey(ctx, key, kg.AuditMeta{Actor: "cli", Op: "createKey"}); err != nil {
+		t.Fatal(err)
+	}
+	access := func(s kg.Store) ([]kg.APIKey, []kg.AuditRecord) {
+		t.Helper()
+		keys, err := s.ListKeys(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.AuditLog(ctx, kg.AuditQuery{First: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys, page.Records
+	}
+	wantKeys, wantLog := access(src)
+	if len(wantLog) != len(generated(5))+1 {
+		t.Fatalf("the source's log holds %d records", len(wantLog))
+	}
+	back := openEmbedded(t)
+	for _, hop := range []struct {
+		name     string
+		from, to kg.Store
+	}{{"into Neo4j", src, graph}, {"into Neo4j again", src, graph}, {"back", graph, back}} {
+		if _, err := CopyKeys(ctx, hop.from, hop.to); err != nil {
+			t.Fatalf("%s: CopyKeys: %v", hop.name, err)
+		}
+		if _, err := CopyAudit(ctx, hop.from, hop.to, 3); err != nil {
+			t.Fatalf("%s: CopyAudit: %v", hop.name, err)
+		}
+		keys, log := access(hop.to)
+		if d := cmp.Diff(wantKeys, keys); d != "" {
+			t.Errorf("%s: keys (-source +copy):\n%s", hop.name, d)
+		}
+		if d := cmp.Diff(wantLog, log); d != "" {
+			t.Errorf("%s: audit log (-source +copy):\n%s", hop.name, d)
+		}
 	}
 }

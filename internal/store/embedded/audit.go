@@ -165,6 +165,84 @@ func (s *Store) ActiveKeys(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// ImportKeys stores keys as they are; see kg.KeyStore.
+func (s *Store) ImportKeys(ctx context.Context, ks []kg.APIKey) error {
+	const op = "importKeys"
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.update(ctx, op, func(tx *bolt.Tx) error {
+		keys, hashes := tx.Bucket(bucketKeys), tx.Bucket(bucketKeyHashes)
+		for i := range ks {
+			k := &ks[i]
+			old, ok, err := getKey(tx, []byte(k.Name))
+			if err != nil {
+				return err
+			}
+			if ok && old.Hash != k.Hash {
+				return kg.Conflict(op, k.Name, "a key named %q exists in the target with another secret", k.Name)
+			}
+			if name := hashes.Get([]byte(k.Hash)); name != nil && string(name) != k.Name {
+				return kg.Conflict(op, k.Name, "the secret of key %q is stored in the target as key %q", k.Name, name)
+			}
+			v, err := json.Marshal(k)
+			if err != nil {
+				return err
+			}
+			if err := keys.Put([]byte(k.Name), v); err != nil {
+				return err
+			}
+			if err := hashes.Put([]byte(k.Hash), []byte(k.Name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ImportAudit stores records as they are; see kg.AuditStore.
+func (s *Store) ImportAudit(ctx context.Context, recs []kg.AuditRecord) error {
+	const op = "importAudit"
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	last := s.lastAudit
+	err := s.update(ctx, op, func(tx *bolt.Tx) error {
+		for i := range recs {
+			rec := &recs[i]
+			if err := writeAudit(tx, rec); err != nil {
+				return err
+			}
+			if err := s.indexAudit(tx, rec); err != nil {
+				return err
+			}
+			if rec.Time.After(last) {
+				last = rec.Time
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		s.lastAudit = last
+	}
+	return err
+}
+
+// checkNoKeys refuses a write allowed only while no key exists
+// (kg.AuditMeta.WhileNoKeys) when one does. The caller holds writeMu, as
+// CreateKey does: no key can appear between the check and the write.
+func (s *Store) checkNoKeys(ctx context.Context, op string, m *kg.AuditMeta) error {
+	if m == nil || !m.WhileNoKeys {
+		return nil
+	}
+	n, err := s.ActiveKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return kg.KeysExist(op)
+	}
+	return nil
+}
+
 // putAudit gives rec its id and time and writes it with its index
 // entries. The caller holds writeMu.
 func (s *Store) putAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
@@ -176,17 +254,22 @@ func (s *Store) putAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
 	if err := writeAudit(tx, rec); err != nil {
 		return err
 	}
+	if err := s.indexAudit(tx, rec); err != nil {
+		return err
+	}
+	s.lastAudit = at
+	return nil
+}
+
+// indexAudit writes rec's entries in the subject and actor indexes.
+func (s *Store) indexAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
 	empty := []byte{}
 	for _, subj := range rec.Subjects() {
 		if err := tx.Bucket(bucketAuditSubject).Put(indexKey(subj, rec.ID), empty); err != nil {
 			return err
 		}
 	}
-	if err := tx.Bucket(bucketAuditActor).Put(indexKey(rec.Actor, rec.ID), empty); err != nil {
-		return err
-	}
-	s.lastAudit = at
-	return nil
+	return tx.Bucket(bucketAuditActor).Put(indexKey(rec.Actor, rec.ID), empty)
 }
 
 func writeAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
@@ -319,6 +402,16 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 	}
 	// Only writers change g, and writers hold writeMu.
 	st := s.g.revertStored(rr)
+	for _, id := range kg.RevertBlocked(&rec, st) {
+		page, err := s.AuditLog(ctx, kg.AuditQuery{Entity: id, After: rec.ID, First: kg.RevertLaterRecords})
+		if err != nil {
+			return kg.AuditRecord{}, err
+		}
+		if st.Later == nil {
+			st.Later = map[string][]kg.AuditRecord{}
+		}
+		st.Later[id] = page.Records
+	}
 	rv, err := kg.DecideRevert(op, &rec, st)
 	if err != nil {
 		return kg.AuditRecord{}, err

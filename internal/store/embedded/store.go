@@ -244,6 +244,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	if err := s.checkNoKeys(ctx, op, b.Audit); err != nil {
+		return err
+	}
 
 	// Only writers change g, and writers hold writeMu: reading g here
 	// without mu is safe.

@@ -169,8 +169,11 @@ func searchIDs(t *testing.T, s *Store, q string) []string {
 
 // verify checks that memory agrees with storage: the same records, and
 // indexes (adjacency, id orders, kinds, articles, search tokens) that
-// rebuilding from storage would produce.
+// rebuilding from storage would produce. It holds writeMu, so that no
+// concurrent write is between its commit and its memory update.
 func (s *Store) verify() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var fresh *graph

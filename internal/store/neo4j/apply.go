@@ -40,6 +40,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	d, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.Decision, error) {
+		if err := checkNoKeys(ctx, tx, op, b.Audit); err != nil {
+			return kg.Decision{}, err
+		}
 		st, err := lockAndRead(ctx, tx, &b, writtenIDs, referencedIDs, relIDs)
 		if err != nil {
 			return kg.Decision{}, err

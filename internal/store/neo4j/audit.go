@@ -62,6 +62,9 @@ func (s *Store) CreateKey(ctx context.Context, k kg.APIKey, m kg.AuditMeta) erro
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := run(ctx, tx, stLockKeyGuard, nil); err != nil {
+			return struct{}{}, err
+		}
 		recs, err := run(ctx, tx, stKeyByName, map[string]any{"name": k.Name})
 		if err != nil {
 			return struct{}{}, err
@@ -157,6 +160,103 @@ func (s *Store) ActiveKeys(ctx context.Context) (int, error) {
 	return readTx(s, ctx, "activeKeys", func(tx neo4j.ManagedTransaction) (int, error) {
 		return countOf(ctx, tx, stCountActiveKeys, nil)
 	})
+}
+
+// ImportKeys stores keys as they are; see kg.KeyStore. The key guard is
+// taken as CreateKey takes it, and the uniqueness constraints on name and
+// hash settle a race with a key created meanwhile.
+func (s *Store) ImportKeys(ctx context.Context, ks []kg.APIKey) error {
+	const op = "importKeys"
+	if len(ks) == 0 {
+		return nil
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	names, hashes, rows := make([]any, len(ks)), make([]any, len(ks)), make([]any, len(ks))
+	for i, k := range ks {
+		names[i], hashes[i], rows[i] = k.Name, k.Hash, keyProps(k)
+	}
+	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := run(ctx, tx, stLockKeyGuard, nil); err != nil {
+			return struct{}{}, err
+		}
+		stored := map[string]kg.APIKey{}
+		for _, q := range []struct {
+			name  string
+			param map[string]any
+		}{{stKeysByNames, map[string]any{"names": names}}, {stKeysByHashes, map[string]any{"hashes": hashes}}} {
+			recs, err := run(ctx, tx, q.name, q.param)
+			if err != nil {
+				return struct{}{}, err
+			}
+			for _, rec := range recs {
+				k, err := keyFromRecord(rec)
+				if err != nil {
+					return struct{}{}, err
+				}
+				stored[k.Name] = k
+			}
+		}
+		byHash := map[string]string{}
+		for _, k := range stored {
+			byHash[k.Hash] = k.Name
+		}
+		for _, k := range ks {
+			if old, ok := stored[k.Name]; ok && old.Hash != k.Hash {
+				return struct{}{}, kg.Conflict(op, k.Name, "a key named %q exists in the target with another secret", k.Name)
+			}
+			if name, ok := byHash[k.Hash]; ok && name != k.Name {
+				return struct{}{}, kg.Conflict(op, k.Name, "the secret of key %q is stored in the target as key %q", k.Name, name)
+			}
+		}
+		_, err := run(ctx, tx, stImportKeys, map[string]any{"key_rows": rows})
+		return struct{}{}, err
+	})
+	return err
+}
+
+// ImportAudit stores records as they are; see kg.AuditStore.
+func (s *Store) ImportAudit(ctx context.Context, recs []kg.AuditRecord) error {
+	const op = "importAudit"
+	if len(recs) == 0 {
+		return nil
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	rows := make([]any, len(recs))
+	for i := range recs {
+		data, err := json.Marshal(&recs[i])
+		if err != nil {
+			return kg.Internal(op, err)
+		}
+		rows[i] = map[string]any{"id": recs[i].ID, "actor": recs[i].Actor, "data": string(data), "subjects": anyStrings(recs[i].Subjects())}
+	}
+	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, stImportAudit, map[string]any{"audit_rows": rows})
+		return struct{}{}, err
+	})
+	return err
+}
+
+// checkNoKeys refuses, inside tx, a write allowed only while no key exists
+// (kg.AuditMeta.WhileNoKeys) when one does. It takes the key guard's lock
+// first, as CreateKey does, so no key can be created between the count and
+// the write's commit.
+func checkNoKeys(ctx context.Context, tx neo4j.ManagedTransaction, op string, m *kg.AuditMeta) error {
+	if m == nil || !m.WhileNoKeys {
+		return nil
+	}
+	if _, err := run(ctx, tx, stLockKeyGuard, nil); err != nil {
+		return err
+	}
+	n, err := countOf(ctx, tx, stCountActiveKeys, nil)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return kg.KeysExist(op)
+	}
+	return nil
 }
 
 // createAudit gives rec its id and time and writes it inside tx. The
@@ -271,6 +371,23 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 		st, err := revertStored(ctx, tx, rr)
 		if err != nil {
 			return kg.AuditRecord{}, err
+		}
+		for _, sid := range kg.RevertBlocked(&rec, st) {
+			later, err := run(ctx, tx, stAuditLogByEntity, map[string]any{
+				"entity": sid, "actor": "", "after": rec.ID, "floor": "", "limit": int64(kg.RevertLaterRecords)})
+			if err != nil {
+				return kg.AuditRecord{}, err
+			}
+			if st.Later == nil {
+				st.Later = map[string][]kg.AuditRecord{}
+			}
+			for _, l := range later {
+				r, err := auditFromRecord(l)
+				if err != nil {
+					return kg.AuditRecord{}, err
+				}
+				st.Later[sid] = append(st.Later[sid], r)
+			}
 		}
 		rv, err := kg.DecideRevert(op, &rec, st)
 		if err != nil {

@@ -58,6 +58,10 @@ var paramSamples = map[string]any{
 	"data":           "{}",
 	"subjects":       []any{"x"},
 	"floor":          "",
+	"names":          []any{"alice"},
+	"hashes":         []any{"ab"},
+	"key_rows":       []any{map[string]any{"name": "alice", "role": "editor", "hash": "ab", "created": "2025-01-01T00:00:00Z", "created_by": "cli"}},
+	"audit_rows":     []any{map[string]any{"id": "20250101T000000.000000000Z-00000000", "actor": "alice", "data": "{}", "subjects": []any{"x"}}},
 }
 
 type lintInput struct {

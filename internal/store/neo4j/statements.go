@@ -89,6 +89,11 @@ const (
 	stListKeys          = "list_keys"
 	stRevokeKey         = "revoke_key"
 	stCountActiveKeys   = "count_active_keys"
+	stLockKeyGuard      = "lock_key_guard"
+	stKeysByNames       = "keys_by_names"
+	stKeysByHashes      = "keys_by_hashes"
+	stImportKeys        = "import_keys"
+	stImportAudit       = "import_audit_records"
 	stCreateAudit       = "create_audit_record"
 	stAuditByID         = "audit_record_by_id"
 	stLockAudit         = "lock_audit_record"
@@ -338,6 +343,36 @@ ORDER BY k.name`)
 	add(stRevokeKey, `
 MATCH (k:ApiKey {name: $name})
 SET k.revoked = $revoked, k.revoked_by = $revoked_by`)
+	// The key guard: one node that CreateKey and a write allowed only
+	// while no key exists (kg.AuditMeta.WhileNoKeys) write-lock first, so
+	// that the write's count of active keys stays true until it commits.
+	add(stLockKeyGuard, `
+MERGE (g:KeyGuard {name: 'keys'})
+SET g._lock = true
+REMOVE g._lock`)
+	// A copy's keys and audit records, stored as they are.
+	add(stKeysByNames, `
+MATCH (k:ApiKey)
+WHERE k.name IN $names
+SET k._lock = true
+REMOVE k._lock
+RETURN k`)
+	add(stKeysByHashes, `
+MATCH (k:ApiKey)
+WHERE k.hash IN $hashes
+RETURN k`)
+	add(stImportKeys, `
+UNWIND $key_rows AS row
+MERGE (k:ApiKey {name: row.name})
+SET k = row`)
+	add(stImportAudit, `
+UNWIND $audit_rows AS row
+MERGE (a:AuditRecord {id: row.id})
+SET a.actor = row.actor, a.data = row.data
+WITH a, row
+UNWIND row.subjects AS sid
+MERGE (s:AuditSubject {id: sid})
+MERGE (a)-[:AUDIT_OF]->(s)`)
 	add(stCountActiveKeys, `
 MATCH (k:ApiKey)
 WHERE k.revoked IS NULL
@@ -512,6 +547,7 @@ func schema() []schemaItem {
 		{"audit_id", "CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditRecord) REQUIRE a.id IS UNIQUE"},
 		{"audit_actor_id", "CREATE INDEX audit_actor_id IF NOT EXISTS FOR (a:AuditRecord) ON (a.actor, a.id)"},
 		{"audit_subject_id", "CREATE CONSTRAINT audit_subject_id IF NOT EXISTS FOR (s:AuditSubject) REQUIRE s.id IS UNIQUE"},
+		{"key_guard_name", "CREATE CONSTRAINT key_guard_name IF NOT EXISTS FOR (g:KeyGuard) REQUIRE g.name IS UNIQUE"},
 	}
 	for _, t := range kg.RelTypes {
 		typ := mustRelPattern([]kg.RelType{t})

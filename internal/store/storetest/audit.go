@@ -174,6 +174,8 @@ func (s suite) testKeys(t *testing.T) {
 		_, err := st.Revert(ctx, recs[0].ID, kg.AuditMeta{Actor: "root", Op: "revertWrite"})
 		wantKind(t, err, kg.KindInvalid)
 	})
+	t.Run("WhileNoKeys", s.testWhileNoKeys)
+	t.Run("Import", s.testImportAccess)
 }
 
 func (s suite) testAudit(t *testing.T) {
@@ -560,6 +562,8 @@ func (s suite) testRevert(t *testing.T) {
 			t.Errorf("the conflict does not name the relationship: %v", err)
 		}
 	})
+
+	t.Run("AfterLaterWrites", s.testRevertLater)
 
 	t.Run("Unknown", func(t *testing.T) {
 		st := s.open(t)
