@@ -411,9 +411,28 @@ func (run *runner) relationships(r *Record) (_ []kg.Relationship, ok bool, _ *Re
 			if rel.ID == "" {
 				rel.ID = RelationshipID(run.opt.Dataset.Name, r.ID, i)
 			}
-			ev := slicesClone(rel.Evidence)
-			ev = append(ev, kg.Evidence{Dataset: run.dataset, Record: r.ID, File: run.opt.Dataset.File, Imported: run.imported, Confidence: 1})
-			rel.Evidence = ev
+			// Evidence naming an article names an entity record; evidence
+			// naming no source is the record's own.
+			own := kg.Evidence{Dataset: run.dataset, Record: r.ID, File: run.opt.Dataset.File, Imported: run.imported, Confidence: 1}
+			ev := make([]kg.Evidence, 0, len(rel.Evidence)+1)
+			for j, e := range rel.Evidence {
+				switch {
+				case e.Article != "":
+					id, ok := run.refs[e.Article]
+					if !ok {
+						if !run.final {
+							return nil, false, nil
+						}
+						return nil, false, Recordf(r.ID, fmt.Sprintf("evidence[%d].article", j), "no entity %q in the dataset (or its record failed)", e.Article)
+					}
+					e.Article = id
+				case e.Dataset == "":
+					own.Quote = e.Quote
+					continue
+				}
+				ev = append(ev, e)
+			}
+			rel.Evidence = append(ev, own)
 		}
 		rel.Normalize()
 		if probs := rel.Validate(""); len(probs) > 0 {
