@@ -157,8 +157,10 @@ func countFile(t testing.TB, path string) fileCounts {
 	}
 	var f struct {
 		Persons, Organizations, Areas, Posts []map[string]any
-		Events                               []struct{ OrganizationID string `json:"organization_id"` }
-		Memberships                          []struct {
+		Events                               []struct {
+			OrganizationID string `json:"organization_id"`
+		}
+		Memberships []struct {
 			OrganizationID string `json:"organization_id"`
 			OnBehalfOfID   string `json:"on_behalf_of_id"`
 			Period         string `json:"legislative_period_id"`
