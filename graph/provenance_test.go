@@ -217,7 +217,9 @@ func TestReadmeProvenance(t *testing.T) {
 	// Han Dong's seat in the House, also asserted by the dataset.
 	var seat struct {
 		Entity struct {
-			Relationships struct{ Edges []struct{ Node struct{ ID string } } }
+			Relationships struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 	}
 	e.ok(`{ entity(id: "han-dong") { relationships(direction: OUT, types: [MEMBER_OF], asOf: "2023-04-01") { edges { node { id } } } } }`, nil, &seat)
