@@ -17,9 +17,9 @@ func TestMergeEvidenceDataset(t *testing.T) {
 	}
 	got := MergeEvidence(have, []Evidence{
 		{Dataset: "d", Record: "r1", File: "f2", Imported: t2, Quote: "new", Confidence: 0.8}, // same record
-		{Dataset: "d", Record: "r2", Imported: t2, Confidence: 1},                            // another record
-		{Article: "a", Quote: "q", Confidence: 0.7},                                          // same passage
-		{Dataset: "e", Record: "r1", Confidence: 1},                                          // another dataset
+		{Dataset: "d", Record: "r2", Imported: t2, Confidence: 1},                             // another record
+		{Article: "a", Quote: "q", Confidence: 0.7},                                           // same passage
+		{Dataset: "e", Record: "r1", Confidence: 1},                                           // another dataset
 	})
 	want := []Evidence{
 		{Article: "a", Quote: "q", Confidence: 0.7},
