@@ -342,7 +342,9 @@ func (run *runner) batch(recs []Record) error {
 			continue
 		}
 		if !ok {
-			run.deferred = append(run.deferred, *r)
+			// Its entity, if it has one, is written now; its
+			// relationships wait for their ends.
+			run.deferred = append(run.deferred, Record{ID: r.ID, Relationships: r.Relationships, Verbatim: r.Verbatim})
 			continue
 		}
 		for _, rel := range out {
