@@ -205,6 +205,8 @@ func headlineMentions(s *segment.Sentence, si int, known map[string]Mention) []M
 			if !ok {
 				if c, how := lexicon.Country(text); c != nil && how != "demonym" && isCap(ts[i].Text) {
 					m, ok = Mention{Kind: kg.Country, Country: c, Name: c.Name, Capital: how == "capital", Source: "lexicon"}, true
+				} else if lexicon.Outlets[strings.ToLower(text)] {
+					m, ok = Mention{Kind: kg.Organization, Class: kg.MediaOutlet, Source: "lexicon"}, true
 				}
 			}
 			if !ok {

@@ -247,9 +247,10 @@ var (
 	possPartyRe = regexp.MustCompile(`⟨p(\d+)⟩ 's (?:(?:governing|ruling|own|opposition|centre-right|centre-left|right-wing|left-wing|conservative|populist|nationalist|new) )*⟨o(\d+)⟩`)
 	// spokesman for China's minister of foreign affairs, Wang Wenbin
 	spokesRe      = regexp.MustCompile(`spokes(?:man|woman|person) for (?:the )?(?:⟨([co])(\d+)⟩(?: 's (minister of [a-z]+(?: and [a-z]+| [a-z]+)?|foreign minister|foreign ministry|ministry of [a-z]+(?: [a-z]+)?))?)(?: , ⟨p(\d+)⟩)?`)
+	spokesBefore  = regexp.MustCompile(`spokes(?:man|woman|person) for (?:the )?$`)
 	spokesAfterRe = regexp.MustCompile(`⟨p(\d+)⟩ , (?:a |the )?(?:[a-z]+ )?spokes(?:man|woman|person) for (?:the )?⟨([oc])(\d+)⟩`)
 
-	leaveRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(leave|leaves|left|leaving|quit|quits|quitting|resigned from|resigns from|resign from|defected from|defect from|defects from|step down from|stepped down from|steps down from|expelled from|kicked out of|withdrew from|withdraw from|exit|exits|exited)(?: [a-z']+){0,3}? ⟨o(\d+)⟩`)
+	leaveRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(leave|leaves|left|leaving|quit|quits|quitting|resigned from|resigns from|resign from|defected from|defect from|defects from|step down from|stepped down from|steps down from|expelled from|kicked out of|withdrew from|withdraw from|exit|exits|exited)(?: (?:[a-z']+|⟨[pc]\d+⟩)){0,5}? ⟨o(\d+)⟩`)
 	joinRe      = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(join|joins|joined|joining|rejoined|rejoins|defected to|defects to|switched to|crossed the floor to)(?: [a-z']+){0,3}? ⟨o(\d+)⟩`)
 	memberRe    = regexp.MustCompile(subj + ` (?:, |is |was |has been |remains )(?:a |an )?(?:[a-z]+ )?(?:member|mp|lawmaker|senator|deputy) (?:of|for|in) (?:the )?⟨o(\d+)⟩`)
 	partyRoleRe = regexp.MustCompile(`⟨o(\d+)⟩ (mp|lawmaker|senator|deputy|member|politician|candidate|leader|chairman|chairwoman|chair|mep)s? ⟨p(\d+)⟩`)
@@ -259,7 +260,7 @@ var (
 	allegedlyRe  = regexp.MustCompile(subj + ` (?:allegedly|reportedly|is alleged to|was alleged to|is said to have|was said to have)\b`)
 	claimsRe     = regexp.MustCompile(`\b(?:allegations?|accusations?|claims?|reports?|concerns?|suspicions?|fears?|evidence)(?: (?:that|of [a-z]+ by|against|of))? (?:the [a-z]+ )?(?:⟨([poc])(\d+)⟩|\b(he|she|him|her)\b)`)
 	deniedRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,2}?(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|rebuffed)(?: (?:the|these|those|all|any|such|an|a))?(?: [a-z-]+)? (?:allegations?|accusations?|claims?|charges?|reports?|wrongdoing|suggestions?)(?: (?:against|about|of) (?:⟨([poc])(\d+)⟩|(him|her|them|it)))?`)
-	deniedThatRe = regexp.MustCompile(subj + ` (?:[a-z,]+ ){0,12}?(?:denied|denies|deny|rejected|rejects) that ⟨([poc])(\d+)⟩`)
+	deniedThatRe = regexp.MustCompile(subj + ` (?:(?:[a-z,]+|⟨[poc]\d+⟩) ){0,16}?(?:denied|denies|deny|rejected|rejects) that ⟨([poc])(\d+)⟩`)
 	groundlessRe = regexp.MustCompile(`\b(?:claims?|allegations?|accusations?|reports?|suggestions?|charges?)\b(?: of [a-z]+ by ⟨([poc])(\d+)⟩)?[^⟨]{0,80}?\b(?:are|is|were|was|be)\b (?:[a-z]+ )?(?:groundless|baseless|false|untrue|unfounded|fabricated|nonsense|lies|smears?|absurd|ridiculous)\b`)
 	quoteDenyRe  = regexp.MustCompile(`\b(?:false|untrue|groundless|baseless|unfounded|fabricated|lies|smear)\b`)
 
@@ -354,6 +355,9 @@ func (r *reader) sentence(si int) {
 	}
 	// Roles.
 	for _, m := range possApposRe.FindAllStringSubmatchIndex(t, -1) {
+		if spokesBefore.MatchString(t[:m[0]]) {
+			continue // "a spokesman for China's foreign minister, X": X is the spokesman
+		}
 		poss := r.actor(get(m, 1), get(m, 2))
 		person := r.ent(atoi(get(m, 7)))
 		role := get(m, 3)
@@ -373,20 +377,13 @@ func (r *reader) sentence(si int) {
 		}
 	}
 	for _, m := range prefixRoleRe.FindAllStringSubmatchIndex(t, -1) {
-		person := r.ent(atoi(get(m, 4)))
-		role := get(m, 3)
+		person := r.ent(atoi(get(m, 5)))
+		role := get(m, 4)
 		var poss *kg.Entity
 		if get(m, 1) != "" {
 			poss = r.actor(get(m, 1), get(m, 2))
-		} else if c, how := lexicon.Country(get(m, 3-0)); c != nil && how == "demonym" {
-			_ = c
-		}
-		if poss == nil {
-			w := get(m, 3)
-			_ = w
-			if c, how := lexicon.Country(t[m[6]:m[7]]); c != nil && how == "demonym" {
-				poss = r.countryEntity(c)
-			}
+		} else if c, how := lexicon.Country(get(m, 3)); c != nil && how == "demonym" {
+			poss = r.countryEntity(c)
 		}
 		if poss == nil {
 			continue
@@ -454,7 +451,7 @@ func (r *reader) sentence(si int) {
 		if strings.Contains(verb, "expel") || strings.Contains(verb, "kicked") {
 			typ = "expulsion"
 		}
-		r.event(si, typ, date, []*kg.Entity{who, org})
+		r.event(si, typ, date, []*kg.Entity{who, org}, false)
 	}
 	for _, m := range joinRe.FindAllStringSubmatchIndex(t, -1) {
 		who := r.subject(si, t, m, 1, 2, 3)
@@ -511,6 +508,7 @@ func (r *reader) sentence(si int) {
 	for _, m := range allegedlyRe.FindAllStringSubmatchIndex(t, -1) {
 		accuse(r.subject(si, t, m, 1, 2, 3), "allegedly")
 	}
+	direct := len(accusedHere) > 0
 	for _, m := range claimsRe.FindAllStringSubmatchIndex(t, -1) {
 		// "the allegations against him" in a denial is the denier's own.
 		if deniedRe.MatchString(t) && get(m, 3) != "" {
@@ -519,7 +517,7 @@ func (r *reader) sentence(si int) {
 		accuse(r.subject(si, t, m, 1, 2, 3), "allegations-that")
 	}
 	// Who else the accusation names is involved in it.
-	if len(accusedHere) > 0 {
+	if direct {
 		for _, c := range r.chainsIn(si, false) {
 			e := r.ent(c)
 			if slices.Contains(accusedHere, e) || e.Kind == kg.Country || e.Classification == kg.MediaOutlet {
@@ -545,7 +543,16 @@ func (r *reader) sentence(si int) {
 		r.rel(si, "denied-allegations", 0.8, kg.DeniedBy, who, target, "")
 	}
 	for _, m := range deniedThatRe.FindAllStringSubmatchIndex(t, -1) {
+		// The denier is the sentence's first person, else its subject.
 		who := r.subject(si, t, m, 1, 2, 3)
+		if pm := phRe.FindAllStringSubmatch(t[:m[8]], -1); pm != nil {
+			for _, x := range pm {
+				if x[1] == "p" {
+					who = r.ent(atoi(x[2]))
+					break
+				}
+			}
+		}
 		acc := r.actor(get(m, 4), get(m, 5))
 		if acc == nil {
 			continue
