@@ -217,6 +217,16 @@ func headlineMentions(s *segment.Sentence, si int, known map[string]Mention) []M
 			found = j - i
 			break
 		}
+		if found == 0 && i >= 2 && strings.EqualFold(ts[i-2].Text, "source") && ts[i-1].Text == ":" && isCap(ts[i].Text) {
+			// "Source: Lusa", the agency the article comes from.
+			j := i + 1
+			for j < len(ts) && isCap(ts[j].Text) {
+				j++
+			}
+			out = append(out, Mention{Text: textOf(s, ts, i, j), Start: ts[i].Start, End: ts[j-1].End, Sentence: si, Tok0: i, Tok1: j,
+				Kind: kg.Organization, Class: kg.MediaOutlet, Source: "context", Headline: true})
+			found = j - i
+		}
 		if found == 0 {
 			found = 1
 		}
@@ -310,6 +320,10 @@ func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(str
 		for j < len(ts) && !patterned[j] {
 			if isCap(words[j]) && isNameToken(words[j]) {
 				j++
+				continue
+			}
+			if words[j] == "of" && j+2 < len(ts) && words[j+1] == "the" && isCap(words[j+2]) && isNameToken(words[j+2]) {
+				j += 3 // "Assembly of the Republic"
 				continue
 			}
 			if connectors[strings.ToLower(words[j])] && j+1 < len(ts) && isCap(words[j+1]) && isNameToken(words[j+1]) && words[j] != "The" {
