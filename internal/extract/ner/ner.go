@@ -326,6 +326,9 @@ func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(str
 				j += 3 // "Assembly of the Republic"
 				continue
 			}
+			if (words[j] == "of" || words[j] == "for" || words[j] == "on") && !ofJoins(strings.ToLower(words[j-1])) {
+				break // "Ms Lopes of Podemos" is two names
+			}
 			if connectors[strings.ToLower(words[j])] && j+1 < len(ts) && isCap(words[j+1]) && isNameToken(words[j+1]) && words[j] != "The" {
 				// "Michael Kovrig and Michael Spavor" are two names; "The
 				// Globe and Mail" is one.
@@ -346,6 +349,16 @@ func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(str
 	}
 	sortMentions(out)
 	return out, nil
+}
+
+// ofJoins reports whether "<w> of X" is one name: an organisation's head
+// word or a word that heads institutions ("House of Commons").
+func ofJoins(w string) bool {
+	switch w {
+	case "house", "chamber", "republic", "state", "people's", "secretary", "minister", "court", "bank", "university", "kingdom", "union", "council":
+		return true
+	}
+	return lexicon.OrgHeads[w] != ""
 }
 
 func lowerAll(ws []string) []string {
