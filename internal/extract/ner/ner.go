@@ -516,8 +516,11 @@ func classifyRun(s *segment.Sentence, si int, ts []segment.Token, words []string
 	}
 	for k := i; k < j; k++ {
 		name, r, n := lexicon.RoleAt(lw, k)
-		if n == 0 || !r.Title || k+n >= j || !isCap(words[k+n]) {
+		if n == 0 || !r.Title || k+n >= j {
 			continue
+		}
+		if !isCap(words[k+n]) && !(connectors[lw[k+n]] && k+n+1 < j && isCap(words[k+n+1])) {
+			continue // "Ms de Vries": a particle may follow a title
 		}
 		// "Prime Minister" in "Prime Minister Justin Trudeau" is a title;
 		// "President" in "the President of France" is not (nothing follows).

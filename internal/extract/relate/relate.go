@@ -256,13 +256,14 @@ var (
 	partyRoleRe = regexp.MustCompile(`⟨o(\d+)⟩ (mp|lawmaker|senator|deputy|member|politician|candidate|leader|chairman|chairwoman|chair|mep)s? ⟨p(\d+)⟩`)
 	electedRe   = regexp.MustCompile(subj + ` (?:, who )?(?:was |has been |had been |were |first )?(?:re-)?elected (?:to|as an? mp for|in) (?:(?:the )?⟨o(\d+)⟩|parliament|the legislature)`)
 
-	accusedRe    = regexp.MustCompile(subj + ` (?:has |have |had |was |were |is |are |being |been )*(?:accused|suspected|charged|alleged|investigated|under investigation)\b`)
-	allegedlyRe  = regexp.MustCompile(subj + ` (?:allegedly|reportedly|is alleged to|was alleged to|is said to have|was said to have)\b`)
-	claimsRe     = regexp.MustCompile(`\b(?:allegations?|accusations?|claims?|reports?|concerns?|suspicions?|fears?|evidence)(?: (?:that|of [a-z]+ by|against|of))? (?:the [a-z]+ )?(?:⟨([poc])(\d+)⟩|\b(he|she|him|her)\b)`)
-	deniedRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,2}?(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|rebuffed)(?: (?:the|these|those|all|any|such|an|a))?(?: [a-z-]+)? (?:allegations?|accusations?|claims?|charges?|reports?|wrongdoing|suggestions?)(?: (?:against|about|of) (?:⟨([poc])(\d+)⟩|(him|her|them|it)))?`)
-	deniedThatRe = regexp.MustCompile(subj + ` (?:(?:[a-z,]+|⟨[poc]\d+⟩) ){0,16}?(?:denied|denies|deny|rejected|rejects) that ⟨([poc])(\d+)⟩`)
-	groundlessRe = regexp.MustCompile(`\b(?:claims?|allegations?|accusations?|reports?|suggestions?|charges?)\b(?: of [a-z]+ by ⟨([poc])(\d+)⟩)?[^⟨]{0,80}?\b(?:are|is|were|was|be)\b (?:[a-z]+ )?(?:groundless|baseless|false|untrue|unfounded|fabricated|nonsense|lies|smears?|absurd|ridiculous)\b`)
-	quoteDenyRe  = regexp.MustCompile(`\b(?:false|untrue|groundless|baseless|unfounded|fabricated|lies|smear)\b`)
+	accusedRe     = regexp.MustCompile(subj + ` (?:has |have |had |was |were |is |are |being |been )*(?:accused|suspected|charged|alleged|investigated|under investigation)\b`)
+	allegedlyRe   = regexp.MustCompile(subj + ` (?:allegedly|reportedly|is alleged to|was alleged to|is said to have|was said to have)\b`)
+	claimsRe      = regexp.MustCompile(`\b(?:allegations?|accusations?|claims?|reports?|concerns?|suspicions?|fears?|evidence)(?: (?:that|of [a-z]+ by|against|of))? (?:the [a-z]+ )?(?:⟨([poc])(\d+)⟩|\b(he|she|him|her)\b)`)
+	deniedRe      = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,2}?(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|rebuffed)(?: (?:the|these|those|all|any|such|an|a))?(?: [a-z-]+)? (?:allegations?|accusations?|claims?|charges?|reports?|wrongdoing|suggestions?)(?: (?:against|about|of) (?:⟨([poc])(\d+)⟩|(him|her|them|it)))?`)
+	deniedThatRe  = regexp.MustCompile(subj + ` (?:(?:[a-z,]+|⟨[poc]\d+⟩) ){0,16}?(?:denied|denies|deny|rejected|rejects) that ⟨([poc])(\d+)⟩`)
+	groundlessRe  = regexp.MustCompile(`\b(?:claims?|allegations?|accusations?|reports?|suggestions?|charges?)\b(?: of [a-z]+ by ⟨([poc])(\d+)⟩)?[^⟨]{0,80}?\b(?:are|is|were|was|be)\b (?:[a-z]+ )?(?:groundless|baseless|false|untrue|unfounded|fabricated|nonsense|lies|smears?|absurd|ridiculous)\b`)
+	whichDeniedRe = regexp.MustCompile(`\b(?:which|a claim|claims|an allegation|allegations|accusations|a charge|charges|an accusation)(?: that)? (he|she) (?:has |had |strongly |flatly )?(?:denied|denies|rejected|rejects|dismissed|dismisses|disputed|disputes)\b`)
+	quoteDenyRe   = regexp.MustCompile(`\b(?:false|untrue|groundless|baseless|unfounded|fabricated|lies|smear)\b`)
 
 	reportRe = regexp.MustCompile(`\b(?:reports?|reported|reporting|according to|citing|investigation|revealed|published by|told|confirmed to|statement to|interview with)\b`)
 	sourceRe = regexp.MustCompile(`^(?:source|sources|credit) :? ⟨o(\d+)⟩$|^\( ?⟨o(\d+)⟩ ?\)|^by [a-z ]+ , ⟨o(\d+)⟩`)
@@ -541,6 +542,11 @@ func (r *reader) sentence(si int) {
 			target = r.lastAlleg
 		}
 		r.rel(si, "denied-allegations", 0.8, kg.DeniedBy, who, target, "")
+	}
+	for _, m := range whichDeniedRe.FindAllStringSubmatchIndex(t, -1) {
+		// "..., which she denied"; "a claim he rejected".
+		who := r.pronoun(si, t, m[2])
+		r.deny(si, who, nil, "denied-relative", 0.7)
 	}
 	for _, m := range deniedThatRe.FindAllStringSubmatchIndex(t, -1) {
 		// The denier is the sentence's first person, else its subject.
