@@ -588,6 +588,8 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 	switch {
 	case prev == ":" && m.Tok0 >= 2 && lw[m.Tok0-2] == "source", prev == "source:":
 		m.Kind, m.Class, m.Source = kg.Organization, kg.MediaOutlet, "context"
+	case lexicon.Seats[kg.NormalizeName(strings.TrimPrefix(text, "The "))]:
+		m.Kind, m.Class, m.Source = kg.Organization, kg.Government, "lexicon"
 	case lexicon.Outlets[strings.ToLower(strings.TrimPrefix(text, "The "))]:
 		m.Kind, m.Class, m.Source = kg.Organization, kg.MediaOutlet, "lexicon"
 	case lexicon.OutletNouns[prev] && m.Title == "":

@@ -340,7 +340,7 @@ func (r *reader) article() {
 		r.rel(si, "mentions", 0.9, kg.Mentions, art, e, "")
 	}
 	for _, f := range r.facts {
-		if f.Entity != nil && f.Entity.Kind == kg.Organization {
+		if f.Entity != nil && (f.Entity.Kind == kg.Organization || f.Entity.Kind == kg.Country) {
 			r.facts = append(r.facts, Fact{Relationship: &kg.Relationship{ID: kg.RelationshipID(kg.Mentions, art.ID, f.Entity.ID, ""), Type: kg.Mentions, From: art.ID, To: f.Entity.ID}, Sentence: f.Sentence, Rule: "mentions", Confidence: 0.8})
 		}
 	}
