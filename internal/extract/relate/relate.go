@@ -226,6 +226,9 @@ func (r *reader) subject(si int, text string, m []int, kind, idx, pron int) *kg.
 
 const subj = `(?:⟨([poc])(\d+)⟩|\b(he|she)\b)`
 
+// psubj is subj for a person only (who leaves or joins a party).
+const psubj = `(?:⟨(p)(\d+)⟩|\b(he|she)\b)`
+
 var roleAlt = func() string {
 	var ks []string
 	for k, v := range lexicon.Roles {
@@ -552,7 +555,7 @@ func (r *reader) sentence(si int) {
 	if direct {
 		for _, c := range r.chainsIn(si, false) {
 			e := r.ent(c)
-			if slices.Contains(accusedHere, e) || e.Kind == kg.Country || e.Classification == kg.MediaOutlet {
+			if slices.Contains(accusedHere, e) || e.Kind == kg.Country || e.Classification == kg.MediaOutlet || r.afterBy(si, c) {
 				continue
 			}
 			r.rel(si, "involved-in-accusation", 0.6, kg.InvolvedIn, e, r.lastAlleg, "")
@@ -638,6 +641,17 @@ func (r *reader) countryEntity(c *lexicon.CountryInfo) *kg.Entity {
 		return e
 	}
 	return r.entity(r.cur, "demonym-country", 0.6, &kg.Entity{ID: link.Slug(c.Name), Kind: kg.Country, Name: c.Name, CountryCode: c.Code})
+}
+
+// afterBy reports whether chain c's first mention in sentence si follows
+// "by" (an accuser or a reporter, not someone involved).
+func (r *reader) afterBy(si, c int) bool {
+	for k, x := range r.tokOf[si] {
+		if x == c {
+			return k > 0 && r.masked[si][k-1] == "by"
+		}
+	}
+	return false
 }
 
 // chainsIn lists the chains named in sentence si (outside quotes unless
