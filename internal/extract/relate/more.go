@@ -236,6 +236,9 @@ func (r *reader) events2(si int, t string, date kg.Date) {
 				k = j
 			}
 		}
+		if trs[k].at < i && clauseBreak(ws[trs[k].at:i]) {
+			continue // after the trigger's clause: "..., said Y"
+		}
 		if !slices.Contains(parts[k], e) {
 			parts[k] = append(parts[k], e)
 		}
@@ -383,6 +386,17 @@ var modals = map[string]bool{"must": true, "will": true, "would": true, "could":
 func hypothetical(ws []string, i int) bool {
 	for k := max(0, i-3); k < i; k++ {
 		if modals[ws[k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseBreak reports whether words contain the end of a clause.
+func clauseBreak(ws []string) bool {
+	for _, w := range ws {
+		switch w {
+		case ",", ";", "that", "but", ":", "--", "—":
 			return true
 		}
 	}
