@@ -644,7 +644,7 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 				m.Kind, m.Class = kg.Organization, kg.OtherOrg
 			}
 		default:
-			if m.Tok1-m.Tok0 >= 2 && m.Tok0 > 0 && !s.Headline {
+			if m.Tok1-m.Tok0 >= 2 && !s.Headline && (m.Tok0 > 0 || noCommon(lw[m.Tok0:m.Tok1])) {
 				m.Kind, m.Source = kg.Person, "shape"
 			} else if m.Tok0 > 0 || m.Tok1-m.Tok0 >= 2 {
 				m.Unknown, m.Source = true, "shape"
@@ -682,4 +682,15 @@ func sortMentions(ms []Mention) {
 			ms[j], ms[j-1] = ms[j-1], ms[j]
 		}
 	}
+}
+
+// noCommon reports whether none of the words is a common word (a
+// sentence-initial "Lena Fischer" is a name; "Some Chinese" is not).
+func noCommon(ws []string) bool {
+	for _, w := range ws {
+		if lexicon.IsCommon(w) || connectors[w] {
+			return false
+		}
+	}
+	return true
 }
