@@ -259,11 +259,17 @@ func quoteDepths(ts []segment.Token) []bool {
 func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(string) ([]gazetteer.Candidate, error)) ([]Mention, error) {
 	ts := s.Tokens
 	quoted := quoteDepths(ts)
+	// The model runs only for a sentence with a name nothing else
+	// classified: it is the slowest signal.
 	var labels []span
-	if opt.Model != nil && !s.Headline {
-		labels = opt.Model.labels(s.Text)
-	}
+	labeled := false
 	labelOf := func(t0, t1 int) string {
+		if !labeled {
+			labeled = true
+			if opt.Model != nil && !s.Headline {
+				labels = opt.Model.labels(s.Text)
+			}
+		}
 		a, b := ts[t0].Start-s.Start, ts[t1-1].End-s.Start
 		for _, l := range labels {
 			if l.start < b && a < l.end {
