@@ -630,7 +630,7 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 		m.Kind, m.Class, m.Source = kg.Organization, lexicon.OrgHeads[last], "lexicon"
 	case lexicon.OrgNouns[prev] != "" && m.Title == "":
 		m.Kind, m.Class, m.Source = kg.Organization, lexicon.OrgNouns[prev], "context"
-	case m.Title != "" && !isOrgTitle(m.Title):
+	case m.Title != "":
 		m.Kind, m.Source = kg.Person, "title"
 	case followedByEmployeeRole(lw, m.Tok1):
 		m.Kind, m.Class, m.Source = kg.Organization, kg.Company, "context"
@@ -672,8 +672,6 @@ func isAllCaps(s string) bool {
 	}
 	return n >= 2
 }
-
-func isOrgTitle(t string) bool { return false }
 
 // followedByEmployeeRole reads "Huawei senior executive", "Acme chief
 // executive": a name before a job at a company is the company.
