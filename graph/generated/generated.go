@@ -203,7 +203,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddEvidence        func(childComplexity int, relationship string, evidence kg.Evidence) int
 		CreateAPIKey       func(childComplexity int, name string, role model.Role) int
-		DeleteEntity       func(childComplexity int, id string) int
+		DeleteEntity       func(childComplexity int, id string, force *bool) int
 		DeleteRelationship func(childComplexity int, id string) int
 		ImportGraph        func(childComplexity int, dump string) int
 		IngestDossier      func(childComplexity int, dossier string) int
@@ -369,7 +369,7 @@ type MutationResolver interface {
 	AddEvidence(ctx context.Context, relationship string, evidence kg.Evidence) (*model.Relationship, error)
 	IngestDossier(ctx context.Context, dossier string) (*model.IngestResult, error)
 	DeleteRelationship(ctx context.Context, id string) (*model.RemovalResult, error)
-	DeleteEntity(ctx context.Context, id string) (*model.RemovalResult, error)
+	DeleteEntity(ctx context.Context, id string, force *bool) (*model.RemovalResult, error)
 	RemoveEvidence(ctx context.Context, relationship string, article string, quote *string) (*model.Relationship, error)
 	RetractArticle(ctx context.Context, article string, keepUnsupported *bool) (*model.RemovalResult, error)
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
@@ -1089,7 +1089,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string), args["force"].(*bool)), true
 	case "Mutation.deleteRelationship":
 		if e.ComplexityRoot.Mutation.DeleteRelationship == nil {
 			break
@@ -2640,11 +2640,15 @@ type Mutation {
   Delete an entity with every relationship at either end of it (editor
   role). NOT_FOUND when there is none; CONFLICT, with nothing deleted, while
   it is still used: an article that is evidence of relationships (retract
-  it first), an outlet or speaker that other entities name.
+  it first), an outlet or speaker that other entities name, or the survivor
+  of merges (entities merged into it: mergedFrom), unless force is true (its
+  redirects are then deleted with it).
   """
   deleteEntity(
     """The entity's id."""
     id: ID!
+    """Delete the survivor of merges too, with its redirects."""
+    force: Boolean = false
   ): RemovalResult!
 
   """
@@ -3685,6 +3689,14 @@ func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "force",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["force"] = arg1
 	return args, nil
 }
 
@@ -7173,7 +7185,7 @@ func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string), fc.Args["force"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RemovalResult) graphql.Marshaler {

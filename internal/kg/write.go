@@ -98,6 +98,12 @@ func (b *Batch) EachRead(entity, relationship func(id string)) {
 	for _, id := range b.Remove.Entities {
 		addE(id)
 	}
+	if b.Merge != nil {
+		addE(b.Merge.Keep)
+		for _, id := range b.Merge.Merged {
+			addE(id)
+		}
+	}
 	for _, rt := range b.Remove.Retractions {
 		addE(rt.Article)
 	}
@@ -165,6 +171,12 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 			return Decision{}, Invalidf(op, "batch", "a write either stores or removes: this one does both")
 		}
 		return decideRemoval(op, b, st)
+	}
+	if !b.Merge.Empty() {
+		if len(b.Entities)+len(b.Relationships)+len(b.Evidence) > 0 {
+			return Decision{}, Invalidf(op, "batch", "a write either stores or merges: this one does both")
+		}
+		return decideMerge(op, b, st)
 	}
 	paths := b.Paths
 	var p problems
@@ -328,6 +340,12 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	}
 	for i, e := range ents {
 		d.Entities[i] = *e
+		// The ids merged into an entity keep redirecting to it whatever
+		// an upsert sends: only a merge adds them, only a revert takes
+		// them off.
+		if old, ok := st.Entities[e.ID]; ok && len(old.MergedFrom) > 0 {
+			d.Entities[i].MergedFrom = sortedUnique(append(slices.Clone(old.MergedFrom), e.MergedFrom...))
+		}
 	}
 	for i, r := range order {
 		d.Relationships[i] = *r

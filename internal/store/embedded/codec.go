@@ -67,6 +67,14 @@ func encodeEntity(buf []byte, e *kg.Entity) []byte {
 	w.str(e.EventType)
 	w.str(e.Quote)
 	w.str(e.Speaker)
+	// Optional tail: absent in records written before merges existed,
+	// and when empty.
+	if len(e.MergedFrom) > 0 {
+		w.uint(uint64(len(e.MergedFrom)))
+		for _, id := range e.MergedFrom {
+			w.str(id)
+		}
+	}
 	return w.b
 }
 
@@ -209,6 +217,19 @@ func decodeEntity(key, v []byte) (kg.Entity, error) {
 	e.EventType = r.str()
 	e.Quote = r.str()
 	e.Speaker = r.str()
+	if r.err == nil && len(r.s) > 0 {
+		// The tail is written only when the list is not empty.
+		n := r.count()
+		if n == 0 && r.err == nil {
+			r.err = errors.New("empty merged-from list")
+		}
+		if n > 0 {
+			e.MergedFrom = make([]string, n)
+			for i := range e.MergedFrom {
+				e.MergedFrom[i] = r.str()
+			}
+		}
+	}
 	if err := r.end(); err != nil {
 		return kg.Entity{}, fmt.Errorf("entity %q: %w", key, err)
 	}

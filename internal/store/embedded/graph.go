@@ -166,6 +166,7 @@ func (g *graph) entity(i int32) kg.Entity {
 	e := g.ents[i].e
 	e.Aliases = slices.Clone(e.Aliases)
 	e.Identifiers = slices.Clone(e.Identifiers)
+	e.MergedFrom = slices.Clone(e.MergedFrom)
 	return e
 }
 
@@ -180,6 +181,11 @@ func (g *graph) entCmp(a, b int32) int   { return strings.Compare(g.ents[a].e.ID
 func (g *graph) rankCmp(a, b int32) int  { return cmp.Compare(g.relRank[a], g.relRank[b]) }
 func (g *graph) adjCmp(a, b adj) int     { return g.rankCmp(a.rel, b.rel) }
 func identKey(id kg.Identifier) string   { return id.Scheme + "\x00" + id.Value }
+
+// redirectKey indexes an id merged into an entity among the identifier
+// keys: no scheme starts with a control character (kg.Entity.Validate), so
+// it cannot collide with one.
+func redirectKey(id string) string { return "\x01merged\x00" + id }
 func sources(evidence []kg.Evidence) int { return (&kg.Relationship{Evidence: evidence}).Sources() }
 
 // staged is a batch resolved against the store: the final value of every
@@ -277,6 +283,7 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 	for i := range d.Entities {
 		d.Entities[i].Aliases = slices.Clone(d.Entities[i].Aliases)
 		d.Entities[i].Identifiers = slices.Clone(d.Entities[i].Identifiers)
+		d.Entities[i].MergedFrom = slices.Clone(d.Entities[i].MergedFrom)
 	}
 	out := &staged{ents: d.Entities, rels: d.Relationships, decision: d,
 		removeEnts: d.RemoveEntities, removeRels: d.RemoveRelationships}
@@ -506,6 +513,9 @@ func indexKeys(e *kg.Entity) (names [][]string, tokens, normNames, idents []stri
 	}
 	for _, id := range e.Identifiers {
 		idents = append(idents, identKey(id))
+	}
+	for _, id := range e.MergedFrom {
+		idents = append(idents, redirectKey(id))
 	}
 	return names, uniq(tokens), uniq(normNames), uniq(idents)
 }

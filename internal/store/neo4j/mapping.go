@@ -20,6 +20,7 @@ var propertyKeys = []string{
 	"birth_date", "classification", "country_code",
 	"title", "url", "outlet", "published", "text",
 	"summary", "status", "date", "event_type", "quote", "speaker",
+	"merged_from",
 	// Relationships.
 	"role", "since", "until", "since_lo", "until_hi",
 	"ev_articles", "ev_quotes", "ev_confidence", "sources",
@@ -83,6 +84,9 @@ func entityProps(e kg.Entity) map[string]any {
 	str("event_type", e.EventType)
 	str("quote", e.Quote)
 	str("speaker", e.Speaker)
+	if len(e.MergedFrom) > 0 {
+		p["merged_from"] = anyStrings(e.MergedFrom)
+	}
 	return p
 }
 
@@ -105,8 +109,14 @@ func entityKeys(e kg.Entity) []string {
 			add(nameKey(e.Kind, nn))
 		}
 	}
+	for _, id := range e.MergedFrom {
+		add(redirectKey(id))
+	}
 	return keys
 }
+
+// redirectKey finds the survivor of a merge by an id merged into it.
+func redirectKey(id string) string { return "merged\x00" + id }
 
 func identifierKey(id kg.Identifier) string { return "id\x00" + id.Scheme + "\x00" + id.Value }
 
@@ -191,6 +201,9 @@ func entityFromNode(n dbtype.Node) (kg.Entity, error) {
 	}
 	var err error
 	if e.Aliases, err = stringList(n, "aliases"); err != nil {
+		return kg.Entity{}, err
+	}
+	if e.MergedFrom, err = stringList(n, "merged_from"); err != nil {
 		return kg.Entity{}, err
 	}
 	schemes, err := stringList(n, "ident_schemes")
