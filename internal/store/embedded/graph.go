@@ -176,16 +176,16 @@ func (g *graph) relID(i int32) string { return g.strs.str(g.rels[i].id) }
 // relEvidence is relationship i's evidence, shared with the store.
 func (g *graph) relEvidence(i int32) []kg.Evidence { return g.evidence[g.rels[i].ev] }
 
-func (g *graph) relCmp(a, b int32) int   { return strings.Compare(g.relID(a), g.relID(b)) }
-func (g *graph) entCmp(a, b int32) int   { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
-func (g *graph) rankCmp(a, b int32) int  { return cmp.Compare(g.relRank[a], g.relRank[b]) }
-func (g *graph) adjCmp(a, b adj) int     { return g.rankCmp(a.rel, b.rel) }
-func identKey(id kg.Identifier) string   { return id.Scheme + "\x00" + id.Value }
+func (g *graph) relCmp(a, b int32) int  { return strings.Compare(g.relID(a), g.relID(b)) }
+func (g *graph) entCmp(a, b int32) int  { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
+func (g *graph) rankCmp(a, b int32) int { return cmp.Compare(g.relRank[a], g.relRank[b]) }
+func (g *graph) adjCmp(a, b adj) int    { return g.rankCmp(a.rel, b.rel) }
+func identKey(id kg.Identifier) string  { return id.Scheme + "\x00" + id.Value }
 
 // redirectKey indexes an id merged into an entity among the identifier
 // keys: no scheme starts with a control character (kg.Entity.Validate), so
 // it cannot collide with one.
-func redirectKey(id string) string { return "\x01merged\x00" + id }
+func redirectKey(id string) string       { return "\x01merged\x00" + id }
 func sources(evidence []kg.Evidence) int { return (&kg.Relationship{Evidence: evidence}).Sources() }
 
 // staged is a batch resolved against the store: the final value of every
