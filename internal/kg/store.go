@@ -90,6 +90,7 @@ type Store interface {
 	KeyStore
 	AuditStore
 	RedirectStore
+	DuplicateStore
 }
 
 // View is a read of the whole graph (Store.Snapshot). Every store keeps two

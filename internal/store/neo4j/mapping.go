@@ -28,13 +28,16 @@ var propertyKeys = []string{
 	"hash", "created", "created_by", "revoked", "revoked_by",
 	// Audit records (and subjects: id).
 	"actor", "data",
+	// Duplicate pairs.
+	"pair", "a", "b", "score", "reasons", "found", "verdict", "judged_by", "judged_at",
 	// Write locks (never stored: set and removed in one statement).
 	"_lock", "_new",
 }
 
 // rowKeys are the keys of the maps sent as UNWIND rows, which statements
 // read with property syntax (row.src); the lint declares them too.
-var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score", "created", "text", "entity"}
+var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score", "created", "text", "entity",
+	"pair", "a", "b", "kind", "reasons", "found"}
 
 // entityRow is the UNWIND row of an entity upsert: the node's properties and
 // its lookup keys.
