@@ -131,7 +131,25 @@ var wadeGilesBoth = map[string]string{
 // cyrillic folds the spelling variants of romanised Russian, Ukrainian
 // and Belarusian names (BGN/PCGN, ISO 9, passport and French/German
 // habits) to one spelling.
-var cyrillic = strings.NewReplacer("tch", "ch", "kh", "h", "x", "ks", "yo", "e", "yu", "iu", "ya", "ia")
+var cyrillic = strings.NewReplacer("tch", "ch", "kh", "h", "yo", "e", "yu", "iu", "ya", "ia")
+
+// foldX spells an x between vowels ks (Alexei, Aleksei; Maxim, Maksim);
+// an x elsewhere is kept (Pinyin Xi, Jinxi).
+func foldX(w string) string {
+	if !strings.Contains(w, "x") {
+		return w
+	}
+	vowel := func(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		if w[i] == 'x' && i > 0 && i+1 < len(w) && vowel(w[i-1]) && vowel(w[i+1]) {
+			b.WriteString("ks")
+			continue
+		}
+		b.WriteByte(w[i])
+	}
+	return b.String()
+}
 
 // Fold maps a normalised word to one spelling of its transliteration
 // variants, so that two spellings of one name compare equal: Wade–Giles
@@ -141,7 +159,7 @@ var cyrillic = strings.NewReplacer("tch", "ch", "kh", "h", "x", "ks", "yo", "e",
 // Zelensky), final -ei to -ey (Sergei, Sergey), -iya to -ia (Yuliya,
 // Yulia), yu/iu and ya/ia to one spelling (Yulia, Iulia), an initial ye-
 // to e- (Yevgeny, Evgeny), yo to e (Fyodor, Fedor; Pyotr, Petr), kh to h
-// (Mikhail, Mihail), x to ks (Alexei, Aleksei), tch to ch (Tchaikovsky),
+// (Mikhail, Mihail), x between vowels to ks (Alexei, Aleksei), tch to ch (Tchaikovsky),
 // -off to -ov (Ivanoff). Both sides of a comparison are folded alike, so
 // a fold may give a spelling no one uses: what matters is that variants
 // meet.
@@ -160,7 +178,7 @@ func fold(w string, wadeGiles bool) string {
 	if strings.HasPrefix(w, "ye") && len(w) > 3 {
 		w = "e" + w[2:]
 	}
-	w = cyrillic.Replace(w)
+	w = cyrillic.Replace(foldX(w))
 	for _, end := range []string{"iy", "ii", "yy", "yi", "ij", "yj"} {
 		if strings.HasSuffix(w, end) && len(w) > len(end)+1 {
 			w = w[:len(w)-len(end)] + "y"
@@ -203,15 +221,15 @@ func CompareNames(a, b Name) NameMatch {
 			return NameExact
 		}
 		return NameTransliterated
-	case len(a.Tokens) == 1 || len(b.Tokens) == 1:
-		if a.compact() == b.compact() {
+	case a.compact() == b.compact():
+		if strings.Join(a.Plain, "") == strings.Join(b.Plain, "") {
 			return NameSpacing
 		}
+		return NameTransliterated
+	case len(a.Tokens) == 1 || len(b.Tokens) == 1:
 		return NameNone
 	case a.sortedKey() == b.sortedKey():
 		return NameReordered
-	case a.compact() == b.compact():
-		return NameSpacing
 	case initials(a.Tokens, b.Tokens) || initials(b.Tokens, a.Tokens):
 		return NameInitials
 	case typo(a.Tokens, b.Tokens):
@@ -257,6 +275,9 @@ func initials(short, long []string) bool {
 	return used || len(short) < len(long)
 }
 
+// minTypoWord is the shortest word a typo is allowed in.
+const minTypoWord = 5
+
 // typo reports whether two names of as many words are each within the
 // typo budget of the other, word for word, with at least one word exact.
 func typo(a, b []string) bool {
@@ -271,8 +292,10 @@ func typo(a, b []string) bool {
 			continue
 		}
 		ra, rb := []rune(a[i]), []rune(b[i])
-		budget := kg.TypoBudget(min(len(ra), len(rb)))
-		if budget == 0 || d.Between(ra, rb, budget) > budget {
+		// Short words one letter apart are often two names (Dong, Deng).
+		n := min(len(ra), len(rb))
+		budget := kg.TypoBudget(n)
+		if n < minTypoWord || budget == 0 || d.Between(ra, rb, budget) > budget {
 			return false
 		}
 	}
