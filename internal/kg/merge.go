@@ -38,9 +38,8 @@ import (
 //     dropped (and comes back on unmerge);
 //   - evidence citing it (when it is an article) cites the survivor.
 //
-// An entity named as the outlet of an article or the speaker of a
-// statement is not merged (KindConflict): change those entities first.
-// Datasets are not merged.
+// Articles whose outlet, and statements whose speaker, is a merged entity
+// name the survivor instead. Datasets are not merged.
 
 // Merge is what a merge batch does: the entities of Merged become Keep.
 type Merge struct {
@@ -120,18 +119,6 @@ func decideMerge(op string, b *Batch, st Stored) (Decision, error) {
 			return Decision{}, &Error{Op: op, Kind: KindNotFound, ID: missing[0], Problems: p.list}
 		}
 		return Decision{}, Invalid(op, p.list...)
-	}
-	var naming []string
-	for _, e := range merged {
-		for _, by := range st.Naming[e.ID] {
-			if !isMerged[by] {
-				naming = append(naming, fmt.Sprintf("%q names %q as its outlet or speaker", by, e.ID))
-			}
-		}
-	}
-	if len(naming) > 0 {
-		naming = sortedUnique(naming)
-		return Decision{}, Conflict(op, m.Keep, "cannot merge: %s; change those entities first", listOf(naming))
 	}
 
 	// The survivor.
@@ -239,6 +226,17 @@ func decideMerge(op string, b *Batch, st Stored) (Decision, error) {
 			changed[r.ID] = true
 			continue
 		}
+		rule, _ := RuleFor(r.Type)
+		if from != r.From {
+			if ok, why := rule.From.Allows(&s); !ok {
+				p.add("merge", "relationship %q (%s) would start at %q, which %s", r.ID, r.Type, m.Keep, why)
+			}
+		}
+		if to != r.To {
+			if ok, why := rule.To.Allows(&s); !ok {
+				p.add("merge", "relationship %q (%s) would end at %q, which %s", r.ID, r.Type, m.Keep, why)
+			}
+		}
 		newID := repointedID(&r, from, to)
 		remove = append(remove, r.ID)
 		if have, ok := final[newID]; ok {
@@ -258,6 +256,33 @@ func decideMerge(op string, b *Batch, st Stored) (Decision, error) {
 		created[newID] = true
 	}
 	d := Decision{Entities: []Entity{s}, Created: created, RemoveEntities: slices.Clone(m.Merged)}
+	// Articles whose outlet, statements whose speaker, is merged name the
+	// survivor instead.
+	var naming []string
+	for _, e := range merged {
+		naming = append(naming, st.Naming[e.ID]...)
+	}
+	for _, id := range sortedUnique(naming) {
+		if isMerged[id] || id == m.Keep {
+			continue // merged itself, or the survivor (updated above)
+		}
+		e, ok := st.Entities[id]
+		if !ok {
+			return Decision{}, Internal(op, fmt.Errorf("entity %q names a merged entity and was not read", id))
+		}
+		n := *e
+		n.Outlet, n.Speaker = sub(n.Outlet), sub(n.Speaker)
+		if err := checkNamed(op, &n, &s); err != nil {
+			return Decision{}, err
+		}
+		d.Entities = append(d.Entities, n)
+	}
+	// The survivor itself may name a merged entity (a statement merged
+	// with one whose speaker it is): it would name itself.
+	if isMerged[s.Outlet] || isMerged[s.Speaker] || s.Outlet == s.ID || s.Speaker == s.ID {
+		p.add("merge", "%q would name itself as its outlet or speaker", s.ID)
+	}
+	slices.SortFunc(d.Entities, func(a, b Entity) int { return cmp.Compare(a.ID, b.ID) })
 	for id := range changed {
 		r := final[id]
 		if len(r.Evidence) > MaxEvidence {
@@ -272,6 +297,21 @@ func decideMerge(op string, b *Batch, st Stored) (Decision, error) {
 	slices.SortFunc(d.Relationships, func(a, b Relationship) int { return cmp.Compare(a.ID, b.ID) })
 	slices.Sort(d.RemoveEntities)
 	return d, nil
+}
+
+// checkNamed checks that the survivor can stand where e names it.
+func checkNamed(op string, e, survivor *Entity) error {
+	if e.Outlet == survivor.ID {
+		if ok, why := outletEnd.Allows(survivor); !ok {
+			return Invalidf(op, "merge", "%q would become the outlet of %q, but it %s", survivor.ID, e.ID, why)
+		}
+	}
+	if e.Speaker == survivor.ID {
+		if ok, why := speakerEnd.Allows(survivor); !ok {
+			return Invalidf(op, "merge", "%q would become the speaker of %q, but it %s", survivor.ID, e.ID, why)
+		}
+	}
+	return nil
 }
 
 // Merged reports what a merge did.
@@ -316,7 +356,12 @@ func (s *Service) MergeEntities(ctx context.Context, keep string, merge []string
 		Op:    op,
 		Audit: writeMeta(ctx, actor, op),
 		Decided: func(d Decision) {
-			out = Merged{Entity: d.Entities[0], Merged: d.RemoveEntities, Removed: d.RemoveRelationships, Relationships: d.Relationships}
+			for _, e := range d.Entities {
+				if e.ID == keep {
+					out.Entity = e
+				}
+			}
+			out = Merged{Entity: out.Entity, Merged: d.RemoveEntities, Removed: d.RemoveRelationships, Relationships: d.Relationships}
 		},
 	}
 	if err := s.store.Apply(ctx, b); err != nil {

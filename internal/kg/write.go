@@ -19,7 +19,8 @@ import (
 
 // Stored is what a store read for Decide.
 type Stored struct {
-	// Entities holds every entity named by Reads that exists. Decide only
+	// Entities holds every entity named by Reads that exists and, for a
+	// merge, every entity Naming names. Decide only
 	// reads them, so a store may hand out pointers to what it holds.
 	Entities map[string]*Entity
 	// Relationships holds every relationship named by Reads that exists.

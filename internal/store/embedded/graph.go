@@ -328,6 +328,17 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 	if ids := b.Detached(); len(ids) > 0 {
 		g.detachedStored(ids, &st)
 	}
+	if b.Merge != nil {
+		// A merge re-points the outlets and speakers that name what it
+		// merges (kg.Stored.Entities).
+		for _, ids := range st.Naming {
+			for _, id := range ids {
+				if i, ok := g.entIdx[id]; ok {
+					st.Entities[id] = &g.ents[i].e
+				}
+			}
+		}
+	}
 	d, err := kg.Decide(b, st)
 	if err != nil {
 		return nil, err

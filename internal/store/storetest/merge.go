@@ -151,10 +151,6 @@ func (s suite) testMerge(t *testing.T) {
 		if _, err := merge(t, st, "p-michael-chong", "p-han-deng"); err != nil {
 			t.Fatal(err)
 		}
-		// Han Dong is a statement's speaker: he can only survive.
-		if _, err := merge(t, st, "p-michael-chong", "p-han-dong"); kg.KindOf(err) != kg.KindConflict || err == nil {
-			t.Errorf("merging a speaker: %v, want a conflict", err)
-		}
 		if got := ent(t, st, "p-michael-chong").MergedFrom; !slices.Equal(got, []string{"p-dong-twin", "p-han-deng"}) {
 			t.Errorf("MergedFrom after two merges: %v", got)
 		}
@@ -189,8 +185,8 @@ func (s suite) testMerge(t *testing.T) {
 			{"OtherKind", "p-han-dong", []string{"o-liberal"}, kg.KindInvalid},
 			{"Itself", "p-han-dong", []string{"p-han-dong"}, kg.KindInvalid},
 			{"Twice", "p-han-dong", []string{"p-han-deng", "p-han-deng"}, kg.KindInvalid},
-			// o-bbc is a-bbc's outlet.
-			{"NamedAsOutlet", "o-globe", []string{"o-bbc"}, kg.KindConflict},
+			// o-bbc is a-bbc's outlet and publisher: a party cannot be.
+			{"BreaksRules", "o-liberal", []string{"o-bbc"}, kg.KindInvalid},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -218,6 +214,26 @@ func (s suite) testMerge(t *testing.T) {
 		}
 		if r := rel(t, st, "r-dong-accused"); len(r.Evidence) != 2 || r.Evidence[1].Article != "a-bbc" {
 			t.Errorf("r-dong-accused evidence: %+v", r.Evidence)
+		}
+		revertLast(t, st, before)
+	})
+
+	t.Run("OutletsAndSpeakersFollow", func(t *testing.T) {
+		st := s.loaded(t)
+		before := snap(t, st)
+		if _, err := merge(t, st, "o-globe", "o-bbc"); err != nil {
+			t.Fatalf("merging an outlet: %v", err)
+		}
+		if got := ent(t, st, "a-bbc").Outlet; got != "o-globe" {
+			t.Errorf("a-bbc's outlet is %q, want o-globe", got)
+		}
+		revertLast(t, st, before)
+		// Han Dong is a statement's speaker.
+		if _, err := merge(t, st, "p-michael-chong", "p-han-dong"); err != nil {
+			t.Fatalf("merging a speaker: %v", err)
+		}
+		if got := ent(t, st, "st-dong-denial").Speaker; got != "p-michael-chong" {
+			t.Errorf("the statement's speaker is %q, want p-michael-chong", got)
 		}
 		revertLast(t, st, before)
 	})
