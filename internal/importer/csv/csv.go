@@ -167,6 +167,12 @@ func New(inputs []Input) (*Reader, error) {
 	return r, nil
 }
 
+// LayoutOf reads the header of a file and says its layout.
+func LayoutOf(in Input) (Layout, error) {
+	f, err := readHeader(in)
+	return f.layout, err
+}
+
 func readHeader(in Input) (file, error) {
 	rc, err := in.Open()
 	if err != nil {

@@ -210,6 +210,15 @@ func TestSpreadsheet(t *testing.T) {
 			t.Errorf("the membership has %d article evidence, want 1", art)
 		}
 	}
+	// A run that says less about the dataset keeps what it does not say.
+	inputs, _ := icsv.Inputs([]string{a, ti})
+	r, _ := icsv.New(inputs)
+	if _, err := importer.Run(asEditor(), svc, r, importer.Options{Dataset: importer.Dataset{Name: "My sheet"}}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := st.Entities(context.Background(), []string{dataset.ID}); err != nil || m[dataset.ID].Publisher != "Me" {
+		t.Errorf("the dataset after a run without a publisher: %+v %v", m[dataset.ID], err)
+	}
 	if again := run(); again.Entities.Created+again.Entities.Updated+again.Relationships.Created+again.Relationships.Updated != 0 {
 		t.Errorf("a second import wrote: %s", again.String())
 	}
