@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -30,6 +31,10 @@ var fixtureEntities = []kg.Entity{
 	{ID: "al-one", Kind: kg.Allegation, Name: "Graft", Summary: "Ann took money", Status: kg.Denied},
 	{ID: "ev-one", Kind: kg.Event, Name: "Election", Date: kg.MustDate("2019"), EventType: "election"},
 	{ID: "st-one", Kind: kg.Statement, Name: "Ann said", Quote: "I did nothing", Speaker: "p-ann", Date: kg.MustDate("2020-02-03")},
+	{ID: "ds-one", Kind: kg.Dataset, Name: "A dataset", URL: "https://data.example/", Publisher: "Data Org", Licence: "CC-BY-4.0", Retrieved: kg.MustDate("2024-05-01")},
+	{ID: "p-bob", Kind: kg.Person, Name: "Bob Imported", Gender: "male", DeathDate: kg.MustDate("2001"),
+		Attributes: []kg.Attribute{{Name: "email", Value: "bob@example.org"}, {Name: "link", Value: "https://bob.example/; his page"}},
+		Sources:    []kg.Source{{Dataset: "ds-one", Record: "person/bob", File: "data.json", Imported: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC)}}},
 }
 
 var fixtureRelationships = []kg.Relationship{
@@ -38,6 +43,10 @@ var fixtureRelationships = []kg.Relationship{
 	{ID: "r-citizen", Type: kg.CitizenOf, From: "p-ann", To: "c-ca"},
 	{ID: "r-accused", Type: kg.AccusedIn, From: "p-ann", To: "al-one", Evidence: []kg.Evidence{{Article: "a-one", Confidence: 1}}},
 	{ID: "r-stated", Type: kg.Stated, From: "p-ann", To: "st-one"},
+	{ID: "r-bob", Type: kg.MemberOf, From: "p-bob", To: "o-party", Since: kg.MustDate("1990"),
+		Attributes: []kg.Attribute{{Name: "area", Value: "North"}},
+		Evidence: []kg.Evidence{{Article: "a-one", Quote: "Bob too", Confidence: 0.25},
+			{Dataset: "ds-one", Record: "membership/1", File: "data.json", Imported: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC), Confidence: 1}}},
 }
 
 func scan(t *testing.T, st kg.Store) ([]kg.Entity, []kg.Relationship) {
