@@ -372,8 +372,10 @@ func (s *Service) MergeEntities(ctx context.Context, keep string, merge []string
 
 // RedirectStore finds the survivors of merges by the ids merged into them.
 type RedirectStore interface {
-	// Redirects returns, for each id that is not an entity's and is in the
-	// MergedFrom of one, that entity's id; other ids are absent.
+	// Redirects returns, for each id in the MergedFrom of an entity, that
+	// entity's id; other ids are absent. (An id merged away and then used
+	// again for a new entity still redirects: Service.Lookup looks for the
+	// entity first.)
 	Redirects(ctx context.Context, ids []string) (map[string]string, error)
 }
 

@@ -64,9 +64,6 @@ func (s *Store) Redirects(ctx context.Context, ids []string) (map[string]string,
 	g := s.g
 	out := map[string]string{}
 	for _, id := range ids {
-		if _, ok := g.entIdx[id]; ok {
-			continue
-		}
 		if list := g.idents[redirectKey(id)]; len(list) > 0 {
 			out[id] = g.ents[list[0]].e.ID
 		}
