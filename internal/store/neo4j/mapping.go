@@ -42,7 +42,7 @@ var propertyKeys = []string{
 
 // rowKeys are the keys of the maps sent as UNWIND rows, which statements
 // read with property syntax (row.src); the lint declares them too.
-var rowKeys = []string{"props", "keys", "datasets", "i", "src", "dst", "source", "node", "score", "created", "text", "entity",
+var rowKeys = []string{"props", "keys", "i", "src", "dst", "source", "node", "score", "created", "text", "entity",
 	"pair", "a", "b", "kind", "reasons", "found"}
 
 // entityRow is the UNWIND row of an entity upsert: the node's properties and
@@ -50,9 +50,8 @@ var rowKeys = []string{"props", "keys", "datasets", "i", "src", "dst", "source",
 func entityRow(e kg.Entity) map[string]any {
 	return map[string]any{
 		"id":       e.ID,
-		"props":    entityProps(e),
-		"keys":     anyStrings(entityKeys(e)),
-		"datasets": anyStrings(entityDatasets(e)),
+		"props": entityProps(e),
+		"keys":  anyStrings(entityKeys(e)),
 	}
 }
 
