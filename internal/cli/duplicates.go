@@ -15,9 +15,10 @@ func duplicatesCommand() Command {
 	var kind string
 	var minScore float64
 	var first int
+	var scan bool
 	return Command{
 		Name: "duplicates",
-		Args: "",
+		Args: "[--scan]",
 		Summary: "list pairs of entities that may be the same (found by ingest --match), highest score first, with the reasons; " +
 			"judge and merge them with the GraphQL mutations judgeDuplicate and mergeEntities",
 		Options: []string{"data", "store", "log-level", "log-format"},
@@ -25,20 +26,24 @@ func duplicatesCommand() Command {
 			fs.StringVar(&kind, "kind", "", "only pairs of this kind (PERSON, ORGANIZATION, ...)")
 			fs.Float64Var(&minScore, "min-score", 0, "only pairs scoring at least this (0..1)")
 			fs.IntVar(&first, "first", 50, "list at most this many pairs")
+			fs.BoolVar(&scan, "scan", false, "first look for duplicates among the stored entities (by name, party and country) and record them; merges nothing")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("%w: duplicates takes no arguments", ErrUsage)
 			}
-			return runDuplicates(ctx, env, kg.Kind(strings.ToUpper(kind)), minScore, first)
+			return runDuplicates(ctx, env, kg.Kind(strings.ToUpper(kind)), minScore, first, scan)
 		},
 	}
 }
 
-func runDuplicates(ctx context.Context, env *Env, kind kg.Kind, minScore float64, first int) (err error) {
+func runDuplicates(ctx context.Context, env *Env, kind kg.Kind, minScore float64, first int, scan bool) (err error) {
 	rm, err := env.remoteServer(ctx)
 	if err != nil {
 		return err
+	}
+	if rm != nil && scan {
+		return fmt.Errorf("%w: --scan works on the store directly: stop the server that runs this data directory", ErrUsage)
 	}
 	var pairs []kg.DuplicatePair
 	if rm != nil {
@@ -49,6 +54,13 @@ func runDuplicates(ctx context.Context, env *Env, kind kg.Kind, minScore float64
 			return oerr
 		}
 		defer closeStore(store, &err)
+		if scan {
+			found, err := resolve.Scan(asCLI(ctx), svc, kind, 0)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "scan: %d possible duplicates recorded\n", len(found))
+		}
 		var page kg.DuplicatePage
 		page, err = svc.PossibleDuplicates(asCLI(ctx), kind, minScore, &first, "")
 		pairs = page.Pairs

@@ -200,3 +200,46 @@ func TestUnmergeRestoresTheGraph(t *testing.T) {
 		}
 	}
 }
+
+// Scan finds duplicates among what is stored, by name and ties, and
+// records them without merging.
+func TestScan(t *testing.T) {
+	st := teststore.Open(t)
+	svc := kg.NewService(st, kg.DefaultLimits)
+	ctx := asEditor(context.Background())
+	if _, err := dossier.Ingest(ctx, svc, examples.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpsertEntity(ctx, kg.Entity{ID: "dong-han", Kind: kg.Person, Name: "Dong, Han"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpsertRelationship(ctx, kg.Relationship{Type: kg.MemberOf, From: "dong-han", To: "liberal-party"}); err != nil {
+		t.Fatal(err)
+	}
+	before := scan(t, st)
+	pairs, err := resolve.Scan(ctx, svc, kg.Person, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *kg.DuplicatePair
+	for i, p := range pairs {
+		if p.A == "dong-han" && p.B == "han-dong" {
+			got = &pairs[i]
+		}
+	}
+	if got == nil || got.Score != 0.85 {
+		t.Fatalf("pairs %+v: want dong-han ~ han-dong at 0.85 (name and party)", pairs)
+	}
+	for _, p := range pairs {
+		if p.A == "michael-kovrig" && p.B == "michael-spavor" {
+			t.Errorf("two Michaels proposed: %+v", p)
+		}
+	}
+	page, err := svc.PossibleDuplicates(ctx, kg.Person, 0.8, nil, "")
+	if err != nil || len(page.Pairs) != 1 {
+		t.Errorf("recorded: %+v, %v", page.Pairs, err)
+	}
+	if d := cmp.Diff(before, scan(t, st), cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("a scan changed the graph:\n%s", d)
+	}
+}

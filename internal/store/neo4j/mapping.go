@@ -49,7 +49,7 @@ var rowKeys = []string{"props", "keys", "i", "src", "dst", "source", "node", "sc
 // its lookup keys.
 func entityRow(e kg.Entity) map[string]any {
 	return map[string]any{
-		"id":       e.ID,
+		"id":    e.ID,
 		"props": entityProps(e),
 		"keys":  anyStrings(entityKeys(e)),
 	}
