@@ -47,6 +47,7 @@ func commands() []Command {
 		copyCommand(),
 		migrateCommand(),
 		benchCommand(),
+		evalExtractCommand(),
 		versionCommand(),
 		helpCommand(),
 	}
