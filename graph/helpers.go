@@ -57,7 +57,9 @@ func (r *Resolver) linked(ctx context.Context, id string, t kg.RelType, dir kg.D
 
 // entityOrNil looks an entity up for a nullable field: a missing id is null.
 func (r *Resolver) entityOrNil(ctx context.Context, id string) (*kg.Entity, error) {
-	e, err := r.Service.Entity(ctx, id)
+	// A merged id finds the survivor (lookup says it was redirected).
+	l, err := r.Service.Lookup(ctx, id)
+	e := l.Entity
 	if kg.IsNotFound(err) {
 		return nil, nil
 	}
@@ -162,4 +164,30 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// duplicatePairs gives pairs their entities, loaded in one batch.
+func duplicatePairs(ctx context.Context, pairs []kg.DuplicatePair) ([]model.DuplicatePair, error) {
+	ids := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		ids = append(ids, p.A, p.B)
+	}
+	ents, err := loadEntities(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.DuplicatePair, len(pairs))
+	for i, p := range pairs {
+		d := model.DuplicatePair{A: ents[2*i], B: ents[2*i+1], Kind: p.Kind, Score: p.Score, Reasons: nonNil(p.Reasons)}
+		if !p.Found.IsZero() {
+			d.FoundAt = &pairs[i].Found
+		}
+		if p.Verdict != "" {
+			d.Verdict = &pairs[i].Verdict
+			d.JudgedBy = &pairs[i].JudgedBy
+			d.JudgedAt = &pairs[i].JudgedAt
+		}
+		out[i] = d
+	}
+	return out, nil
 }

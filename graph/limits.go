@@ -74,6 +74,11 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	cx.Query.Paths = func(child int, _, _ string, maxLength *int, _ []kg.RelType, _ *kg.Date, first *int) int {
 		return times(times(orDefault(first, l.DefaultPaths), orDefault(maxLength, l.DefaultPathLen)+1), child)
 	}
+	// A pair is two entities.
+	cx.Query.PossibleDuplicates = func(child int, _ *kg.Kind, _ *float64, first *int, _ *string) int {
+		return times(page(child, first), 2)
+	}
+	cx.Mutation.MergeEntities = func(child int, _ string, merge []string) int { return times(child, max(1, len(merge))) }
 	// importDataset's summary lists at most importer.MaxReported skipped
 	// and failed records.
 	cx.ImportSummary.Skipped = func(child int) int { return times(importer.MaxReported, child) }

@@ -160,8 +160,8 @@ func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string) (*
 	return removalResult(ctx, res, err)
 }
 
-func (r *mutationResolver) DeleteEntity(ctx context.Context, id string) (*model.RemovalResult, error) {
-	res, err := r.Service.DeleteEntity(ctx, id)
+func (r *mutationResolver) DeleteEntity(ctx context.Context, id string, force *bool) (*model.RemovalResult, error) {
+	res, err := r.Service.DeleteEntity(ctx, id, force != nil && *force)
 	afterWrite(ctx)
 	return removalResult(ctx, res, err)
 }

@@ -157,6 +157,28 @@ type ComplexityRoot struct {
 		URL           func(childComplexity int) int
 	}
 
+	DuplicatePair struct {
+		A        func(childComplexity int) int
+		B        func(childComplexity int) int
+		FoundAt  func(childComplexity int) int
+		JudgedAt func(childComplexity int) int
+		JudgedBy func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Reasons  func(childComplexity int) int
+		Score    func(childComplexity int) int
+		Verdict  func(childComplexity int) int
+	}
+
+	DuplicatePairConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	DuplicatePairEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	EntityChange struct {
 		After  func(childComplexity int) int
 		Before func(childComplexity int) int
@@ -174,6 +196,13 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 		Score  func(childComplexity int) int
+	}
+
+	EntityLookup struct {
+		Entity         func(childComplexity int) int
+		MergedFrom     func(childComplexity int) int
+		Redirected     func(childComplexity int) int
+		RedirectedFrom func(childComplexity int) int
 	}
 
 	Event struct {
@@ -268,20 +297,36 @@ type ComplexityRoot struct {
 		Kind  func(childComplexity int) int
 	}
 
+	MatchReason struct {
+		Detail func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Weight func(childComplexity int) int
+	}
+
+	MergeResult struct {
+		Entity               func(childComplexity int) int
+		Merged               func(childComplexity int) int
+		Relationships        func(childComplexity int) int
+		RemovedRelationships func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddEvidence           func(childComplexity int, relationship string, evidence kg.Evidence) int
 		CreateAPIKey          func(childComplexity int, name string, role model.Role) int
-		DeleteEntity          func(childComplexity int, id string) int
+		DeleteEntity          func(childComplexity int, id string, force *bool) int
 		DeleteRelationship    func(childComplexity int, id string) int
 		ImportDataset         func(childComplexity int, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) int
 		ImportGraph           func(childComplexity int, dump string) int
 		IngestDossier         func(childComplexity int, dossier string) int
+		JudgeDuplicate        func(childComplexity int, a string, b string, verdict kg.Verdict) int
+		MergeEntities         func(childComplexity int, keep string, merge []string) int
 		RemoveDatasetEvidence func(childComplexity int, relationship string, dataset string, record string) int
 		RemoveEvidence        func(childComplexity int, relationship string, article string, quote *string) int
 		RetractArticle        func(childComplexity int, article string, keepUnsupported *bool) int
 		RetractDataset        func(childComplexity int, dataset string, keepUnsupported *bool) int
 		RevertWrite           func(childComplexity int, id string) int
 		RevokeAPIKey          func(childComplexity int, name string) int
+		UnmergeEntity         func(childComplexity int, id string) int
 		UpsertEntity          func(childComplexity int, entity kg.Entity) int
 		UpsertRelationship    func(childComplexity int, relationship kg.Relationship) int
 	}
@@ -328,22 +373,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys       func(childComplexity int) int
-		Allegations   func(childComplexity int, status *kg.AllegationStatus, accused *string, first *int, after *string) int
-		Article       func(childComplexity int, id string) int
-		Articles      func(childComplexity int, outlet *string, mentions *string, first *int, after *string) int
-		AuditLog      func(childComplexity int, entity *string, actor *string, since *time.Time, first *int, after *string) int
-		Dataset       func(childComplexity int, id string) int
-		Datasets      func(childComplexity int, first *int, after *string) int
-		Entity        func(childComplexity int, id string) int
-		Network       func(childComplexity int, seeds []string, depth *int, types []kg.RelType, asOf *kg.Date, limit *int, perHop *int) int
-		Node          func(childComplexity int, id string) int
-		Paths         func(childComplexity int, from string, to string, maxLength *int, types []kg.RelType, asOf *kg.Date, first *int) int
-		Relationship  func(childComplexity int, id string) int
-		Relationships func(childComplexity int, source *string, unsupported *bool, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
-		Search        func(childComplexity int, query string, kinds []kg.Kind, first *int, after *string) int
-		Stats         func(childComplexity int) int
-		Viewer        func(childComplexity int) int
+		APIKeys            func(childComplexity int) int
+		Allegations        func(childComplexity int, status *kg.AllegationStatus, accused *string, first *int, after *string) int
+		Article            func(childComplexity int, id string) int
+		Articles           func(childComplexity int, outlet *string, mentions *string, first *int, after *string) int
+		AuditLog           func(childComplexity int, entity *string, actor *string, since *time.Time, first *int, after *string) int
+		Dataset            func(childComplexity int, id string) int
+		Datasets           func(childComplexity int, first *int, after *string) int
+		Entity             func(childComplexity int, id string) int
+		Lookup             func(childComplexity int, id string) int
+		Network            func(childComplexity int, seeds []string, depth *int, types []kg.RelType, asOf *kg.Date, limit *int, perHop *int) int
+		Node               func(childComplexity int, id string) int
+		Paths              func(childComplexity int, from string, to string, maxLength *int, types []kg.RelType, asOf *kg.Date, first *int) int
+		PossibleDuplicates func(childComplexity int, kind *kg.Kind, minScore *float64, first *int, after *string) int
+		Relationship       func(childComplexity int, id string) int
+		Relationships      func(childComplexity int, source *string, unsupported *bool, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Search             func(childComplexity int, query string, kinds []kg.Kind, first *int, after *string) int
+		Stats              func(childComplexity int) int
+		Viewer             func(childComplexity int) int
 	}
 
 	Relationship struct {
@@ -466,7 +513,7 @@ type MutationResolver interface {
 	AddEvidence(ctx context.Context, relationship string, evidence kg.Evidence) (*model.Relationship, error)
 	IngestDossier(ctx context.Context, dossier string) (*model.IngestResult, error)
 	DeleteRelationship(ctx context.Context, id string) (*model.RemovalResult, error)
-	DeleteEntity(ctx context.Context, id string) (*model.RemovalResult, error)
+	DeleteEntity(ctx context.Context, id string, force *bool) (*model.RemovalResult, error)
 	RemoveEvidence(ctx context.Context, relationship string, article string, quote *string) (*model.Relationship, error)
 	RetractArticle(ctx context.Context, article string, keepUnsupported *bool) (*model.RemovalResult, error)
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
@@ -476,6 +523,9 @@ type MutationResolver interface {
 	ImportDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) (*model.ImportSummary, error)
 	RetractDataset(ctx context.Context, dataset string, keepUnsupported *bool) (*model.RemovalResult, error)
 	RemoveDatasetEvidence(ctx context.Context, relationship string, dataset string, record string) (*model.Relationship, error)
+	JudgeDuplicate(ctx context.Context, a string, b string, verdict kg.Verdict) (*model.DuplicatePair, error)
+	MergeEntities(ctx context.Context, keep string, merge []string) (*model.MergeResult, error)
+	UnmergeEntity(ctx context.Context, id string) ([]model.Entity, error)
 }
 type OrganizationResolver interface {
 	Relationships(ctx context.Context, obj *model.Organization, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
@@ -500,6 +550,8 @@ type QueryResolver interface {
 	Dataset(ctx context.Context, id string) (*model.Dataset, error)
 	Datasets(ctx context.Context, first *int, after *string) (*model.EntityConnection, error)
 	Relationships(ctx context.Context, source *string, unsupported *bool, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
+	PossibleDuplicates(ctx context.Context, kind *kg.Kind, minScore *float64, first *int, after *string) (*model.DuplicatePairConnection, error)
+	Lookup(ctx context.Context, id string) (*model.EntityLookup, error)
 }
 type SourceResolver interface {
 	Dataset(ctx context.Context, obj *kg.Source) (*model.Dataset, error)
@@ -1059,6 +1111,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Dataset.URL(childComplexity), true
 
+	case "DuplicatePair.a":
+		if e.ComplexityRoot.DuplicatePair.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.A(childComplexity), true
+	case "DuplicatePair.b":
+		if e.ComplexityRoot.DuplicatePair.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.B(childComplexity), true
+	case "DuplicatePair.foundAt":
+		if e.ComplexityRoot.DuplicatePair.FoundAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.FoundAt(childComplexity), true
+	case "DuplicatePair.judgedAt":
+		if e.ComplexityRoot.DuplicatePair.JudgedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.JudgedAt(childComplexity), true
+	case "DuplicatePair.judgedBy":
+		if e.ComplexityRoot.DuplicatePair.JudgedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.JudgedBy(childComplexity), true
+	case "DuplicatePair.kind":
+		if e.ComplexityRoot.DuplicatePair.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Kind(childComplexity), true
+	case "DuplicatePair.reasons":
+		if e.ComplexityRoot.DuplicatePair.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Reasons(childComplexity), true
+	case "DuplicatePair.score":
+		if e.ComplexityRoot.DuplicatePair.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Score(childComplexity), true
+	case "DuplicatePair.verdict":
+		if e.ComplexityRoot.DuplicatePair.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Verdict(childComplexity), true
+
+	case "DuplicatePairConnection.edges":
+		if e.ComplexityRoot.DuplicatePairConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePairConnection.Edges(childComplexity), true
+	case "DuplicatePairConnection.pageInfo":
+		if e.ComplexityRoot.DuplicatePairConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePairConnection.PageInfo(childComplexity), true
+
+	case "DuplicatePairEdge.cursor":
+		if e.ComplexityRoot.DuplicatePairEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePairEdge.Cursor(childComplexity), true
+	case "DuplicatePairEdge.node":
+		if e.ComplexityRoot.DuplicatePairEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePairEdge.Node(childComplexity), true
+
 	case "EntityChange.after":
 		if e.ComplexityRoot.EntityChange.After == nil {
 			break
@@ -1121,6 +1254,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EntityEdge.Score(childComplexity), true
+
+	case "EntityLookup.entity":
+		if e.ComplexityRoot.EntityLookup.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityLookup.Entity(childComplexity), true
+	case "EntityLookup.mergedFrom":
+		if e.ComplexityRoot.EntityLookup.MergedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityLookup.MergedFrom(childComplexity), true
+	case "EntityLookup.redirected":
+		if e.ComplexityRoot.EntityLookup.Redirected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityLookup.Redirected(childComplexity), true
+	case "EntityLookup.redirectedFrom":
+		if e.ComplexityRoot.EntityLookup.RedirectedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityLookup.RedirectedFrom(childComplexity), true
 
 	case "Event.aliases":
 		if e.ComplexityRoot.Event.Aliases == nil {
@@ -1475,6 +1633,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
 
+	case "MatchReason.detail":
+		if e.ComplexityRoot.MatchReason.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Detail(childComplexity), true
+	case "MatchReason.kind":
+		if e.ComplexityRoot.MatchReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Kind(childComplexity), true
+	case "MatchReason.weight":
+		if e.ComplexityRoot.MatchReason.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Weight(childComplexity), true
+
+	case "MergeResult.entity":
+		if e.ComplexityRoot.MergeResult.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Entity(childComplexity), true
+	case "MergeResult.merged":
+		if e.ComplexityRoot.MergeResult.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Merged(childComplexity), true
+	case "MergeResult.relationships":
+		if e.ComplexityRoot.MergeResult.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Relationships(childComplexity), true
+	case "MergeResult.removedRelationships":
+		if e.ComplexityRoot.MergeResult.RemovedRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.RemovedRelationships(childComplexity), true
+
 	case "Mutation.addEvidence":
 		if e.ComplexityRoot.Mutation.AddEvidence == nil {
 			break
@@ -1507,7 +1709,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string), args["force"].(*bool)), true
 	case "Mutation.deleteRelationship":
 		if e.ComplexityRoot.Mutation.DeleteRelationship == nil {
 			break
@@ -1552,6 +1754,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IngestDossier(childComplexity, args["dossier"].(string)), true
+	case "Mutation.judgeDuplicate":
+		if e.ComplexityRoot.Mutation.JudgeDuplicate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_judgeDuplicate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JudgeDuplicate(childComplexity, args["a"].(string), args["b"].(string), args["verdict"].(kg.Verdict)), true
+	case "Mutation.mergeEntities":
+		if e.ComplexityRoot.Mutation.MergeEntities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeEntities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["keep"].(string), args["merge"].([]string)), true
 	case "Mutation.removeDatasetEvidence":
 		if e.ComplexityRoot.Mutation.RemoveDatasetEvidence == nil {
 			break
@@ -1618,6 +1842,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["name"].(string)), true
+	case "Mutation.unmergeEntity":
+		if e.ComplexityRoot.Mutation.UnmergeEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unmergeEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnmergeEntity(childComplexity, args["id"].(string)), true
 	case "Mutation.upsertEntity":
 		if e.ComplexityRoot.Mutation.UpsertEntity == nil {
 			break
@@ -1913,6 +2148,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string)), true
 
+	case "Query.lookup":
+		if e.ComplexityRoot.Query.Lookup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lookup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Lookup(childComplexity, args["id"].(string)), true
 	case "Query.network":
 		if e.ComplexityRoot.Query.Network == nil {
 			break
@@ -1946,6 +2192,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int)), true
+	case "Query.possibleDuplicates":
+		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_possibleDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["kind"].(*kg.Kind), args["minScore"].(*float64), args["first"].(*int), args["after"].(*string)), true
 	case "Query.relationship":
 		if e.ComplexityRoot.Query.Relationship == nil {
 			break
@@ -3218,11 +3475,15 @@ type Mutation {
   Delete an entity with every relationship at either end of it (editor
   role). NOT_FOUND when there is none; CONFLICT, with nothing deleted, while
   it is still used: an article that is evidence of relationships (retract
-  it first), an outlet or speaker that other entities name.
+  it first), an outlet or speaker that other entities name, or the survivor
+  of merges (entities merged into it: mergedFrom), unless force is true (its
+  redirects are then deleted with it).
   """
   deleteEntity(
     """The entity's id."""
     id: ID!
+    """Delete the survivor of merges too, with its redirects."""
+    force: Boolean = false
   ): RemovalResult!
 
   """
@@ -3865,6 +4126,139 @@ extend type Mutation {
   ): Relationship!
 }
 `, BuiltIn: false},
+	{Name: "../resolve.graphqls", Input: `# Entity resolution: pairs of entities that may be the same (found at
+# import), a curator's verdicts on them, merges and unmerges, and lookups
+# that follow merges. (The rest of the API is schema.graphqls.)
+
+"""A curator's decision on a pair of possible duplicates."""
+enum Verdict {
+  """They are the same: merge them (mergeEntities)."""
+  SAME
+  """They are not: the pair is never proposed again."""
+  DIFFERENT
+  """Not known yet: the pair stays listed."""
+  UNSURE
+}
+
+"""One reason two entities may be the same, or not."""
+type MatchReason {
+  """
+  What agreed: IDENTIFIER, NAME_EXACT, NAME_TRANSLITERATED, NAME_REORDERED,
+  NAME_SPACING, NAME_INITIALS, NAME_TYPO (ALIAS_... when an alias matched),
+  BIRTH_DATE, CLASSIFICATION, PARTY, COUNTRY, COUNTRY_CODE; or disagreed:
+  IDENTIFIER_CONFLICT, BIRTH_DATE_CONFLICT, DEATH_DATE_CONFLICT,
+  GENDER_CONFLICT, CLASSIFICATION_CONFLICT.
+  """
+  kind: String!
+  """What matched ("wikidata Q123", "Han Dong ~ Dong, Han"); may be empty."""
+  detail: String!
+  """How much it weighed in the score; negative for a disagreement."""
+  weight: Float!
+}
+
+"""Two entities of one kind that may be the same."""
+type DuplicatePair {
+  a: Entity!
+  b: Entity!
+  kind: EntityKind!
+  """Confidence that they are the same, 0..1."""
+  score: Float!
+  reasons: [MatchReason!]!
+  """When resolution last found the pair; null for a pair only judged."""
+  foundAt: Time
+  """The curator's verdict; null while none is given."""
+  verdict: Verdict
+  judgedBy: String
+  judgedAt: Time
+}
+
+type DuplicatePairEdge {
+  node: DuplicatePair!
+  cursor: String!
+}
+
+type DuplicatePairConnection {
+  edges: [DuplicatePairEdge!]!
+  pageInfo: PageInfo!
+}
+
+"""What a merge did."""
+type MergeResult {
+  """The survivor, as stored now: the merged entities' names among its aliases, their ids in mergedFrom."""
+  entity: Entity!
+  """The ids merged into it: lookups by them find it (redirected)."""
+  merged: [ID!]!
+  """
+  Relationships removed: re-pointed at the survivor under new ids, joined
+  with one the survivor had, or dropped as they would tie it to itself.
+  """
+  removedRelationships: [ID!]!
+  """Relationships written: re-pointed, or with more evidence."""
+  relationships: [Relationship!]!
+}
+
+"""An entity found by id, perhaps through a merge."""
+type EntityLookup {
+  entity: Entity!
+  """True when the id asked for was merged into entity."""
+  redirected: Boolean!
+  """The id asked for, when redirected."""
+  redirectedFrom: ID
+  """The ids merged into entity, which all find it."""
+  mergedFrom: [ID!]!
+}
+
+extend type Query {
+  """
+  Pairs of entities that may be the same, highest score first, with the
+  reasons. Pairs judged DIFFERENT, and pairs one of whose entities no
+  longer exists (merged or deleted), are left out.
+  """
+  possibleDuplicates(
+    """Only pairs of this kind."""
+    kind: EntityKind
+    """Only pairs scoring at least this (0..1)."""
+    minScore: Float = 0
+    first: Int
+    after: String
+  ): DuplicatePairConnection!
+
+  """
+  The entity with this id or, when the id was merged into another, the
+  survivor (entity(id) and node(id) follow merges too, without saying so).
+  Null when there is neither.
+  """
+  lookup(id: ID!): EntityLookup
+}
+
+extend type Mutation {
+  """
+  Record a verdict on a pair (editor role). A DIFFERENT pair is never
+  proposed again; SAME says a curator will merge them (mergeEntities).
+  NOT_FOUND when a or b is not an entity.
+  """
+  judgeDuplicate(a: ID!, b: ID!, verdict: Verdict!): DuplicatePair!
+
+  """
+  Merge entities into keep (editor role; undone exactly by unmergeEntity).
+  Their relationships, evidence, aliases, identifiers and sources move to
+  keep; their ids redirect to it. Entities of one kind only; datasets are
+  not merged. INVALID when a merged relationship would break the
+  vocabulary's rules at keep, NOT_FOUND for a missing id.
+  """
+  mergeEntities(keep: ID!, merge: [ID!]!): MergeResult!
+
+  """
+  Undo a merge (editor role): id is a merged id (the merge that merged it
+  is undone) or a survivor (its last merge is undone). Every entity and
+  relationship the merge changed gets back its value from before. CONFLICT
+  when the survivor or what the merge wrote changed since (other than
+  evidence added or removed): the error names the later writes. Returns
+  the entities restored.
+  """
+  unmergeEntity(id: ID!): [Entity!]!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4030,6 +4424,50 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
 }
 
+func (ec *executionContext) childFields_DuplicatePair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_DuplicatePair_a(ctx, field)
+	case "b":
+		return ec.fieldContext_DuplicatePair_b(ctx, field)
+	case "kind":
+		return ec.fieldContext_DuplicatePair_kind(ctx, field)
+	case "score":
+		return ec.fieldContext_DuplicatePair_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_DuplicatePair_reasons(ctx, field)
+	case "foundAt":
+		return ec.fieldContext_DuplicatePair_foundAt(ctx, field)
+	case "verdict":
+		return ec.fieldContext_DuplicatePair_verdict(ctx, field)
+	case "judgedBy":
+		return ec.fieldContext_DuplicatePair_judgedBy(ctx, field)
+	case "judgedAt":
+		return ec.fieldContext_DuplicatePair_judgedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicatePair", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicatePairConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DuplicatePairConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DuplicatePairConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicatePairConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicatePairEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DuplicatePairEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DuplicatePairEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicatePairEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_EntityChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4066,6 +4504,20 @@ func (ec *executionContext) childFields_EntityEdge(ctx context.Context, field gr
 		return ec.fieldContext_EntityEdge_score(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EntityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityLookup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_EntityLookup_entity(ctx, field)
+	case "redirected":
+		return ec.fieldContext_EntityLookup_redirected(ctx, field)
+	case "redirectedFrom":
+		return ec.fieldContext_EntityLookup_redirectedFrom(ctx, field)
+	case "mergedFrom":
+		return ec.fieldContext_EntityLookup_mergedFrom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityLookup", field.Name)
 }
 
 func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4220,6 +4672,32 @@ func (ec *executionContext) childFields_KindCount(ctx context.Context, field gra
 		return ec.fieldContext_KindCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MatchReason_kind(ctx, field)
+	case "detail":
+		return ec.fieldContext_MatchReason_detail(ctx, field)
+	case "weight":
+		return ec.fieldContext_MatchReason_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchReason", field.Name)
+}
+
+func (ec *executionContext) childFields_MergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_MergeResult_entity(ctx, field)
+	case "merged":
+		return ec.fieldContext_MergeResult_merged(ctx, field)
+	case "removedRelationships":
+		return ec.fieldContext_MergeResult_removedRelationships(ctx, field)
+	case "relationships":
+		return ec.fieldContext_MergeResult_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4915,6 +5393,14 @@ func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "force",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["force"] = arg1
 	return args, nil
 }
 
@@ -4995,6 +5481,58 @@ func (ec *executionContext) field_Mutation_ingestDossier_args(ctx context.Contex
 		return nil, err
 	}
 	args["dossier"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_judgeDuplicate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "verdict",
+		func(ctx context.Context, v any) (kg.Verdict, error) {
+			return ec.unmarshalNVerdict2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐVerdict(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["verdict"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keep",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keep"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "merge",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["merge"] = arg1
 	return args, nil
 }
 
@@ -5127,6 +5665,20 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unmergeEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -5450,6 +6002,20 @@ func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_lookup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_network_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5569,6 +6135,44 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["first"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_possibleDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minScore",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minScore"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -7981,6 +8585,359 @@ func (ec *executionContext) fieldContext_Dataset_entities(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _DuplicatePair_a(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePair_b(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePair_kind(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+			return ec.marshalNEntityKind2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _DuplicatePair_score(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DuplicatePair_reasons(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.MatchReason) graphql.Marshaler {
+			return ec.marshalNMatchReason2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐMatchReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePair_foundAt(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_foundAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_foundAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DuplicatePair_verdict(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Verdict) graphql.Marshaler {
+			return ec.marshalOVerdict2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐVerdict(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "Verdict")
+}
+
+func (ec *executionContext) _DuplicatePair_judgedBy(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_judgedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_judgedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicatePair_judgedAt(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_judgedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_judgedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DuplicatePairConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePairConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePairConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DuplicatePairEdge) graphql.Marshaler {
+			return ec.marshalNDuplicatePairEdge2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePairEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePairConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePairConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicatePairEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePairConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePairConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePairConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePairConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePairConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePairEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePairEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePairEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuplicatePair) graphql.Marshaler {
+			return ec.marshalNDuplicatePair2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePairEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePairEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicatePair(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePairEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePairEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePairEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePairEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePairEdge", field, false, false, "String")
+}
+
 func (ec *executionContext) _EntityChange_id(ctx context.Context, field graphql.CollectedField, obj *model.EntityChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8236,6 +9193,107 @@ func (ec *executionContext) _EntityEdge_score(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_EntityEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EntityEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EntityLookup_entity(ctx context.Context, field graphql.CollectedField, obj *model.EntityLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityLookup_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityLookup_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityLookup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityLookup_redirected(ctx context.Context, field graphql.CollectedField, obj *model.EntityLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityLookup_redirected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Redirected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityLookup_redirected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityLookup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EntityLookup_redirectedFrom(ctx context.Context, field graphql.CollectedField, obj *model.EntityLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityLookup_redirectedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectedFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntityLookup_redirectedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityLookup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EntityLookup_mergedFrom(ctx context.Context, field graphql.CollectedField, obj *model.EntityLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityLookup_mergedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityLookup_mergedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityLookup", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -9664,6 +10722,185 @@ func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _MatchReason_kind(ctx context.Context, field graphql.CollectedField, obj *kg.MatchReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchReason_detail(ctx context.Context, field graphql.CollectedField, obj *kg.MatchReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchReason_weight(ctx context.Context, field graphql.CollectedField, obj *kg.MatchReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MergeResult_entity(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MergeResult_removedRelationships(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_removedRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_removedRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MergeResult_relationships(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9894,7 +11131,7 @@ func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string), fc.Args["force"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RemovalResult) graphql.Marshaler {
@@ -10318,6 +11555,138 @@ func (ec *executionContext) fieldContext_Mutation_removeDatasetEvidence(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeDatasetEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_judgeDuplicate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_judgeDuplicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JudgeDuplicate(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["verdict"].(kg.Verdict))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuplicatePair) graphql.Marshaler {
+			return ec.marshalNDuplicatePair2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_judgeDuplicate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicatePair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_judgeDuplicate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeEntities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["keep"].(string), fc.Args["merge"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unmergeEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unmergeEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnmergeEntity(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unmergeEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unmergeEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11767,6 +13136,94 @@ func (ec *executionContext) fieldContext_Query_relationships(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PossibleDuplicates(ctx, fc.Args["kind"].(*kg.Kind), fc.Args["minScore"].(*float64), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuplicatePairConnection) graphql.Marshaler {
+			return ec.marshalNDuplicatePairConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePairConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicatePairConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_possibleDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lookup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lookup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Lookup(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityLookup) graphql.Marshaler {
+			return ec.marshalOEntityLookup2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntityLookup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lookup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityLookup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15680,6 +17137,155 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var duplicatePairImplementors = []string{"DuplicatePair"}
+
+func (ec *executionContext) _DuplicatePair(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicatePair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicatePairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicatePair")
+		case "a":
+			out.Values[i] = ec._DuplicatePair_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._DuplicatePair_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._DuplicatePair_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._DuplicatePair_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._DuplicatePair_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundAt":
+			out.Values[i] = ec._DuplicatePair_foundAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._DuplicatePair_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "judgedBy":
+			out.Values[i] = ec._DuplicatePair_judgedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "judgedAt":
+			out.Values[i] = ec._DuplicatePair_judgedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicatePairConnectionImplementors = []string{"DuplicatePairConnection"}
+
+func (ec *executionContext) _DuplicatePairConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicatePairConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicatePairConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicatePairConnection")
+		case "edges":
+			out.Values[i] = ec._DuplicatePairConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DuplicatePairConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicatePairEdgeImplementors = []string{"DuplicatePairEdge"}
+
+func (ec *executionContext) _DuplicatePairEdge(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicatePairEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicatePairEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicatePairEdge")
+		case "node":
+			out.Values[i] = ec._DuplicatePairEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DuplicatePairEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var entityChangeImplementors = []string{"EntityChange"}
 
 func (ec *executionContext) _EntityChange(ctx context.Context, sel ast.SelectionSet, obj *model.EntityChange) graphql.Marshaler {
@@ -15795,6 +17401,54 @@ func (ec *executionContext) _EntityEdge(ctx context.Context, sel ast.SelectionSe
 		case "score":
 			out.Values[i] = ec._EntityEdge_score(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityLookupImplementors = []string{"EntityLookup"}
+
+func (ec *executionContext) _EntityLookup(ctx context.Context, sel ast.SelectionSet, obj *model.EntityLookup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityLookupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityLookup")
+		case "entity":
+			out.Values[i] = ec._EntityLookup_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redirected":
+			out.Values[i] = ec._EntityLookup_redirected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redirectedFrom":
+			out.Values[i] = ec._EntityLookup_redirectedFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mergedFrom":
+			out.Values[i] = ec._EntityLookup_mergedFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -16432,6 +18086,97 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var matchReasonImplementors = []string{"MatchReason"}
+
+func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *kg.MatchReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchReason")
+		case "kind":
+			out.Values[i] = ec._MatchReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._MatchReason_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._MatchReason_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mergeResultImplementors = []string{"MergeResult"}
+
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeResult")
+		case "entity":
+			out.Values[i] = ec._MergeResult_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._MergeResult_merged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removedRelationships":
+			out.Values[i] = ec._MergeResult_removedRelationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._MergeResult_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -16552,6 +18297,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeDatasetEvidence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeDatasetEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judgeDuplicate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_judgeDuplicate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeEntities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeEntities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmergeEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unmergeEntity(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16946,6 +18712,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_relationships(ctx, field)
+				})
+		case "possibleDuplicates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_possibleDuplicates(ctx, field)
+				})
+		case "lookup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lookup(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -18014,6 +19792,42 @@ func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋpolgraphᚋpolgrap
 	return ec._Dataset(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDuplicatePair2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePair(ctx context.Context, sel ast.SelectionSet, v *model.DuplicatePair) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicatePair!")
+		return graphql.Null
+	}
+	return ec._DuplicatePair(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicatePairConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePairConnection(ctx context.Context, sel ast.SelectionSet, v *model.DuplicatePairConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicatePairConnection!")
+		return graphql.Null
+	}
+	return ec._DuplicatePairConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicatePairEdge2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePairEdge(ctx context.Context, sel ast.SelectionSet, v model.DuplicatePairEdge) graphql.Marshaler {
+	return ec._DuplicatePairEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDuplicatePairEdge2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePairEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DuplicatePairEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicatePairEdge2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDuplicatePairEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
@@ -18345,6 +20159,34 @@ func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋpolgraphᚋpolgr
 	return ret
 }
 
+func (ec *executionContext) marshalNMatchReason2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐMatchReason(ctx context.Context, sel ast.SelectionSet, v kg.MatchReason) graphql.Marshaler {
+	return ec._MatchReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatchReason2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐMatchReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.MatchReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchReason2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐMatchReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MergeResult!")
+		return graphql.Null
+	}
+	return ec._MergeResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
 }
@@ -18585,6 +20427,21 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	res := model.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNVerdict2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐVerdict(ctx context.Context, v any) (kg.Verdict, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Verdict(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerdict2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐVerdict(ctx context.Context, sel ast.SelectionSet, v kg.Verdict) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Verdict!")
 	}
 	return res
 }
@@ -18951,6 +20808,13 @@ func (ec *executionContext) marshalOEntityKind2ᚖgithubᚗcomᚋpolgraphᚋpolg
 	return res
 }
 
+func (ec *executionContext) marshalOEntityLookup2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntityLookup(ctx context.Context, sel ast.SelectionSet, v *model.EntityLookup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EntityLookup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOEvidenceInput2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐEvidenceᚄ(ctx context.Context, v any) ([]kg.Evidence, error) {
 	if v == nil {
 		return nil, nil
@@ -19280,6 +21144,25 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := model.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOVerdict2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐVerdict(ctx context.Context, v any) (*kg.Verdict, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Verdict(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVerdict2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐVerdict(ctx context.Context, sel ast.SelectionSet, v *kg.Verdict) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

@@ -84,6 +84,32 @@ type DatasetInput struct {
 	File *string `json:"file,omitempty"`
 }
 
+// Two entities of one kind that may be the same.
+type DuplicatePair struct {
+	A    Entity  `json:"a"`
+	B    Entity  `json:"b"`
+	Kind kg.Kind `json:"kind"`
+	// Confidence that they are the same, 0..1.
+	Score   float64          `json:"score"`
+	Reasons []kg.MatchReason `json:"reasons"`
+	// When resolution last found the pair; null for a pair only judged.
+	FoundAt *time.Time `json:"foundAt,omitempty"`
+	// The curator's verdict; null while none is given.
+	Verdict  *kg.Verdict `json:"verdict,omitempty"`
+	JudgedBy *string     `json:"judgedBy,omitempty"`
+	JudgedAt *time.Time  `json:"judgedAt,omitempty"`
+}
+
+type DuplicatePairConnection struct {
+	Edges    []DuplicatePairEdge `json:"edges"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+}
+
+type DuplicatePairEdge struct {
+	Node   *DuplicatePair `json:"node"`
+	Cursor string         `json:"cursor"`
+}
+
 // An entity's value before and after a write.
 type EntityChange struct {
 	ID     string     `json:"id"`
@@ -92,6 +118,17 @@ type EntityChange struct {
 	Before *JSON `json:"before,omitempty"`
 	// The stored value after the write; null when it was removed.
 	After *JSON `json:"after,omitempty"`
+}
+
+// An entity found by id, perhaps through a merge.
+type EntityLookup struct {
+	Entity Entity `json:"entity"`
+	// True when the id asked for was merged into entity.
+	Redirected bool `json:"redirected"`
+	// The id asked for, when redirected.
+	RedirectedFrom *string `json:"redirectedFrom,omitempty"`
+	// The ids merged into entity, which all find it.
+	MergedFrom []string `json:"mergedFrom"`
 }
 
 // A record that could not be imported: nothing of it was written.
@@ -185,6 +222,19 @@ type IngestResult struct {
 type IngestTally struct {
 	Entities      *IngestCount `json:"entities"`
 	Relationships *IngestCount `json:"relationships"`
+}
+
+// What a merge did.
+type MergeResult struct {
+	// The survivor, as stored now: the merged entities' names among its aliases, their ids in mergedFrom.
+	Entity Entity `json:"entity"`
+	// The ids merged into it: lookups by them find it (redirected).
+	Merged []string `json:"merged"`
+	// Relationships removed: re-pointed at the survivor under new ids, joined
+	// with one the survivor had, or dropped as they would tie it to itself.
+	RemovedRelationships []string `json:"removedRelationships"`
+	// Relationships written: re-pointed, or with more evidence.
+	Relationships []Relationship `json:"relationships"`
 }
 
 // The mutations. Each is atomic: everything is validated first, then written at

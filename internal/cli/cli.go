@@ -40,6 +40,7 @@ func commands() []Command {
 	return []Command{
 		serveCommand(),
 		ingestCommand(),
+		duplicatesCommand(),
 		exportCommand(),
 		keysCommand(),
 		auditCommand(),

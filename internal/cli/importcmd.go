@@ -12,6 +12,7 @@ import (
 	icsv "github.com/polgraph/polgraph/internal/importer/csv"
 	"github.com/polgraph/polgraph/internal/importer/popolo"
 	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/resolve"
 	"github.com/polgraph/polgraph/internal/transfer"
 )
 
@@ -20,6 +21,10 @@ type importFlags struct {
 	format                                   string
 	name, url, publisher, licence, retrieved string
 	batchSize                                int
+	// match, when set, resolves records with internal/resolve (exact or
+	// fuzzy) at threshold; unset, the importer's DefaultResolver.
+	match     string
+	threshold float64
 }
 
 func (f *importFlags) dataset() (importer.Dataset, error) {
@@ -61,9 +66,21 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 	default:
 		return fmt.Errorf("%w: --format %q: want dossier, popolo or csv", ErrUsage, f.format)
 	}
+	var mode resolve.Mode
+	if f.match != "" {
+		if mode, err = resolve.ParseMode(f.match); err != nil {
+			return fmt.Errorf("%w: --match: %v", ErrUsage, err)
+		}
+	}
+	if f.threshold != 0 && (f.match == "" || f.threshold < 0 || f.threshold > 1) {
+		return fmt.Errorf("%w: --threshold is a score in 0..1 and needs --match", ErrUsage)
+	}
 	rm, err := env.remoteServer(ctx)
 	if err != nil {
 		return err
+	}
+	if rm != nil && f.match != "" {
+		return fmt.Errorf("%w: --match works on the store directly: stop the server that runs this data directory, or import without it", ErrUsage)
 	}
 	if rm != nil {
 		for _, j := range jobs {
@@ -86,10 +103,16 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 			return fmt.Errorf("%s: %w", j.label, err)
 		}
 		bar := newProgressBar(env.Stderr)
-		sum, err := importer.Run(asCLI(ctx), svc, r, importer.Options{Dataset: d, BatchSize: f.batchSize,
+		opt := importer.Options{Dataset: d, BatchSize: f.batchSize,
 			Progress: func(records int, done, total int64) {
 				bar.update(transfer.Progress{Phase: "bytes read", Done: int(done), Total: int(total)})
-			}})
+			}}
+		var res *resolve.Resolver
+		if mode != "" {
+			res = resolve.New(svc, resolve.Options{Mode: mode, Threshold: f.threshold})
+			opt.Resolver = res
+		}
+		sum, err := importer.Run(asCLI(ctx), svc, r, opt)
 		bar.finish()
 		if errors.Is(err, importer.ErrNoDataset) {
 			return fmt.Errorf("%w: %s: a spreadsheet import needs --dataset-name", ErrUsage, j.label)
@@ -99,6 +122,14 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 			return fmt.Errorf("%s: %w (the batches before it are written; run the import again to complete it)", j.label, err)
 		}
 		fmt.Fprintf(env.Stdout, "%s: %s\n", j.label, sum.String())
+		if res != nil {
+			settled, err := res.Settle(asCLI(ctx))
+			if err != nil {
+				return fmt.Errorf("%s: resolving duplicates: %w", j.label, err)
+			}
+			fmt.Fprintf(env.Stdout, "%s: resolution: %d stored entities merged into imported ones, %d possible duplicates recorded (polgraph duplicates lists them)\n",
+				j.label, len(settled.Merged), len(settled.Candidates))
+		}
 	}
 	return nil
 }

@@ -26,6 +26,9 @@ func ingestCommand() Command {
 			fs.StringVar(&f.licence, "licence", "", "the dataset's licence")
 			fs.StringVar(&f.retrieved, "retrieved", "", "when the dataset was retrieved (YYYY-MM-DD)")
 			fs.IntVar(&f.batchSize, "batch-size", 0, "records per write (default 20000)")
+			fs.StringVar(&f.match, "match", "", "resolve records against the graph: exact (identifiers, then names) or fuzzy (also typos, transliterations, initials); "+
+				"below the threshold, possible duplicates are recorded instead (default: identifiers, then exact names)")
+			fs.Float64Var(&f.threshold, "threshold", 0, "with --match, the score (0..1) at or above which a record attaches to a stored entity (default 0.85)")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if f.format != "dossier" {

@@ -44,6 +44,8 @@ type AuditRecord struct {
 	RevertedBy string `json:"revertedBy,omitempty"`
 	// Key names the key a key operation (createKey, revokeKey) was about.
 	Key *KeyRef `json:"key,omitempty"`
+	// Verdict is the duplicate pair a judgeDuplicate was about.
+	Verdict *VerdictRef `json:"verdict,omitempty"`
 
 	Entities      []EntityChange       `json:"entities,omitempty"`
 	Relationships []RelationshipChange `json:"relationships,omitempty"`
@@ -77,6 +79,9 @@ type RelationshipChange struct {
 // duplicates.
 func (r *AuditRecord) Subjects() []string {
 	set := map[string]bool{}
+	if v := r.Verdict; v != nil {
+		set[v.A], set[v.B] = true, true
+	}
 	for _, c := range r.Entities {
 		set[c.ID] = true
 	}

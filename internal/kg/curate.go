@@ -28,6 +28,10 @@ type Removal struct {
 	// Retractions take all evidence from an article off every
 	// relationship.
 	Retractions []Retraction
+	// Force deletes Entities that are the survivors of merges (entities
+	// with MergedFrom), their redirects with them; without it such an
+	// entity is not deleted (KindConflict).
+	Force bool
 }
 
 // EvidenceRef names one piece of evidence: evidence is identified by its
@@ -75,6 +79,12 @@ func (b *Batch) Detached() []string {
 	}
 	for _, r := range b.Remove.Retractions {
 		set[r.Source] = true
+	}
+	if b.Merge != nil {
+		set[b.Merge.Keep] = true
+		for _, id := range b.Merge.Merged {
+			set[id] = true
+		}
 	}
 	return sortedKeys(set)
 }
@@ -178,6 +188,9 @@ func decideRemoval(op string, b *Batch, st Stored) (Decision, error) {
 			notFound(path, "no entity with id %q", id, id)
 			continue
 		}
+		if e := st.Entities[id]; len(e.MergedFrom) > 0 && !rm.Force {
+			return Decision{}, Conflict(op, id, "entity %q is the survivor of merges (%s were merged into it): deleting it deletes their redirects too; unmerge them (unmergeEntity) or delete with force", id, listOf(e.MergedFrom))
+		}
 		for _, r := range st.Attached[id] {
 			removedRel[r.ID] = true
 		}
@@ -269,8 +282,9 @@ func (s *Service) DeleteRelationship(ctx context.Context, id string) (Removed, e
 // DeleteEntity deletes one entity with every relationship at either end
 // of it. An article that is still evidence, or an outlet or speaker other
 // entities name, is not deleted (KindConflict): retract the article first.
-func (s *Service) DeleteEntity(ctx context.Context, id string) (Removed, error) {
-	return s.remove(ctx, "deleteEntity", Removal{Entities: []string{id}}, "id")
+// Nor is the survivor of merges, unless force is set (see Removal.Force).
+func (s *Service) DeleteEntity(ctx context.Context, id string, force bool) (Removed, error) {
+	return s.remove(ctx, "deleteEntity", Removal{Entities: []string{id}, Force: force}, "id")
 }
 
 // RemoveEvidence takes one piece of evidence (article and quote) off a

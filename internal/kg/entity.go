@@ -41,6 +41,11 @@ type Entity struct {
 	Attributes []Attribute `json:"attributes,omitempty"`
 	Sources    []Source    `json:"sources,omitempty"`
 
+	// MergedFrom are the ids of the entities merged into this one
+	// (sorted): a lookup by one of them finds this entity. Only a merge
+	// adds to it (merge.go).
+	MergedFrom []string `json:"mergedFrom,omitempty"`
+
 	// ORGANIZATION
 	Classification OrgClass `json:"classification,omitempty"`
 
@@ -122,6 +127,12 @@ func (e *Entity) Validate(path string) []Problem {
 		}
 	}
 	text("description", e.Description, MaxFieldLen, true)
+	if len(e.MergedFrom) > MaxMergedFrom {
+		p.add(at("mergedFrom"), "more than %d ids", MaxMergedFrom)
+	}
+	for i, id := range e.MergedFrom {
+		validateID(&p, at("mergedFrom")+index(i), id)
+	}
 	if len(e.Identifiers) > MaxIdentifiers {
 		p.add(at("identifiers"), "more than %d identifiers", MaxIdentifiers)
 	}

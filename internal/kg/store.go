@@ -89,6 +89,8 @@ type Store interface {
 	// a write and its audit record commit together.
 	KeyStore
 	AuditStore
+	RedirectStore
+	DuplicateStore
 }
 
 // View is a read of the whole graph (Store.Snapshot). Every store keeps two
@@ -121,6 +123,8 @@ type Batch struct {
 	Evidence      []EvidenceAdd
 	// Remove, when not empty, makes the batch a removal (curate.go).
 	Remove Removal
+	// Merge, when set, makes the batch a merge (merge.go).
+	Merge *Merge
 
 	// Op names the operation in errors ("apply" when empty) and Paths
 	// locates problems in the caller's input; neither is stored.
@@ -140,7 +144,7 @@ type Batch struct {
 
 // Empty reports whether the batch writes nothing.
 func (b *Batch) Empty() bool {
-	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0 && b.Remove.Empty()
+	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0 && b.Remove.Empty() && b.Merge.Empty()
 }
 
 // EvidenceAdd adds one piece of evidence to an existing relationship.

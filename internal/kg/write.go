@@ -19,7 +19,8 @@ import (
 
 // Stored is what a store read for Decide.
 type Stored struct {
-	// Entities holds every entity named by Reads that exists. Decide only
+	// Entities holds every entity named by Reads that exists and, for a
+	// merge, every entity Naming names. Decide only
 	// reads them, so a store may hand out pointers to what it holds.
 	Entities map[string]*Entity
 	// Relationships holds every relationship named by Reads that exists.
@@ -101,6 +102,12 @@ func (b *Batch) EachRead(entity, relationship func(id string)) {
 	for _, id := range b.Remove.Entities {
 		addE(id)
 	}
+	if b.Merge != nil {
+		addE(b.Merge.Keep)
+		for _, id := range b.Merge.Merged {
+			addE(id)
+		}
+	}
 	for _, rt := range b.Remove.Retractions {
 		addE(rt.Source)
 	}
@@ -168,6 +175,12 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 			return Decision{}, Invalidf(op, "batch", "a write either stores or removes: this one does both")
 		}
 		return decideRemoval(op, b, st)
+	}
+	if !b.Merge.Empty() {
+		if len(b.Entities)+len(b.Relationships)+len(b.Evidence) > 0 {
+			return Decision{}, Invalidf(op, "batch", "a write either stores or merges: this one does both")
+		}
+		return decideMerge(op, b, st)
 	}
 	paths := b.Paths
 	var p problems
@@ -360,6 +373,12 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		d.Entities[i] = *e
 		if srcs, ok := sources[e.ID]; ok {
 			d.Entities[i].Sources = srcs
+		}
+		// The ids merged into an entity keep redirecting to it whatever
+		// an upsert sends: only a merge adds them, only a revert takes
+		// them off.
+		if old, ok := st.Entities[e.ID]; ok && len(old.MergedFrom) > 0 {
+			d.Entities[i].MergedFrom = sortedUnique(append(slices.Clone(old.MergedFrom), e.MergedFrom...))
 		}
 	}
 	for i, r := range order {

@@ -111,6 +111,14 @@ func encodeEntity(buf []byte, e *kg.Entity) []byte {
 		w.str(src.File)
 		w.time(src.Imported)
 	}
+	// Optional tail: absent in records written before merges existed,
+	// and when empty.
+	if len(e.MergedFrom) > 0 {
+		w.uint(uint64(len(e.MergedFrom)))
+		for _, id := range e.MergedFrom {
+			w.str(id)
+		}
+	}
 	return w.b
 }
 
@@ -313,6 +321,19 @@ func decodeEntity(key, v []byte) (kg.Entity, error) {
 			e.Sources = make([]kg.Source, n)
 			for i := range e.Sources {
 				e.Sources[i] = kg.Source{Dataset: r.str(), Record: r.str(), File: r.str(), Imported: r.time()}
+			}
+		}
+	}
+	if r.err == nil && len(r.s) > 0 {
+		// The tail is written only when the list is not empty.
+		n := r.count()
+		if n == 0 && r.err == nil {
+			r.err = errors.New("empty merged-from list")
+		}
+		if n > 0 {
+			e.MergedFrom = make([]string, n)
+			for i := range e.MergedFrom {
+				e.MergedFrom[i] = r.str()
 			}
 		}
 	}

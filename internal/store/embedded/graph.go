@@ -213,6 +213,7 @@ func (g *graph) entity(i int32) kg.Entity {
 	e.Identifiers = slices.Clone(e.Identifiers)
 	e.Attributes = slices.Clone(e.Attributes)
 	e.Sources = slices.Clone(e.Sources)
+	e.MergedFrom = slices.Clone(e.MergedFrom)
 	return e
 }
 
@@ -222,11 +223,16 @@ func (g *graph) relID(i int32) string { return g.strs.str(g.rels[i].id) }
 // relEvidence is relationship i's evidence, shared with the store.
 func (g *graph) relEvidence(i int32) []kg.Evidence { return g.evidence[g.rels[i].ev] }
 
-func (g *graph) relCmp(a, b int32) int   { return strings.Compare(g.relID(a), g.relID(b)) }
-func (g *graph) entCmp(a, b int32) int   { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
-func (g *graph) rankCmp(a, b int32) int  { return cmp.Compare(g.relRank[a], g.relRank[b]) }
-func (g *graph) adjCmp(a, b adj) int     { return g.rankCmp(a.rel, b.rel) }
-func identKey(id kg.Identifier) string   { return id.Scheme + "\x00" + id.Value }
+func (g *graph) relCmp(a, b int32) int  { return strings.Compare(g.relID(a), g.relID(b)) }
+func (g *graph) entCmp(a, b int32) int  { return strings.Compare(g.ents[a].e.ID, g.ents[b].e.ID) }
+func (g *graph) rankCmp(a, b int32) int { return cmp.Compare(g.relRank[a], g.relRank[b]) }
+func (g *graph) adjCmp(a, b adj) int    { return g.rankCmp(a.rel, b.rel) }
+func identKey(id kg.Identifier) string  { return id.Scheme + "\x00" + id.Value }
+
+// redirectKey indexes an id merged into an entity among the identifier
+// keys: no scheme starts with a control character (kg.Entity.Validate), so
+// it cannot collide with one.
+func redirectKey(id string) string       { return "\x01merged\x00" + id }
 func sources(evidence []kg.Evidence) int { return (&kg.Relationship{Evidence: evidence}).Sources() }
 
 // staged is a batch resolved against the store: the final value of every
@@ -322,6 +328,17 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 	if ids := b.Detached(); len(ids) > 0 {
 		g.detachedStored(ids, &st)
 	}
+	if b.Merge != nil {
+		// A merge re-points the outlets and speakers that name what it
+		// merges (kg.Stored.Entities).
+		for _, ids := range st.Naming {
+			for _, id := range ids {
+				if i, ok := g.entIdx[id]; ok {
+					st.Entities[id] = &g.ents[i].e
+				}
+			}
+		}
+	}
 	d, err := kg.Decide(b, st)
 	if err != nil {
 		return nil, err
@@ -332,6 +349,7 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 		d.Entities[i].Identifiers = slices.Clone(d.Entities[i].Identifiers)
 		d.Entities[i].Attributes = slices.Clone(d.Entities[i].Attributes)
 		d.Entities[i].Sources = slices.Clone(d.Entities[i].Sources)
+		d.Entities[i].MergedFrom = slices.Clone(d.Entities[i].MergedFrom)
 	}
 	out := &staged{ents: d.Entities, rels: d.Relationships, decision: d,
 		removeEnts: d.RemoveEntities, removeRels: d.RemoveRelationships}
@@ -586,6 +604,9 @@ func indexKeys(e *kg.Entity) (names [][]string, tokens, normNames, idents []stri
 	}
 	for _, id := range e.Identifiers {
 		idents = append(idents, identKey(id))
+	}
+	for _, id := range e.MergedFrom {
+		idents = append(idents, redirectKey(id))
 	}
 	return names, uniq(tokens), uniq(normNames), uniq(idents)
 }

@@ -54,6 +54,23 @@ func (s *Store) Relationships(ctx context.Context, ids []string) (map[string]kg.
 	return out, nil
 }
 
+// Redirects finds the survivors of merges by the ids merged into them.
+func (s *Store) Redirects(ctx context.Context, ids []string) (map[string]string, error) {
+	if err := ctxErr(ctx, "redirects"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := s.g
+	out := map[string]string{}
+	for _, id := range ids {
+		if list := g.idents[redirectKey(id)]; len(list) > 0 {
+			out[id] = g.ents[list[0]].e.ID
+		}
+	}
+	return out, nil
+}
+
 // FindEntities returns identifier matches, then name matches of m.Kind,
 // each group in id order.
 func (s *Store) FindEntities(ctx context.Context, m kg.Match) ([]string, error) {

@@ -56,9 +56,11 @@ var (
 	bucketAudit        = []byte("audit")
 	bucketAuditSubject = []byte("audit_subject")
 	bucketAuditActor   = []byte("audit_actor")
+	// Duplicate candidate pairs by A NUL B (duplicates.go).
+	bucketDuplicates = []byte("duplicates")
 
 	allBuckets = [][]byte{bucketEntities, bucketRelationships, bucketMeta,
-		bucketKeys, bucketKeyHashes, bucketAudit, bucketAuditSubject, bucketAuditActor}
+		bucketKeys, bucketKeyHashes, bucketAudit, bucketAuditSubject, bucketAuditActor, bucketDuplicates}
 )
 
 // lockTimeout is how long Open waits for another process to release the

@@ -121,6 +121,27 @@ func lockAndRead(ctx context.Context, tx neo4j.ManagedTransaction, b *kg.Batch, 
 			return st, err
 		}
 	}
+	if b.Merge != nil {
+		// A merge re-points the outlets and speakers that name what it
+		// merges: those entities are written, so locked and read.
+		var naming []any
+		for _, ids := range st.Naming {
+			for _, id := range ids {
+				if _, ok := st.Entities[id]; !ok {
+					naming = append(naming, id)
+				}
+			}
+		}
+		if len(naming) > 0 {
+			more, err := lockAndReadIDs(ctx, tx, nil, naming, nil)
+			if err != nil {
+				return st, err
+			}
+			for id, e := range more.Entities {
+				st.Entities[id] = e
+			}
+		}
+	}
 	return st, nil
 }
 

@@ -61,6 +61,15 @@ var paramSamples = map[string]any{
 	"names":          []any{"alice"},
 	"hashes":         []any{"ab"},
 	"key_rows":       []any{map[string]any{"name": "alice", "role": "editor", "hash": "ab", "created": "2025-01-01T00:00:00Z", "created_by": "cli"}},
+	"min_score":      0.5,
+	"has_after":      false,
+	"after_b":        "",
+	"pair":           "a\x00b",
+	"a":              "a",
+	"b":              "b",
+	"verdict":        "SAME",
+	"judged_by":      "alice",
+	"judged_at":      "2025-01-01T00:00:00Z",
 	"audit_rows":     []any{map[string]any{"id": "20250101T000000.000000000Z-00000000", "actor": "alice", "data": "{}", "subjects": []any{"x"}}},
 }
 

@@ -25,6 +25,7 @@ var propertyKeys = []string{
 	"death_date", "gender", "publisher", "licence", "retrieved",
 	"attr_names", "attr_values",
 	"src_datasets", "src_records", "src_files", "src_imported",
+	"merged_from",
 	// Relationships.
 	"role", "since", "until", "since_lo", "until_hi",
 	"ev_articles", "ev_quotes", "ev_confidence", "sources",
@@ -33,13 +34,16 @@ var propertyKeys = []string{
 	"hash", "created", "created_by", "revoked", "revoked_by",
 	// Audit records (and subjects: id).
 	"actor", "data",
+	// Duplicate pairs.
+	"pair", "a", "b", "score", "reasons", "found", "verdict", "judged_by", "judged_at",
 	// Write locks (never stored: set and removed in one statement).
 	"_lock", "_new",
 }
 
 // rowKeys are the keys of the maps sent as UNWIND rows, which statements
 // read with property syntax (row.src); the lint declares them too.
-var rowKeys = []string{"props", "keys", "i", "src", "dst", "source", "node", "score", "created", "text", "entity"}
+var rowKeys = []string{"props", "keys", "i", "src", "dst", "source", "node", "score", "created", "text", "entity",
+	"pair", "a", "b", "kind", "reasons", "found"}
 
 // entityRow is the UNWIND row of an entity upsert: the node's properties and
 // its lookup keys.
@@ -117,6 +121,9 @@ func entityProps(e kg.Entity) map[string]any {
 		}
 		p["src_datasets"], p["src_records"], p["src_files"], p["src_imported"] = ds, recs, files, times
 	}
+	if len(e.MergedFrom) > 0 {
+		p["merged_from"] = anyStrings(e.MergedFrom)
+	}
 	return p
 }
 
@@ -189,8 +196,14 @@ func entityKeys(e kg.Entity) []string {
 			add(nameKey(e.Kind, nn))
 		}
 	}
+	for _, id := range e.MergedFrom {
+		add(redirectKey(id))
+	}
 	return keys
 }
+
+// redirectKey finds the survivor of a merge by an id merged into it.
+func redirectKey(id string) string { return "merged\x00" + id }
 
 func identifierKey(id kg.Identifier) string { return "id\x00" + id.Scheme + "\x00" + id.Value }
 
@@ -280,6 +293,9 @@ func entityFromNode(n dbtype.Node) (kg.Entity, error) {
 	}
 	var err error
 	if e.Aliases, err = stringList(n, "aliases"); err != nil {
+		return kg.Entity{}, err
+	}
+	if e.MergedFrom, err = stringList(n, "merged_from"); err != nil {
 		return kg.Entity{}, err
 	}
 	schemes, err := stringList(n, "ident_schemes")

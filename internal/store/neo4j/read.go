@@ -91,6 +91,40 @@ func (s *Store) Relationships(ctx context.Context, ids []string) (map[string]kg.
 	})
 }
 
+// Redirects looks the ids up among the Key nodes of merged ids.
+func (s *Store) Redirects(ctx context.Context, ids []string) (map[string]string, error) {
+	if len(ids) == 0 {
+		return map[string]string{}, nil
+	}
+	rows := make([]any, len(ids))
+	for i, id := range ids {
+		rows[i] = map[string]any{"i": int64(i), "key": redirectKey(id)}
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return readTx(s, ctx, "redirects", func(tx neo4j.ManagedTransaction) (map[string]string, error) {
+		recs, err := run(ctx, tx, stFindKeys, map[string]any{"keys": rows})
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]string{}
+		for _, rec := range recs {
+			i, _, err := neo4j.GetRecordValue[int64](rec, "i")
+			if err != nil || i < 0 || int(i) >= len(ids) {
+				return nil, fmt.Errorf("redirect record: bad index (%v)", err)
+			}
+			id, err := recordString(rec, "id")
+			if err != nil {
+				return nil, err
+			}
+			if id != ids[i] {
+				out[ids[i]] = id
+			}
+		}
+		return out, nil
+	})
+}
+
 // FindEntities looks the match's identifiers and normalised names up among
 // the Key nodes (unique, so each lookup is an index seek).
 func (s *Store) FindEntities(ctx context.Context, m kg.Match) ([]string, error) {

@@ -42,12 +42,15 @@ const (
 	labelAuditRecord  = "AuditRecord"
 	labelAuditSubject = "AuditSubject"
 	relAuditOf        = "AUDIT_OF"
+
+	// Duplicate candidate pairs (duplicates.go).
+	labelDuplicate = "DuplicatePair"
 )
 
 // internalLabels and internalRelTypes are the labels and types outside the
 // vocabulary (for the lint's schema).
 var (
-	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject}
+	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject, labelDuplicate}
 	internalRelTypes = []string{relAsserts, relHasKey, relAuditOf, relSourceOf}
 )
 
@@ -104,6 +107,9 @@ const (
 	stImportKeys        = "import_keys"
 	stImportAudit       = "import_audit_records"
 	stCreateAudit       = "create_audit_record"
+	stRecordDuplicates  = "record_duplicates"
+	stListDuplicates    = "list_duplicates"
+	stJudgeDuplicate    = "judge_duplicate"
 	stAuditByID         = "audit_record_by_id"
 	stLockAudit         = "lock_audit_record"
 	stSetAuditData      = "set_audit_record_data"
@@ -433,6 +439,24 @@ RETURN count(k) AS total`)
 
 	// The audit log: the record whole as JSON in data, its id and actor as
 	// properties to seek and order by, one AUDIT_OF link per subject.
+	add(stRecordDuplicates, `
+UNWIND $rows AS row
+MERGE (d:DuplicatePair {pair: row.pair})
+SET d.a = row.a, d.b = row.b, d.kind = row.kind, d.score = row.score, d.reasons = row.reasons, d.found = row.found`)
+	add(stListDuplicates, `
+MATCH (d:DuplicatePair)
+WHERE d.score >= $min_score AND ($kind = '' OR d.kind = $kind) AND coalesce(d.verdict, '') <> 'DIFFERENT'
+  AND (NOT $has_after OR d.score < $after_score
+       OR (d.score = $after_score AND (d.a > $after_id OR (d.a = $after_id AND d.b > $after_b))))
+  AND EXISTS { MATCH (:Entity {id: d.a}) } AND EXISTS { MATCH (:Entity {id: d.b}) }
+RETURN d
+ORDER BY d.score DESC, d.a, d.b
+LIMIT $limit`)
+	add(stJudgeDuplicate, `
+MERGE (d:DuplicatePair {pair: $pair})
+ON CREATE SET d.a = $a, d.b = $b, d.kind = $kind, d.score = 0.0
+SET d.verdict = $verdict, d.judged_by = $judged_by, d.judged_at = $judged_at
+RETURN d`)
 	add(stCreateAudit, `
 CREATE (a:AuditRecord {id: $id, actor: $actor, data: $data})
 WITH a
@@ -601,6 +625,9 @@ func schema() []schemaItem {
 		{"audit_actor_id", "CREATE INDEX audit_actor_id IF NOT EXISTS FOR (a:AuditRecord) ON (a.actor, a.id)"},
 		{"audit_subject_id", "CREATE CONSTRAINT audit_subject_id IF NOT EXISTS FOR (s:AuditSubject) REQUIRE s.id IS UNIQUE"},
 		{"key_guard_name", "CREATE CONSTRAINT key_guard_name IF NOT EXISTS FOR (g:KeyGuard) REQUIRE g.name IS UNIQUE"},
+		// Duplicate candidate pairs.
+		{"duplicate_pair", "CREATE CONSTRAINT duplicate_pair IF NOT EXISTS FOR (d:DuplicatePair) REQUIRE d.pair IS UNIQUE"},
+		{"duplicate_score", "CREATE INDEX duplicate_score IF NOT EXISTS FOR (d:DuplicatePair) ON (d.score)"},
 	}
 	for _, t := range kg.RelTypes {
 		typ := mustRelPattern([]kg.RelType{t})

@@ -66,6 +66,8 @@ func Run(t *testing.T, newStore func(t *testing.T) kg.Store, cfg Config) {
 	t.Run("Snapshot", s.testSnapshot)
 	t.Run("Curation", s.testCuration)
 	t.Run("Provenance", s.testProvenance)
+	t.Run("Merge", s.testMerge)
+	t.Run("Duplicates", s.testDuplicates)
 }
 
 // open returns a fresh store closed at the end of the test.
