@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/polgraph/polgraph/graph/generated"
+	"github.com/polgraph/polgraph/internal/importer"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -73,6 +74,10 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	cx.Query.Paths = func(child int, _, _ string, maxLength *int, _ []kg.RelType, _ *kg.Date, first *int) int {
 		return times(times(orDefault(first, l.DefaultPaths), orDefault(maxLength, l.DefaultPathLen)+1), child)
 	}
+	// importDataset's summary lists at most importer.MaxReported skipped
+	// and failed records.
+	cx.ImportSummary.Skipped = func(child int) int { return times(importer.MaxReported, child) }
+	cx.ImportSummary.Errors = func(child int) int { return times(importer.MaxReported, child) }
 	cx.Query.AuditLog = func(child int, _, _ *string, _ *time.Time, first *int, _ *string) int { return page(child, first) }
 	return generated.NewExecutableSchema(c)
 }

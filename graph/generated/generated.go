@@ -206,9 +206,40 @@ type ComplexityRoot struct {
 		Value  func(childComplexity int) int
 	}
 
+	ImportRecordError struct {
+		Field  func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Record func(childComplexity int) int
+	}
+
 	ImportResult struct {
 		Entities      func(childComplexity int) int
 		Relationships func(childComplexity int) int
+	}
+
+	ImportSkipped struct {
+		Reason func(childComplexity int) int
+		Record func(childComplexity int) int
+	}
+
+	ImportSummary struct {
+		Batches       func(childComplexity int) int
+		Dataset       func(childComplexity int) int
+		Entities      func(childComplexity int) int
+		ErrorCount    func(childComplexity int) int
+		Errors        func(childComplexity int) int
+		Records       func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Skipped       func(childComplexity int) int
+		SkippedCount  func(childComplexity int) int
+	}
+
+	ImportTally struct {
+		Created   func(childComplexity int) int
+		Matched   func(childComplexity int) int
+		Merged    func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
 	}
 
 	IngestCount struct {
@@ -242,6 +273,7 @@ type ComplexityRoot struct {
 		CreateAPIKey          func(childComplexity int, name string, role model.Role) int
 		DeleteEntity          func(childComplexity int, id string) int
 		DeleteRelationship    func(childComplexity int, id string) int
+		ImportDataset         func(childComplexity int, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) int
 		ImportGraph           func(childComplexity int, dump string) int
 		IngestDossier         func(childComplexity int, dossier string) int
 		RemoveDatasetEvidence func(childComplexity int, relationship string, dataset string, record string) int
@@ -441,6 +473,7 @@ type MutationResolver interface {
 	RevokeAPIKey(ctx context.Context, name string) (*model.APIKey, error)
 	RevertWrite(ctx context.Context, id string) (*model.AuditRecord, error)
 	ImportGraph(ctx context.Context, dump string) (*model.ImportResult, error)
+	ImportDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) (*model.ImportSummary, error)
 	RetractDataset(ctx context.Context, dataset string, keepUnsupported *bool) (*model.RemovalResult, error)
 	RemoveDatasetEvidence(ctx context.Context, relationship string, dataset string, record string) (*model.Relationship, error)
 }
@@ -1223,6 +1256,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Identifier.Value(childComplexity), true
 
+	case "ImportRecordError.field":
+		if e.ComplexityRoot.ImportRecordError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecordError.Field(childComplexity), true
+	case "ImportRecordError.reason":
+		if e.ComplexityRoot.ImportRecordError.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecordError.Reason(childComplexity), true
+	case "ImportRecordError.record":
+		if e.ComplexityRoot.ImportRecordError.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecordError.Record(childComplexity), true
+
 	case "ImportResult.entities":
 		if e.ComplexityRoot.ImportResult.Entities == nil {
 			break
@@ -1235,6 +1287,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Relationships(childComplexity), true
+
+	case "ImportSkipped.reason":
+		if e.ComplexityRoot.ImportSkipped.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkipped.Reason(childComplexity), true
+	case "ImportSkipped.record":
+		if e.ComplexityRoot.ImportSkipped.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkipped.Record(childComplexity), true
+
+	case "ImportSummary.batches":
+		if e.ComplexityRoot.ImportSummary.Batches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Batches(childComplexity), true
+	case "ImportSummary.dataset":
+		if e.ComplexityRoot.ImportSummary.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Dataset(childComplexity), true
+	case "ImportSummary.entities":
+		if e.ComplexityRoot.ImportSummary.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Entities(childComplexity), true
+	case "ImportSummary.errorCount":
+		if e.ComplexityRoot.ImportSummary.ErrorCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.ErrorCount(childComplexity), true
+	case "ImportSummary.errors":
+		if e.ComplexityRoot.ImportSummary.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Errors(childComplexity), true
+	case "ImportSummary.records":
+		if e.ComplexityRoot.ImportSummary.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Records(childComplexity), true
+	case "ImportSummary.relationships":
+		if e.ComplexityRoot.ImportSummary.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Relationships(childComplexity), true
+	case "ImportSummary.skipped":
+		if e.ComplexityRoot.ImportSummary.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Skipped(childComplexity), true
+	case "ImportSummary.skippedCount":
+		if e.ComplexityRoot.ImportSummary.SkippedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.SkippedCount(childComplexity), true
+
+	case "ImportTally.created":
+		if e.ComplexityRoot.ImportTally.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Created(childComplexity), true
+	case "ImportTally.matched":
+		if e.ComplexityRoot.ImportTally.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Matched(childComplexity), true
+	case "ImportTally.merged":
+		if e.ComplexityRoot.ImportTally.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Merged(childComplexity), true
+	case "ImportTally.unchanged":
+		if e.ComplexityRoot.ImportTally.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Unchanged(childComplexity), true
+	case "ImportTally.updated":
+		if e.ComplexityRoot.ImportTally.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Updated(childComplexity), true
 
 	case "IngestCount.created":
 		if e.ComplexityRoot.IngestCount.Created == nil {
@@ -1368,6 +1519,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRelationship(childComplexity, args["id"].(string)), true
+	case "Mutation.importDataset":
+		if e.ComplexityRoot.Mutation.ImportDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportDataset(childComplexity, args["format"].(model.ImportFormat), args["document"].(string), args["relationships"].(*string), args["dataset"].(*model.DatasetInput)), true
 	case "Mutation.importGraph":
 		if e.ComplexityRoot.Mutation.ImportGraph == nil {
 			break
@@ -2149,6 +2311,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
+			graphql.NewInputUnmarshaler("DatasetInput", ec.unmarshalInputDatasetInput),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
 			graphql.NewInputUnmarshaler("IdentifierInput", ec.unmarshalInputIdentifierInput),
@@ -3298,6 +3461,103 @@ extend type Mutation {
   importGraph(dump: String!): ImportResult!
 }
 `, BuiltIn: false},
+	{Name: "../import.graphqls", Input: `# Importing datasets (issue 10): Popolo and CSV documents sent as text,
+# read by internal/importer, written in audited batches with the dataset's
+# provenance on everything written.
+
+"""A format importDataset reads."""
+enum ImportFormat {
+  """Popolo JSON (EveryPolitician, parliamentary open data): persons, organizations, memberships, events, areas, posts."""
+  POPOLO
+  """CSV: a polgraph export's nodes.csv and relationships.csv (restored as exported), or a spreadsheet's actors and ties files."""
+  CSV
+}
+
+"""The dataset an import comes from, where the document does not say."""
+input DatasetInput {
+  """Its name: the DATASET entity's name and id (required unless the document names it, as a Popolo file's name does for the command line)."""
+  name: String
+  """Where it is published."""
+  url: String
+  """Who publishes it."""
+  publisher: String
+  """Its licence."""
+  licence: String
+  """When it was retrieved."""
+  retrieved: Date
+  """The file's name, written on every piece of evidence and source."""
+  file: String
+}
+
+"""What an import did to entities or relationships."""
+type ImportTally {
+  """Written new."""
+  created: Int!
+  """Stored before and changed."""
+  updated: Int!
+  """Stored before exactly so: nothing written."""
+  unchanged: Int!
+  """Records matched to an entity another source made (by identifier, or by name when nothing contradicts it)."""
+  matched: Int!
+  """Records that folded into an entity another record of the same import landed in."""
+  merged: Int!
+}
+
+"""A record that could not be imported: nothing of it was written."""
+type ImportRecordError {
+  """The record's id in the dataset (or its place, file:line or key[index], when it has none)."""
+  record: String!
+  """The field at fault, e.g. "memberships[12].end_date"; null when the record as a whole is."""
+  field: String
+  """Why."""
+  reason: String!
+}
+
+"""A record reported and not written, and why (a Popolo area is kept on its memberships)."""
+type ImportSkipped {
+  """The record's id."""
+  record: String!
+  """Why it is not an entity or relationship of its own."""
+  reason: String!
+}
+
+"""What importDataset did."""
+type ImportSummary {
+  """The DATASET entity evidence and sources point at; null for a restore of a polgraph export."""
+  dataset: ID
+  """Records read."""
+  records: Int!
+  """Writes (each atomic, each in the audit log as importDataset)."""
+  batches: Int!
+  """Entities."""
+  entities: ImportTally!
+  """Relationships."""
+  relationships: ImportTally!
+  """Records skipped, all of them."""
+  skippedCount: Int!
+  """Records that failed, all of them."""
+  errorCount: Int!
+  """The first 1000 skipped records."""
+  skipped: [ImportSkipped!]!
+  """The first 1000 failed records."""
+  errors: [ImportRecordError!]!
+}
+
+extend type Mutation {
+  """
+  Import a dataset document (editor role). POPOLO takes the JSON in
+  document; CSV takes the entities file (nodes.csv or actors) in document
+  and the relationships file (relationships.csv or ties) in relationships.
+  Documents are bounded (8 MiB together, the request body limit); larger
+  files are imported with polgraph ingest on the data directory. Bad
+  records are reported in errors, with their id and field, and nothing of
+  them is written; a batch the store refuses fails the mutation (the
+  batches before it stay written: running the import again completes it,
+  as importing twice changes nothing).
+  """
+  importDataset(format: ImportFormat!, document: String!, relationships: String, dataset: DatasetInput): ImportSummary!
+}
+`, BuiltIn: false},
 	{Name: "../provenance.graphqls", Input: `# Provenance: datasets as sources beside articles (issue 10). A fact can
 # rest on a dataset record (a Popolo or FollowTheMoney file, a spreadsheet)
 # as it rests on an article's passage; entities carry the records they were
@@ -3838,6 +4098,18 @@ func (ec *executionContext) childFields_Identifier(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Identifier", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportRecordError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_ImportRecordError_record(ctx, field)
+	case "field":
+		return ec.fieldContext_ImportRecordError_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportRecordError_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportRecordError", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entities":
@@ -3846,6 +4118,56 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_relationships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSkipped(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_ImportSkipped_record(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportSkipped_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSkipped", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataset":
+		return ec.fieldContext_ImportSummary_dataset(ctx, field)
+	case "records":
+		return ec.fieldContext_ImportSummary_records(ctx, field)
+	case "batches":
+		return ec.fieldContext_ImportSummary_batches(ctx, field)
+	case "entities":
+		return ec.fieldContext_ImportSummary_entities(ctx, field)
+	case "relationships":
+		return ec.fieldContext_ImportSummary_relationships(ctx, field)
+	case "skippedCount":
+		return ec.fieldContext_ImportSummary_skippedCount(ctx, field)
+	case "errorCount":
+		return ec.fieldContext_ImportSummary_errorCount(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ImportSummary_skipped(ctx, field)
+	case "errors":
+		return ec.fieldContext_ImportSummary_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "created":
+		return ec.fieldContext_ImportTally_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportTally_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportTally_unchanged(ctx, field)
+	case "matched":
+		return ec.fieldContext_ImportTally_matched(ctx, field)
+	case "merged":
+		return ec.fieldContext_ImportTally_merged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportTally", field.Name)
 }
 
 func (ec *executionContext) childFields_IngestCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4607,6 +4929,44 @@ func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importDataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ImportFormat, error) {
+			return ec.unmarshalNImportFormat2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationships",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationships"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dataset",
+		func(ctx context.Context, v any) (*model.DatasetInput, error) {
+			return ec.unmarshalODatasetInput2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDatasetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataset"] = arg3
 	return args, nil
 }
 
@@ -8436,6 +8796,75 @@ func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportRecordError_record(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecordError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecordError_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecordError_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecordError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRecordError_field(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecordError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecordError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecordError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecordError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRecordError_reason(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecordError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecordError_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecordError_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecordError", field, false, false, "String")
+}
+
 func (ec *executionContext) _ImportResult_entities(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8480,6 +8909,410 @@ func (ec *executionContext) _ImportResult_relationships(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_ImportResult_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSkipped_record(ctx context.Context, field graphql.CollectedField, obj *model.ImportSkipped) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSkipped_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSkipped_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSkipped", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSkipped_reason(ctx context.Context, field graphql.CollectedField, obj *model.ImportSkipped) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSkipped_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSkipped_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSkipped", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSummary_dataset(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportSummary_records(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_batches(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_batches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_batches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_entities(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportTally) graphql.Marshaler {
+			return ec.marshalNImportTally2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportTally(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportTally(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_relationships(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportTally) graphql.Marshaler {
+			return ec.marshalNImportTally2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportTally(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportTally(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_skippedCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_skippedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkippedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_skippedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_errorCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_errorCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_errorCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_skipped(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportSkipped) graphql.Marshaler {
+			return ec.marshalNImportSkipped2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkippedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSkipped(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_errors(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportRecordError) graphql.Marshaler {
+			return ec.marshalNImportRecordError2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportRecordError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportTally_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_matched(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_merged(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IngestCount_created(ctx context.Context, field graphql.CollectedField, obj *model.IngestCount) (ret graphql.Marshaler) {
@@ -9353,6 +10186,50 @@ func (ec *executionContext) fieldContext_Mutation_importGraph(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importGraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importDataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportDataset(ctx, fc.Args["format"].(model.ImportFormat), fc.Args["document"].(string), fc.Args["relationships"].(*string), fc.Args["dataset"].(*model.DatasetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportSummary) graphql.Marshaler {
+			return ec.marshalNImportSummary2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importDataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13395,6 +14272,83 @@ func UnmarshalAttributeInput(ctx context.Context, raw any) (kg.Attribute, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDatasetInput(ctx context.Context, obj any) (model.DatasetInput, error) {
+	var it model.DatasetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "url", "publisher", "licence", "retrieved", "file"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "licence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licence"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Licence = data
+		case "retrieved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retrieved"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Retrieved = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetInput unmarshals raw into the DatasetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetInput(ctx context.Context, raw any) (model.DatasetInput, error) {
+	var out model.DatasetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (kg.Entity, error) {
 	var it kg.Entity
 	if obj == nil {
@@ -15051,6 +16005,49 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importRecordErrorImplementors = []string{"ImportRecordError"}
+
+func (ec *executionContext) _ImportRecordError(ctx context.Context, sel ast.SelectionSet, obj *model.ImportRecordError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importRecordErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportRecordError")
+		case "record":
+			out.Values[i] = ec._ImportRecordError_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._ImportRecordError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportRecordError_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importResultImplementors = []string{"ImportResult"}
 
 func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
@@ -15069,6 +16066,170 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			}
 		case "relationships":
 			out.Values[i] = ec._ImportResult_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSkippedImplementors = []string{"ImportSkipped"}
+
+func (ec *executionContext) _ImportSkipped(ctx context.Context, sel ast.SelectionSet, obj *model.ImportSkipped) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSkippedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSkipped")
+		case "record":
+			out.Values[i] = ec._ImportSkipped_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportSkipped_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSummaryImplementors = []string{"ImportSummary"}
+
+func (ec *executionContext) _ImportSummary(ctx context.Context, sel ast.SelectionSet, obj *model.ImportSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSummary")
+		case "dataset":
+			out.Values[i] = ec._ImportSummary_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._ImportSummary_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "batches":
+			out.Values[i] = ec._ImportSummary_batches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._ImportSummary_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._ImportSummary_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skippedCount":
+			out.Values[i] = ec._ImportSummary_skippedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorCount":
+			out.Values[i] = ec._ImportSummary_errorCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._ImportSummary_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ImportSummary_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importTallyImplementors = []string{"ImportTally"}
+
+func (ec *executionContext) _ImportTally(ctx context.Context, sel ast.SelectionSet, obj *model.ImportTally) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importTallyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportTally")
+		case "created":
+			out.Values[i] = ec._ImportTally_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportTally_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportTally_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._ImportTally_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._ImportTally_merged(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15370,6 +16531,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importGraph":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importGraph(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importDataset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importDataset(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -17045,12 +18213,78 @@ func (ec *executionContext) unmarshalNIdentifierInput2githubᚗcomᚋpolgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNImportFormat2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportFormat(ctx context.Context, v any) (model.ImportFormat, error) {
+	var res model.ImportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportFormat2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportFormat(ctx context.Context, sel ast.SelectionSet, v model.ImportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNImportRecordError2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordError(ctx context.Context, sel ast.SelectionSet, v model.ImportRecordError) graphql.Marshaler {
+	return ec._ImportRecordError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportRecordError2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportRecordError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportRecordError2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportResult!")
 		return graphql.Null
 	}
 	return ec._ImportResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportSkipped2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkipped(ctx context.Context, sel ast.SelectionSet, v model.ImportSkipped) graphql.Marshaler {
+	return ec._ImportSkipped(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportSkipped2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkippedᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportSkipped) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportSkipped2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkipped(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportSummary2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSummary(ctx context.Context, sel ast.SelectionSet, v *model.ImportSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportSummary!")
+		return graphql.Null
+	}
+	return ec._ImportSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportTally2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportTally(ctx context.Context, sel ast.SelectionSet, v *model.ImportTally) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportTally!")
+		return graphql.Null
+	}
+	return ec._ImportTally(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIngestCount2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐIngestCount(ctx context.Context, sel ast.SelectionSet, v *model.IngestCount) graphql.Marshaler {
@@ -17596,6 +18830,14 @@ func (ec *executionContext) marshalODataset2ᚖgithubᚗcomᚋpolgraphᚋpolgrap
 		return graphql.Null
 	}
 	return ec._Dataset(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODatasetInput2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDatasetInput(ctx context.Context, v any) (*model.DatasetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatasetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODate2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
