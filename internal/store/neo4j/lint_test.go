@@ -20,7 +20,7 @@ import (
 // paramSamples gives every statement parameter a value of the type the
 // package sends, so that the lint type-checks the statements as they run.
 var paramSamples = map[string]any{
-	"rows":           []any{map[string]any{"id": "x", "props": map[string]any{"id": "x"}, "keys": []any{"k"}, "src": "a", "dst": "b", "article": "art", "rel": "r"}},
+	"rows":           []any{map[string]any{"id": "x", "props": map[string]any{"id": "x"}, "keys": []any{"k"}, "src": "a", "dst": "b", "source": "art", "rel": "r"}},
 	"ids":            []any{"x"},
 	"keys":           []any{map[string]any{"i": 0, "key": "k"}},
 	"frontier":       []any{map[string]any{"i": 0, "id": "x"}},
@@ -37,7 +37,8 @@ var paramSamples = map[string]any{
 	"link_type":      "MEMBER_OF",
 	"direction":      "BOTH",
 	"entity":         "x",
-	"article":        "",
+	"source":         "",
+	"unsupported":    false,
 	"at_lo":          0,
 	"at_hi":          99991231,
 	"min_sources":    0,
