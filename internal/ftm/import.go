@@ -607,7 +607,7 @@ func ToRelationship(src *Entity, ix Index, st *Stats) (kg.Relationship, error) {
 	}
 
 	typ := spec.Type
-	if typ != "" {
+	if typ != "" && typ != kg.RelatedTo {
 		rule, _ := kg.RuleFor(typ)
 		okFrom, _ := rule.From.Allows(&kg.Entity{Kind: from.Kind, Classification: from.Class})
 		okTo, _ := rule.To.Allows(&kg.Entity{Kind: to.Kind, Classification: to.Class})
