@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/polgraph/polgraph/internal/importer"
 	ftmmodel "github.com/polgraph/polgraph/internal/ftm"
+	"github.com/polgraph/polgraph/internal/importer"
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
