@@ -118,7 +118,7 @@ func (r *Resolver) ingest(ctx context.Context, doc []byte) (*model.IngestResult,
 		return out, nil
 	}
 	first := r.Service.Limits().MaxPageSize
-	q := kg.RelQuery{Article: res.Article}
+	q := kg.RelQuery{Source: res.Article}
 	for {
 		page, err := r.Service.Relationships(ctx, q, &first)
 		if err != nil {

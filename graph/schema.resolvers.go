@@ -95,7 +95,7 @@ func (r *articleResolver) Mentions(ctx context.Context, obj *model.Article, firs
 
 // Asserts is the resolver for the asserts field.
 func (r *articleResolver) Asserts(ctx context.Context, obj *model.Article, types []kg.RelType, first *int, after *string) (*model.RelationshipConnection, error) {
-	q := kg.RelQuery{Op: "asserts", Article: obj.ID, Types: types, After: deref(after)}
+	q := kg.RelQuery{Op: "asserts", Source: obj.ID, Types: types, After: deref(after)}
 	page, err := r.Service.Relationships(ctx, q, first)
 	if err != nil {
 		return nil, err

@@ -72,7 +72,7 @@ type RelationshipChange struct {
 
 // Subjects are the ids the log is searched by (AuditQuery.Entity): every
 // entity and relationship the record changed, both ends of each of its
-// relationships, and the articles whose evidence on them the write added,
+// relationships, and the sources (articles, datasets) whose evidence on them the write added,
 // changed or removed (so a retraction is found by its article). Sorted, no
 // duplicates.
 func (r *AuditRecord) Subjects() []string {
@@ -89,9 +89,9 @@ func (r *AuditRecord) Subjects() []string {
 			}
 			set[v.From], set[v.To] = true, true
 			for _, ev := range v.Evidence {
-				pair := byArticle[ev.Article]
+				pair := byArticle[ev.Source()]
 				pair[side] = append(pair[side], ev)
-				byArticle[ev.Article] = pair
+				byArticle[ev.Source()] = pair
 			}
 		}
 		for article, pair := range byArticle {

@@ -31,19 +31,30 @@ type Removal struct {
 }
 
 // EvidenceRef names one piece of evidence: evidence is identified by its
-// relationship, article and quote (see MergeEvidence).
+// relationship and either its article and quote or its dataset and record
+// (see MergeEvidence).
 type EvidenceRef struct {
 	Relationship string
 	Article      string
 	Quote        string
+	Dataset      string
+	Record       string
 }
 
-// Retraction withdraws an article as a source.
+// matches reports whether ev is the piece ref names.
+func (ref *EvidenceRef) matches(ev *Evidence) bool {
+	return sameEvidence(ev, &Evidence{Article: ref.Article, Quote: ref.Quote, Dataset: ref.Dataset, Record: ref.Record})
+}
+
+// Retraction withdraws a source, an article or a dataset.
 type Retraction struct {
-	Article string
+	Source string // id of an ARTICLE or a DATASET
+	// Kind, when set, is the kind the source must be (retractArticle
+	// retracts no dataset).
+	Kind Kind
 	// KeepUnsupported keeps the relationships the retraction leaves with
-	// no evidence (they are reported as Decision.Unsupported); otherwise
-	// they are deleted.
+	// no evidence, flagged Unsupported (and reported as
+	// Decision.Unsupported); otherwise they are deleted.
 	KeepUnsupported bool
 }
 
@@ -63,7 +74,7 @@ func (b *Batch) Detached() []string {
 		set[id] = true
 	}
 	for _, r := range b.Remove.Retractions {
-		set[r.Article] = true
+		set[r.Source] = true
 	}
 	return sortedKeys(set)
 }
@@ -100,25 +111,30 @@ func decideRemoval(op string, b *Batch, st Stored) (Decision, error) {
 	}
 
 	for i, rt := range rm.Retractions {
-		path := at("remove.retractions[%d].article", i)
-		e, ok := st.Entities[rt.Article]
+		path := at("remove.retractions[%d].source", i)
+		e, ok := st.Entities[rt.Source]
 		if !ok {
-			notFound(path, "no entity with id %q", rt.Article, rt.Article)
+			notFound(path, "no entity with id %q", rt.Source, rt.Source)
 			continue
 		}
-		if e.Kind != Article {
-			p.add(path, "%q is a %s, not an ARTICLE: only an article can be retracted", rt.Article, e.Kind)
+		if e.Kind != Article && e.Kind != Dataset {
+			p.add(path, "%q is a %s, not an ARTICLE or a DATASET: only a source can be retracted", rt.Source, e.Kind)
 			continue
 		}
-		for _, stored := range st.Citing[rt.Article] {
+		if rt.Kind != "" && e.Kind != rt.Kind {
+			p.add(path, "%q is a %s, not a %s", rt.Source, e.Kind, rt.Kind)
+			continue
+		}
+		for _, stored := range st.Citing[rt.Source] {
 			r := current(stored)
 			if removedRel[r.ID] {
 				continue
 			}
 			had := len(r.Evidence)
-			r.Evidence = slices.DeleteFunc(r.Evidence, func(ev Evidence) bool { return ev.Article == rt.Article })
+			r.Evidence = slices.DeleteFunc(r.Evidence, func(ev Evidence) bool { return ev.Source() == rt.Source })
 			if had > 0 && len(r.Evidence) == 0 {
 				if rt.KeepUnsupported {
+					r.Unsupported = true
 					unsupported = append(unsupported, r.ID)
 				} else {
 					removedRel[r.ID] = true
@@ -134,9 +150,13 @@ func decideRemoval(op string, b *Batch, st Stored) (Decision, error) {
 			continue
 		}
 		r := current(stored)
-		at := slices.IndexFunc(r.Evidence, func(ev Evidence) bool { return ev.Article == ref.Article && ev.Quote == ref.Quote })
+		at := slices.IndexFunc(r.Evidence, func(ev Evidence) bool { return ref.matches(&ev) })
 		if at < 0 {
-			notFound(path, "relationship %q has no evidence from article %q with quote %q", ref.Relationship, ref.Relationship, ref.Article, ref.Quote)
+			if ref.Dataset != "" {
+				notFound(path, "relationship %q has no evidence from record %q of dataset %q", ref.Relationship, ref.Relationship, ref.Record, ref.Dataset)
+			} else {
+				notFound(path, "relationship %q has no evidence from article %q with quote %q", ref.Relationship, ref.Relationship, ref.Article, ref.Quote)
+			}
 			continue
 		}
 		r.Evidence = slices.Delete(r.Evidence, at, at+1)
@@ -166,7 +186,7 @@ func decideRemoval(op string, b *Batch, st Stored) (Decision, error) {
 			if removedRel[r.ID] {
 				continue
 			}
-			if c, ok := changed[r.ID]; ok && !slices.ContainsFunc(c.Evidence, func(ev Evidence) bool { return ev.Article == id }) {
+			if c, ok := changed[r.ID]; ok && !slices.ContainsFunc(c.Evidence, func(ev Evidence) bool { return ev.Source() == id }) {
 				continue // retracted by this batch
 			}
 			by = append(by, fmt.Sprintf("evidence of relationship %q", r.ID))
@@ -178,7 +198,7 @@ func decideRemoval(op string, b *Batch, st Stored) (Decision, error) {
 		}
 		if len(by) > 0 {
 			by = sortedUnique(by)
-			return Decision{}, Conflict(op, id, "entity %q is used by %s: retract the article (retractArticle) or change those entities first", id, listOf(by))
+			return Decision{}, Conflict(op, id, "entity %q is used by %s: retract the source (retractArticle, retractDataset) or change those entities first", id, listOf(by))
 		}
 	}
 	if len(p.list) > 0 {
@@ -258,8 +278,14 @@ func (s *Service) DeleteEntity(ctx context.Context, id string) (Removed, error) 
 func (s *Service) RemoveEvidence(ctx context.Context, ref EvidenceRef) (Relationship, error) {
 	const op = "removeEvidence"
 	ref.Quote = strings.TrimSpace(ref.Quote)
-	if ref.Article == "" {
-		return Relationship{}, Invalidf(op, "article", "must not be empty")
+	ref.Record = strings.TrimSpace(ref.Record)
+	switch {
+	case ref.Article == "" && ref.Dataset == "":
+		return Relationship{}, Invalidf(op, "article", "must not be empty (or name a dataset and record)")
+	case ref.Article != "" && ref.Dataset != "":
+		return Relationship{}, Invalidf(op, "dataset", "name an article or a dataset, not both")
+	case ref.Dataset != "" && ref.Record == "":
+		return Relationship{}, Invalidf(op, "record", "must not be empty for dataset evidence")
 	}
 	if _, err := s.remove(ctx, op, Removal{Evidence: []EvidenceRef{ref}}, "relationship"); err != nil {
 		return Relationship{}, err
@@ -268,11 +294,25 @@ func (s *Service) RemoveEvidence(ctx context.Context, ref EvidenceRef) (Relation
 }
 
 // RetractArticle takes all evidence from an article off every
-// relationship. Relationships left with no evidence are deleted, or kept
-// and reported as Unsupported when keepUnsupported is set. The article
-// itself stays (DeleteEntity deletes it once it is no longer evidence).
+// relationship. Relationships left with no evidence are deleted, or kept,
+// flagged Unsupported and reported as such when keepUnsupported is set.
+// The article itself stays (DeleteEntity deletes it once it is no longer
+// evidence).
 func (s *Service) RetractArticle(ctx context.Context, article string, keepUnsupported bool) (Removed, error) {
-	return s.remove(ctx, "retractArticle", Removal{Retractions: []Retraction{{Article: article, KeepUnsupported: keepUnsupported}}}, "article")
+	return s.retract(ctx, "retractArticle", Article, article, keepUnsupported, "article")
+}
+
+// RetractDataset is RetractArticle for a dataset: all evidence from its
+// records is taken off every relationship. Entities keep the dataset among
+// their sources (they are not facts it asserts about a tie; delete them,
+// or the dataset's entities listing shows them).
+func (s *Service) RetractDataset(ctx context.Context, dataset string, keepUnsupported bool) (Removed, error) {
+	return s.retract(ctx, "retractDataset", Dataset, dataset, keepUnsupported, "dataset")
+}
+
+// retract retracts a source of the kind the operation is for.
+func (s *Service) retract(ctx context.Context, op string, kind Kind, id string, keep bool, arg string) (Removed, error) {
+	return s.remove(ctx, op, Removal{Retractions: []Retraction{{Source: id, Kind: kind, KeepUnsupported: keep}}}, arg)
 }
 
 // remove authorizes and applies one removal; the store decides it with
@@ -287,7 +327,7 @@ func (s *Service) remove(ctx context.Context, op string, rm Removal, path string
 		ids = append(ids, ev.Relationship)
 	}
 	for _, rt := range rm.Retractions {
-		ids = append(ids, rt.Article)
+		ids = append(ids, rt.Source)
 	}
 	for _, id := range ids {
 		if strings.TrimSpace(id) == "" {

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,6 +76,17 @@ const (
 	MaxIdentifiers = 50
 	MaxTextLen     = 1 << 20 // an article's text
 	MaxFieldLen    = 20000   // descriptions, summaries, quotes
+
+	// Attributes on an entity or a relationship: how many, and how long a
+	// name and a value may be.
+	MaxAttributes       = 200
+	MaxAttributeNameLen = 200
+	// Sources of one entity (dataset records it was imported from).
+	MaxSources = 1000
+	// A person's gender, a dataset's publisher and licence.
+	MaxGenderLen    = 100
+	MaxPublisherLen = 500
+	MaxLicenceLen   = 500
 )
 
 // Validate checks the entity on its own (references to other entities are
@@ -128,6 +140,18 @@ func (e *Entity) Validate(path string) []Problem {
 	}
 	text("title", e.Title, MaxTitleLen, false)
 	text("url", e.URL, MaxURLLen, false)
+	text("gender", e.Gender, MaxGenderLen, false)
+	text("publisher", e.Publisher, MaxPublisherLen, false)
+	text("licence", e.Licence, MaxLicenceLen, false)
+	validateAttributes(&p, at("attributes"), e.Attributes)
+	if len(e.Sources) > MaxSources {
+		p.add(at("sources"), "more than %d sources", MaxSources)
+	}
+	for i, src := range e.Sources {
+		sp := at("sources") + index(i)
+		validateID(&p, joinPath(sp, "dataset"), src.Dataset)
+		validateSourceRecord(&p, sp, src.Record, src.File)
+	}
 	text("text", e.Text, MaxTextLen, true)
 	text("summary", e.Summary, MaxFieldLen, true)
 	text("eventType", e.EventType, MaxEventTypeLen, false)
@@ -145,10 +169,15 @@ func (e *Entity) Validate(path string) []Problem {
 		p.add(at(f), "is only for %v, not %s", kinds, e.Kind)
 	}
 	set("birthDate", !e.BirthDate.IsZero(), Person)
+	set("deathDate", !e.DeathDate.IsZero(), Person)
+	set("gender", e.Gender != "", Person)
 	set("classification", e.Classification != "", Organization)
 	set("countryCode", e.CountryCode != "", Country)
 	set("title", e.Title != "", Article)
-	set("url", e.URL != "", Article)
+	set("url", e.URL != "", Article, Dataset)
+	set("publisher", e.Publisher != "", Dataset)
+	set("licence", e.Licence != "", Dataset)
+	set("retrieved", !e.Retrieved.IsZero(), Dataset)
 	set("outlet", e.Outlet != "", Article)
 	set("published", !e.Published.IsZero(), Article)
 	set("text", e.Text != "", Article)
@@ -159,10 +188,13 @@ func (e *Entity) Validate(path string) []Problem {
 	set("quote", e.Quote != "", Statement)
 	set("speaker", e.Speaker != "", Statement)
 
-	for f, d := range map[string]Date{"birthDate": e.BirthDate, "published": e.Published, "date": e.Date} {
+	for f, d := range map[string]Date{"birthDate": e.BirthDate, "deathDate": e.DeathDate, "published": e.Published, "date": e.Date, "retrieved": e.Retrieved} {
 		if !d.Valid() {
 			p.add(at(f), "is not a valid date")
 		}
+	}
+	if !e.BirthDate.IsZero() && !e.DeathDate.IsZero() && e.BirthDate.Valid() && e.DeathDate.Valid() && e.BirthDate.Lo() > e.DeathDate.Hi() {
+		p.add(at("deathDate"), "%s is before birthDate %s", e.DeathDate, e.BirthDate)
 	}
 	switch e.Kind {
 	case Organization:
@@ -173,8 +205,8 @@ func (e *Entity) Validate(path string) []Problem {
 		if e.CountryCode != "" && !isCountryCode(e.CountryCode) {
 			p.add(at("countryCode"), "%q is not an ISO 3166-1 alpha-2 code (two upper-case letters)", e.CountryCode)
 		}
-	case Article:
-		if strings.TrimSpace(e.Title) == "" {
+	case Article, Dataset:
+		if e.Kind == Article && strings.TrimSpace(e.Title) == "" {
 			p.add(at("title"), "an article needs a title")
 		}
 		if e.URL != "" && textProblem(e.URL, MaxURLLen, false) == "" {
@@ -221,6 +253,17 @@ func (e *Entity) Normalize() {
 	}
 	short(&e.Title)
 	short(&e.URL)
+	short(&e.Gender)
+	short(&e.Publisher)
+	short(&e.Licence)
+	normalizeAttributes(e.Attributes)
+	for i := range e.Sources {
+		src := &e.Sources[i]
+		short(&src.Record)
+		short(&src.File)
+		src.Imported = NormalizeTime(src.Imported)
+	}
+	e.Sources = MergeSources(nil, e.Sources)
 	short(&e.EventType)
 	short(&e.CountryCode)
 	long(&e.Description)
@@ -288,4 +331,65 @@ type Source struct {
 	Record   string    `json:"record"`  // the record's id in the dataset
 	File     string    `json:"file,omitempty"`
 	Imported time.Time `json:"imported,omitzero"`
+}
+
+// MergeSources adds the sources in add to have: a source is keyed by
+// (dataset, record); one already present keeps its first file and import
+// time, so importing the same record again changes nothing. The result is
+// what a store keeps when an entity is upserted (Decide), in the order
+// first met.
+func MergeSources(have, add []Source) []Source {
+	if len(add) == 0 {
+		if len(have) == 0 {
+			return nil
+		}
+		return have
+	}
+	out := append([]Source(nil), have...)
+	for _, src := range add {
+		i := slices.IndexFunc(out, func(s Source) bool { return s.Dataset == src.Dataset && s.Record == src.Record })
+		if i < 0 {
+			out = append(out, src)
+			continue
+		}
+		if out[i].File == "" {
+			out[i].File = src.File
+		}
+		if out[i].Imported.IsZero() {
+			out[i].Imported = src.Imported
+		}
+	}
+	return out
+}
+
+// FromDataset reports whether one of the entity's sources is a record of
+// the dataset.
+func (e *Entity) FromDataset(dataset string) bool {
+	return slices.ContainsFunc(e.Sources, func(s Source) bool { return s.Dataset == dataset })
+}
+
+// validateAttributes checks attributes: bounded in number and size, each
+// with a name.
+func validateAttributes(p *problems, path string, attrs []Attribute) {
+	if len(attrs) > MaxAttributes {
+		p.add(path, "more than %d attributes", MaxAttributes)
+	}
+	for i, a := range attrs {
+		ap := path + index(i)
+		if strings.TrimSpace(a.Name) == "" {
+			p.add(joinPath(ap, "name"), "must not be empty")
+		} else if why := textProblem(a.Name, MaxAttributeNameLen, false); why != "" {
+			p.add(joinPath(ap, "name"), "%s", why)
+		}
+		if why := textProblem(a.Value, MaxFieldLen, true); why != "" {
+			p.add(joinPath(ap, "value"), "%s", why)
+		}
+	}
+}
+
+func normalizeAttributes(attrs []Attribute) {
+	for i := range attrs {
+		attrs[i].Name = strings.TrimSpace(NormalizeText(attrs[i].Name, false))
+		attrs[i].Value = NormalizeText(attrs[i].Value, true)
+	}
 }

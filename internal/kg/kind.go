@@ -14,12 +14,14 @@ const (
 	Event        Kind = "EVENT"
 	Statement    Kind = "STATEMENT"
 	// Dataset is a source of imported records (a Popolo or FtM file, a
-	// spreadsheet): not yet in Kinds.
+	// spreadsheet): evidence and entity sources name it as articles are
+	// named. It is an endpoint of no relationship type but MENTIONS,
+	// ABOUT and RELATED_TO (see rules in relationship.go).
 	Dataset Kind = "DATASET"
 )
 
 // Kinds lists every entity kind in a fixed order.
-var Kinds = []Kind{Person, Organization, Country, Article, Allegation, Event, Statement}
+var Kinds = []Kind{Person, Organization, Country, Article, Allegation, Event, Statement, Dataset}
 
 // Valid reports whether k is one of Kinds.
 func (k Kind) Valid() bool {
@@ -53,6 +55,8 @@ func (k Kind) Label() string {
 		return "Event"
 	case Statement:
 		return "Statement"
+	case Dataset:
+		return "Dataset"
 	}
 	return ""
 }

@@ -33,7 +33,7 @@ const (
 	About           RelType = "ABOUT"            // a statement or event concerns an entity
 	CitizenOf       RelType = "CITIZEN_OF"       // a person is a national of a country
 
-	// For imported data (FollowTheMoney): not yet in RelTypes.
+	// Mostly for imported data (FollowTheMoney, Popolo).
 	Owns        RelType = "OWNS"         // an actor owns (a share of) an organization
 	FamilyOf    RelType = "FAMILY_OF"    // a person is family of another (role: the relation)
 	AssociateOf RelType = "ASSOCIATE_OF" // an actor is an associate of another
@@ -45,6 +45,7 @@ var RelTypes = []RelType{
 	MemberOf, Leads, HoldsPosition, PartOf, Represents, WorksFor, SpokespersonFor,
 	AccusedIn, InvolvedIn, ReportedBy, DeniedBy, PublishedBy, Cites, Mentions,
 	ParticipatedIn, Stated, About, CitizenOf,
+	Owns, FamilyOf, AssociateOf, RelatedTo,
 }
 
 // Valid reports whether t is in the vocabulary. Stores rely on it: a type is
@@ -98,12 +99,16 @@ var rules = map[RelType]Rule{
 	ReportedBy:      {From: Endpoint{Kinds: []Kind{Allegation, Event, Statement}}, To: Endpoint{Kinds: reporters}, Doc: "who reported an allegation, event or statement"},
 	DeniedBy:        {From: Endpoint{Kinds: actors}, To: Endpoint{Kinds: []Kind{Allegation}}, Doc: "an actor denied an allegation"},
 	PublishedBy:     {From: Endpoint{Kinds: []Kind{Article}}, To: Endpoint{Kinds: orgs, Classes: []OrgClass{MediaOutlet}}, Doc: "the outlet that published an article"},
-	Cites:           {From: Endpoint{Kinds: []Kind{Article}}, To: Endpoint{Kinds: []Kind{Organization, Article, Person, Country}}, Doc: "a source an article cites"},
+	Cites:           {From: Endpoint{Kinds: []Kind{Article}}, To: Endpoint{Kinds: []Kind{Organization, Article, Person, Country, Dataset}}, Doc: "a source an article cites: an outlet, an article, an actor, a dataset"},
 	Mentions:        {From: Endpoint{Kinds: []Kind{Article}}, To: Endpoint{Kinds: anyKind}, Doc: "an entity an article mentions"},
 	ParticipatedIn:  {From: Endpoint{Kinds: actors}, To: Endpoint{Kinds: []Kind{Event}}, Doc: "taking part in an event"},
 	Stated:          {From: Endpoint{Kinds: actors}, To: Endpoint{Kinds: []Kind{Statement}}, Doc: "the speaker of a statement"},
 	About:           {From: Endpoint{Kinds: []Kind{Statement, Event}}, To: Endpoint{Kinds: anyKind}, Doc: "what a statement or event concerns"},
 	CitizenOf:       {From: Endpoint{Kinds: people}, To: Endpoint{Kinds: []Kind{Country}}, Doc: "nationality"},
+	Owns:            {From: Endpoint{Kinds: []Kind{Person, Organization}}, To: Endpoint{Kinds: orgs}, Doc: "ownership of (a share of) a company, organization or media outlet; role may give the share"},
+	FamilyOf:        {From: Endpoint{Kinds: actors}, To: Endpoint{Kinds: actors}, Doc: "a family tie; role names the relation (spouse, child, ...)"},
+	AssociateOf:     {From: Endpoint{Kinds: actors}, To: Endpoint{Kinds: actors}, Doc: "a known associate, business or personal"},
+	RelatedTo:       {From: Endpoint{Kinds: anyKind}, To: Endpoint{Kinds: anyKind}, Doc: "any other tie, between entities of any kind; role names what it is (for imported data, the source's own name for it)"},
 }
 
 // RuleFor returns the rule of a relationship type.
@@ -177,6 +182,10 @@ type Relationship struct {
 	Evidence []Evidence `json:"evidence,omitempty"`
 	// Attributes keeps what an imported tie carries beyond the vocabulary.
 	Attributes []Attribute `json:"attributes,omitempty"`
+	// Unsupported is set on a relationship a retraction left with no
+	// evidence and kept because the curator asked (Retraction
+	// KeepUnsupported): it needs a curator's look. Adding evidence clears it.
+	Unsupported bool `json:"unsupported,omitempty"`
 }
 
 // MaxEvidence bounds the evidence one relationship keeps.
@@ -206,13 +215,35 @@ func (r *Relationship) Other(id string) string {
 	return r.From
 }
 
-// Sources is the number of distinct articles that support the relationship.
+// Sources is the number of distinct sources (articles and datasets) that
+// support the relationship.
 func (r *Relationship) Sources() int {
 	seen := make(map[string]struct{}, len(r.Evidence))
 	for _, ev := range r.Evidence {
-		seen[ev.Article] = struct{}{}
+		seen[ev.Source()] = struct{}{}
 	}
 	return len(seen)
+}
+
+// Source is the id of the entity the evidence comes from: its article or
+// its dataset.
+func (ev *Evidence) Source() string {
+	if ev.Dataset != "" {
+		return ev.Dataset
+	}
+	return ev.Article
+}
+
+// FromDataset reports whether the evidence is a dataset record's.
+func (ev *Evidence) FromDataset() bool { return ev.Dataset != "" }
+
+// sameEvidence reports whether two pieces are the same evidence: the same
+// article and quote, or the same dataset and record.
+func sameEvidence(a, b *Evidence) bool {
+	if a.Dataset != "" || b.Dataset != "" {
+		return a.Dataset == b.Dataset && a.Record == b.Record
+	}
+	return a.Article == b.Article && a.Quote == b.Quote
 }
 
 // Normalize fills the id when empty, puts the role (trimmed) and the
@@ -225,11 +256,25 @@ func (r *Relationship) Normalize() {
 	for i := range r.Evidence {
 		r.Evidence[i].Normalize()
 	}
+	normalizeAttributes(r.Attributes)
 }
 
-// Normalize trims the quote and puts it in NFC.
+// Normalize trims the quote, record and file and puts them in NFC; an
+// import time is kept in UTC to the microsecond (what every store keeps).
 func (ev *Evidence) Normalize() {
 	ev.Quote = strings.TrimSpace(NormalizeText(ev.Quote, true))
+	ev.Record = strings.TrimSpace(NormalizeText(ev.Record, false))
+	ev.File = strings.TrimSpace(NormalizeText(ev.File, false))
+	ev.Imported = NormalizeTime(ev.Imported)
+}
+
+// NormalizeTime puts an import time in UTC, truncated to the microsecond;
+// the zero time stays zero.
+func NormalizeTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
 }
 
 // Validate checks the relationship on its own; kinds of the ends and the
@@ -264,13 +309,41 @@ func (r *Relationship) Validate(path string) []Problem {
 	for i, ev := range r.Evidence {
 		p.list = append(p.list, ev.Validate(at("evidence")+index(i))...)
 	}
+	validateAttributes(&p, at("attributes"), r.Attributes)
 	return p.list
 }
 
-// Validate checks one piece of evidence.
+// Limits on dataset evidence and sources.
+const (
+	MaxRecordLen = 500  // a record's id in its dataset
+	MaxFileLen   = 2000 // the file (path or URL) it was read from
+)
+
+// Validate checks one piece of evidence: exactly one of article and
+// dataset; a dataset's needs its record, and record, file and import time
+// are only a dataset's.
 func (ev *Evidence) Validate(path string) []Problem {
 	var p problems
-	validateID(&p, joinPath(path, "article"), ev.Article)
+	switch {
+	case ev.Article != "" && ev.Dataset != "":
+		p.add(joinPath(path, "dataset"), "evidence comes from an article or a dataset, not both (article %q)", ev.Article)
+	case ev.Dataset != "":
+		validateID(&p, joinPath(path, "dataset"), ev.Dataset)
+		validateSourceRecord(&p, path, ev.Record, ev.File)
+	case ev.Article != "":
+		validateID(&p, joinPath(path, "article"), ev.Article)
+		if ev.Record != "" {
+			p.add(joinPath(path, "record"), "is only for dataset evidence")
+		}
+		if ev.File != "" {
+			p.add(joinPath(path, "file"), "is only for dataset evidence")
+		}
+		if !ev.Imported.IsZero() {
+			p.add(joinPath(path, "imported"), "is only for dataset evidence")
+		}
+	default:
+		p.add(joinPath(path, "article"), "evidence needs an article or a dataset")
+	}
 	if why := textProblem(ev.Quote, MaxFieldLen, true); why != "" {
 		p.add(joinPath(path, "quote"), "%s", why)
 	}
@@ -280,17 +353,41 @@ func (ev *Evidence) Validate(path string) []Problem {
 	return p.list
 }
 
-// MergeEvidence adds the evidence in add to have. Evidence is keyed by
-// (article, quote): a piece already present has its confidence replaced; a
-// new one is appended. The result is the evidence a store keeps after an
+// validateSourceRecord checks a dataset record's id and file.
+func validateSourceRecord(p *problems, path, record, file string) {
+	if strings.TrimSpace(record) == "" {
+		p.add(joinPath(path, "record"), "dataset evidence needs the record's id in the dataset")
+	} else if why := textProblem(record, MaxRecordLen, false); why != "" {
+		p.add(joinPath(path, "record"), "%s", why)
+	}
+	if why := textProblem(file, MaxFileLen, false); why != "" {
+		p.add(joinPath(path, "file"), "%s", why)
+	}
+}
+
+// MergeEvidence adds the evidence in add to have. Article evidence is
+// keyed by (article, quote): a piece already present has its confidence
+// replaced. Dataset evidence is keyed by (dataset, record): a piece already
+// present has its quote and confidence replaced and keeps its first file
+// and import time, so importing the same file again changes nothing. A new
+// piece is appended. The result is the evidence a store keeps after an
 // upsert, so merging the same evidence twice changes nothing.
 func MergeEvidence(have, add []Evidence) []Evidence {
 	out := append([]Evidence(nil), have...)
 	for _, ev := range add {
 		found := false
 		for i := range out {
-			if out[i].Article == ev.Article && out[i].Quote == ev.Quote {
+			if sameEvidence(&out[i], &ev) {
 				out[i].Confidence = ev.Confidence
+				if ev.Dataset != "" {
+					out[i].Quote = ev.Quote
+					if out[i].File == "" {
+						out[i].File = ev.File
+					}
+					if out[i].Imported.IsZero() {
+						out[i].Imported = ev.Imported
+					}
+				}
 				found = true
 				break
 			}

@@ -189,6 +189,9 @@ func RevertReadsOf(op string, rec *AuditRecord) (RevertReads, error) {
 		if c.Before != nil {
 			ref(c.Before.Outlet)
 			ref(c.Before.Speaker)
+			for _, src := range c.Before.Sources {
+				ref(src.Dataset)
+			}
 		}
 	}
 	for _, c := range rec.Relationships {
@@ -197,7 +200,7 @@ func RevertReadsOf(op string, rec *AuditRecord) (RevertReads, error) {
 			ref(r.From)
 			ref(r.To)
 			for _, ev := range r.Evidence {
-				ref(ev.Article)
+				ref(ev.Source())
 			}
 		}
 	}
@@ -325,6 +328,9 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 		if e.Outlet != "" {
 			check(fmt.Sprintf("the outlet of %q", e.ID), e.Outlet, outletEnd)
 		}
+		for _, src := range e.Sources {
+			check(fmt.Sprintf("the source of %q", e.ID), src.Dataset, datasetEnd)
+		}
 		if e.Speaker != "" {
 			check(fmt.Sprintf("the speaker of %q", e.ID), e.Speaker, speakerEnd)
 		}
@@ -346,10 +352,14 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 		check(what+" (from)", r.From, rule.From)
 		check(what+" (to)", r.To, rule.To)
 		for _, ev := range r.Evidence {
-			if _, kept := merged[c.ID]; kept && !slices.ContainsFunc(c.Before.Evidence, func(b Evidence) bool { return b.Article == ev.Article }) {
+			if _, kept := merged[c.ID]; kept && !slices.ContainsFunc(c.Before.Evidence, func(b Evidence) bool { return b.Source() == ev.Source() }) {
 				continue // stored since, by a later write, under the store's rules
 			}
-			check(what+" (evidence)", ev.Article, articleEnd)
+			if ev.Dataset != "" {
+				check(what+" (evidence)", ev.Dataset, datasetEnd)
+			} else {
+				check(what+" (evidence)", ev.Article, articleEnd)
+			}
 		}
 		if len(r.Evidence) > MaxEvidence {
 			broken = append(broken, fmt.Sprintf("%s would keep more than %d pieces of evidence", what, MaxEvidence))

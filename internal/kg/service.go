@@ -139,7 +139,7 @@ func (s *Service) Search(ctx context.Context, text string, kinds []Kind, first *
 	return s.store.Search(ctx, SearchQuery{Text: text, Kinds: kinds, First: n, After: after})
 }
 
-// ListEntities lists entities of a kind.
+// ListEntities lists entities of a kind, or those imported from a dataset.
 func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (EntityPage, error) {
 	op := q.Op
 	if op == "" {
@@ -150,7 +150,14 @@ func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (En
 		arg = q.Link.Arg
 	}
 	var p problems
-	if !q.Kind.Valid() {
+	if q.Source != "" {
+		if q.Kind != "" && !q.Kind.Valid() {
+			p.add("kind", "unknown kind %q", q.Kind)
+		}
+		if q.Link != nil {
+			p.add(arg, "entities of a dataset are not listed by a link too")
+		}
+	} else if !q.Kind.Valid() {
 		p.add("kind", "unknown kind %q", q.Kind)
 	}
 	if q.Status != "" && (!q.Status.Valid() || q.Kind != Allegation) {
@@ -172,6 +179,10 @@ func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (En
 		return EntityPage{}, err
 	}
 	page, err := s.store.ListEntities(ctx, q)
+	if q.Source != "" && IsNotFound(err) {
+		return page, &Error{Op: op, Kind: KindNotFound, ID: q.Source,
+			Problems: []Problem{{Path: "dataset", Reason: "no entity with id " + quote(q.Source)}}}
+	}
 	if q.Link != nil && IsNotFound(err) {
 		// The anchor does not exist: say so in the client's words.
 		return page, &Error{Op: op, Kind: KindNotFound, ID: q.Link.Entity,
@@ -180,15 +191,16 @@ func (s *Service) ListEntities(ctx context.Context, q ListQuery, first *int) (En
 	return page, err
 }
 
-// Relationships lists relationships of an entity or asserted by an article.
+// Relationships lists relationships of an entity, asserted by a source
+// (article or dataset), or flagged unsupported.
 func (s *Service) Relationships(ctx context.Context, q RelQuery, first *int) (RelationshipPage, error) {
 	op := q.Op
 	if op == "" {
 		op = "relationships"
 	}
 	var p problems
-	if q.Entity == "" && q.Article == "" {
-		p.add("entity", "an entity or an article is needed")
+	if q.Entity == "" && q.Source == "" && !q.Unsupported {
+		p.add("entity", "an entity, a source or unsupported: true is needed")
 	}
 	if q.Direction == "" {
 		q.Direction = Both

@@ -187,11 +187,13 @@ type Link struct {
 	Arg string
 }
 
-// ListQuery lists entities of one kind.
+// ListQuery lists entities of one kind, or, with Source set, the entities
+// imported from that dataset (Entity.Sources), of Kind when it is set.
 type ListQuery struct {
 	// Op names the operation in errors ("articles"); "list" when empty.
 	Op     string
 	Kind   Kind
+	Source string           // a DATASET's id
 	Status AllegationStatus // allegations only; "" for any
 	Link   *Link            // optional
 	First  int
@@ -199,7 +201,9 @@ type ListQuery struct {
 }
 
 // RelQuery lists relationships: those of Entity (in Direction), or, when
-// Entity is empty, those that Article gives evidence for. Both may be set.
+// Entity is empty, those that Source (an article or a dataset) gives
+// evidence for, or, when both are empty and Unsupported is set, every
+// relationship flagged Unsupported. Any of them may be combined.
 type RelQuery struct {
 	// Op names the operation in errors ("mentions"); "relationships" when empty.
 	Op         string
@@ -207,10 +211,13 @@ type RelQuery struct {
 	Direction  Direction
 	Types      []RelType // none: all
 	AsOf       Date      // zero: any time
-	Article    string    // only relationships with evidence from this article
-	MinSources int       // only relationships supported by at least this many distinct articles
-	First      int
-	After      string
+	Source     string    // only relationships with evidence from this article or dataset
+	MinSources int       // only relationships supported by at least this many distinct sources
+	// Unsupported keeps only the relationships flagged Unsupported (a
+	// retraction left them with no evidence).
+	Unsupported bool
+	First       int
+	After       string
 }
 
 // NetworkQuery asks for the ego network of one or more seeds.

@@ -81,25 +81,28 @@ func (b *Batch) EachRead(entity, relationship func(id string)) {
 		addE(e.ID)
 		addE(e.Outlet)
 		addE(e.Speaker)
+		for _, src := range e.Sources {
+			addE(src.Dataset)
+		}
 	}
 	for i := range b.Relationships {
 		r := &b.Relationships[i]
 		addE(r.From)
 		addE(r.To)
 		for _, ev := range r.Evidence {
-			addE(ev.Article)
+			addE(ev.Source())
 		}
 		relationship(r.ID)
 	}
 	for _, ev := range b.Evidence {
-		addE(ev.Evidence.Article)
+		addE(ev.Evidence.Source())
 		relationship(ev.Relationship)
 	}
 	for _, id := range b.Remove.Entities {
 		addE(id)
 	}
 	for _, rt := range b.Remove.Retractions {
-		addE(rt.Article)
+		addE(rt.Source)
 	}
 	for _, id := range b.Remove.Relationships {
 		relationship(id)
@@ -146,7 +149,7 @@ func sortedKeys[V any](m map[string]V) []string {
 //     missing ids or evidence, KindConflict for an entity still used as
 //     evidence, outlet or speaker, KindInvalid for retracting what is not
 //     an article;
-//   - KindInvalid: an end or an evidence article of the wrong kind, an
+//   - KindInvalid: an end or an evidence source (article, dataset) of the wrong kind, an
 //     outlet that is not a media outlet, evidence beyond MaxEvidence, or one
 //     id given two kinds within the batch.
 //
@@ -170,17 +173,32 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	var p problems
 	var missing []string
 
-	// Entities: the last of an id wins; a kind never changes.
+	// Entities: the last of an id wins; a kind never changes; sources
+	// are the union of what was stored and every upsert of the id
+	// (MergeSources), so re-importing a record changes nothing.
 	batch := make(map[string]*Entity, len(b.Entities))
+	var sources map[string][]Source // merged sources, for the ids that have any
 	for i := range b.Entities {
 		e := &b.Entities[i]
-		if prev, dup := batch[e.ID]; dup && prev.Kind != e.Kind {
+		prev, dup := batch[e.ID]
+		if dup && prev.Kind != e.Kind {
 			p.add(joinPath(paths.entity(i), "kind"), "entity %q appears twice in this write with kinds %s and %s", e.ID, prev.Kind, e.Kind)
 		}
-		if old, ok := st.Entities[e.ID]; ok && old.Kind != e.Kind {
+		old, stored := st.Entities[e.ID]
+		if stored && old.Kind != e.Kind {
 			return Decision{}, Conflict(op, e.ID, "entity %q is a %s and cannot become a %s", e.ID, old.Kind, e.Kind)
 		}
 		batch[e.ID] = e
+		if len(e.Sources) > 0 || (stored && len(old.Sources) > 0) {
+			if sources == nil {
+				sources = map[string][]Source{}
+			}
+			have, seen := sources[e.ID]
+			if !seen && stored {
+				have = old.Sources
+			}
+			sources[e.ID] = MergeSources(have, e.Sources)
+		}
 	}
 	// expect checks that id exists and that ep allows it; path locates
 	// the reference, and is called only for a problem.
@@ -208,6 +226,16 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		if e.Speaker != "" {
 			expect(e.Speaker, speakerEnd, func() string { return joinPath(paths.entity(i), "speaker") })
 		}
+		for j, src := range e.Sources {
+			expect(src.Dataset, datasetEnd, func() string {
+				return joinPath(paths.entity(i), "sources") + index(j) + ".dataset"
+			})
+		}
+	}
+	for id, srcs := range sources {
+		if len(srcs) > MaxSources {
+			p.add("entities", "entity %q would keep more than %d sources", id, MaxSources)
+		}
 	}
 
 	// Relationships: type and ends are fixed once stored; evidence merges.
@@ -234,15 +262,14 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		expect(r.From, rule.From, func() string { return joinPath(paths.relationship(i), "from") })
 		expect(r.To, rule.To, func() string { return joinPath(paths.relationship(i), "to") })
 		for j, ev := range r.Evidence {
-			expect(ev.Article, articleEnd, func() string {
-				return joinPath(paths.relationship(i), "evidence") + index(j) + ".article"
-			})
+			expectSource(expect, &ev, func() string { return joinPath(paths.relationship(i), "evidence") + index(j) })
 		}
 		have := current(r.ID)
 		if have == nil {
 			rels = append(rels, *r)
 			n := &rels[len(rels)-1]
 			n.Evidence = MergeEvidence(nil, r.Evidence)
+			n.Unsupported = r.Unsupported && len(n.Evidence) == 0
 			final[r.ID] = n
 			created[r.ID] = true
 			continue
@@ -253,11 +280,13 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 				r.ID, have.From, have.Type, have.To, r.From, r.Type, r.To)
 		}
 		ev := MergeEvidence(have.Evidence, r.Evidence)
+		unsupported := (have.Unsupported || r.Unsupported) && len(ev) == 0
 		*have = *r
 		have.Evidence = ev
+		have.Unsupported = unsupported
 	}
 	for i, add := range b.Evidence {
-		expect(add.Evidence.Article, articleEnd, func() string { return joinPath(paths.evidence(i), "article") })
+		expectSource(expect, &add.Evidence, func() string { return paths.evidence(i) })
 		r := current(add.Relationship)
 		if r == nil {
 			p.add(joinPath(paths.evidence(i), "relationship"), "no %s with id %q", "relationship", add.Relationship)
@@ -265,6 +294,7 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 			continue
 		}
 		r.Evidence = MergeEvidence(r.Evidence, []Evidence{add.Evidence})
+		r.Unsupported = false // evidence again
 	}
 	for _, r := range final {
 		if len(r.Evidence) > MaxEvidence {
@@ -328,6 +358,9 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	}
 	for i, e := range ents {
 		d.Entities[i] = *e
+		if srcs, ok := sources[e.ID]; ok {
+			d.Entities[i].Sources = srcs
+		}
 	}
 	for i, r := range order {
 		d.Relationships[i] = *r
@@ -335,7 +368,18 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	return d, nil
 }
 
+// expectSource checks the source of a piece of evidence: an article, or a
+// dataset. path locates the piece.
+func expectSource(expect func(string, Endpoint, func() string), ev *Evidence, path func() string) {
+	if ev.Dataset != "" {
+		expect(ev.Dataset, datasetEnd, func() string { return joinPath(path(), "dataset") })
+		return
+	}
+	expect(ev.Article, articleEnd, func() string { return joinPath(path(), "article") })
+}
+
 var (
+	datasetEnd = Endpoint{Kinds: []Kind{Dataset}}
 	articleEnd = Endpoint{Kinds: []Kind{Article}}
 	outletEnd  = Endpoint{Kinds: []Kind{Organization}, Classes: []OrgClass{MediaOutlet}}
 	speakerEnd = Endpoint{Kinds: []Kind{Person, Organization, Country}}

@@ -56,6 +56,9 @@ func build(ctx context.Context, tx *bolt.Tx) (*graph, error) {
 		g.entIdx[e.ID] = i
 		g.byKind[e.Kind] = append(g.byKind[e.Kind], i)
 		g.indexEntity(i)
+		for _, ds := range datasetsOf(&g.ents[i].e) {
+			g.entsBySource[ds] = append(g.entsBySource[ds], i)
+		}
 	}
 	g.entOrder = iota32(len(g.ents))
 	g.tokAdded = nil
@@ -125,6 +128,7 @@ func (g *graph) addStored(key, v []byte, deg []int32) error {
 		return fmt.Errorf("relationship %q: %w", key, err)
 	}
 	var evidence []kg.Evidence
+	var extra relExtra
 	if isJSON {
 		r, err := decodeRelationship(key, v)
 		if err != nil {
@@ -132,7 +136,10 @@ func (g *graph) addStored(key, v []byte, deg []int32) error {
 		}
 		f = relFields{typ: string(r.Type), from: r.From, to: r.To, role: r.Role, since: r.Since, until: r.Until}
 		evidence = r.Evidence
+		extra = relExtra{attributes: r.Attributes, unsupported: r.Unsupported}
 	} else if evidence, err = f.readEvidence(true); err != nil {
+		return fmt.Errorf("relationship %q: %w", key, err)
+	} else if extra, err = f.readExtra(true); err != nil {
 		return fmt.Errorf("relationship %q: %w", key, err)
 	}
 	from, okFrom := g.entIdx[f.from]
@@ -153,19 +160,20 @@ func (g *graph) addStored(key, v []byte, deg []int32) error {
 		since: packDate(f.since), until: packDate(f.until),
 		typ: typ,
 	})
+	g.setRelExtras(i, &kg.Relationship{Attributes: extra.attributes, Unsupported: extra.unsupported})
 	deg[from]++
 	deg[to]++
-	for _, a := range articles(evidence) {
-		g.byArticle[a] = append(g.byArticle[a], i)
+	for _, a := range sourcesOf(evidence) {
+		g.bySource[a] = append(g.bySource[a], i)
 	}
 	return nil
 }
 
-// articles lists the articles evidence cites, each once, in the order
+// sourcesOf lists the sources (articles, datasets) evidence cites, each once, in the order
 // first cited. Lists are short; a long one is checked with a set.
-func articles(evidence []kg.Evidence) []string {
+func sourcesOf(evidence []kg.Evidence) []string {
 	if len(evidence) == 1 {
-		return []string{evidence[0].Article}
+		return []string{evidence[0].Source()}
 	}
 	var out []string
 	var seen map[string]bool
@@ -175,18 +183,18 @@ func articles(evidence []kg.Evidence) []string {
 	for j, ev := range evidence {
 		dup := false
 		if seen != nil {
-			dup = seen[ev.Article]
-			seen[ev.Article] = true
+			dup = seen[ev.Source()]
+			seen[ev.Source()] = true
 		} else {
 			for _, p := range evidence[:j] {
-				if p.Article == ev.Article {
+				if p.Source() == ev.Source() {
 					dup = true
 					break
 				}
 			}
 		}
 		if !dup {
-			out = append(out, ev.Article)
+			out = append(out, ev.Source())
 		}
 	}
 	return out

@@ -6,24 +6,37 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/polgraph/polgraph/internal/kg"
 )
 
-// Records are stored in a compact binary encoding (schema 2): a version
+// Records are stored in a compact binary encoding (schema 3): a version
 // byte, then the fields in a fixed order, strings as a length (uvarint)
 // and bytes, dates packed (packDate) as uvarints, confidences as float64
-// bits. The record's key is its id, so the id is not repeated in the value.
+// bits, times as a presence uvarint then Unix microseconds (varint). The
+// record's key is its id, so the id is not repeated in the value.
 // Decoding is a linear read with one allocation per record, where JSON
 // (schema 1) cost most of Open.
 //
-// A schema-1 record is a JSON object and starts with '{', which no binary
-// record does: decode reads either, so that a data directory part-way
-// through its migration (migrate.go) is readable.
+// Schema 3 is schema 2 with provenance: an entity record ends with death
+// date, gender, publisher, licence, retrieved, attributes and sources; a
+// relationship's evidence carries dataset, record, file and import time,
+// and the record ends with attributes and flags (unsupported). The version
+// byte tells them apart, and a schema-1 record is a JSON object starting
+// with '{', which no binary record does: decode reads all three, so that a
+// data directory part-way through its migration (migrate.go) is readable.
 const (
 	recEntityV2       = 0x02
 	recRelationshipV2 = 0x12
+	recEntityV3       = 0x03
+	recRelationshipV3 = 0x13
 )
+
+// isCurrent reports whether a stored record is in schema 3's encoding.
+func isCurrent(v []byte) bool {
+	return len(v) > 0 && (v[0] == recEntityV3 || v[0] == recRelationshipV3)
+}
 
 var errShortRecord = errors.New("record ends early")
 
@@ -38,9 +51,26 @@ func (w *recWriter) uint(n uint64) { w.b = binary.AppendUvarint(w.b, n) }
 
 func (w *recWriter) date(d kg.Date) { w.uint(uint64(packDate(d))) }
 
+func (w *recWriter) time(t time.Time) {
+	if t.IsZero() {
+		w.uint(0)
+		return
+	}
+	w.uint(1)
+	w.b = binary.AppendVarint(w.b, t.UnixMicro())
+}
+
+func (w *recWriter) attributes(attrs []kg.Attribute) {
+	w.uint(uint64(len(attrs)))
+	for _, a := range attrs {
+		w.str(a.Name)
+		w.str(a.Value)
+	}
+}
+
 // encodeEntity appends e's record (without its id, the key) to buf.
 func encodeEntity(buf []byte, e *kg.Entity) []byte {
-	w := recWriter{b: append(buf, recEntityV2)}
+	w := recWriter{b: append(buf, recEntityV3)}
 	w.str(string(e.Kind))
 	w.str(e.Name)
 	w.uint(uint64(len(e.Aliases)))
@@ -67,12 +97,26 @@ func encodeEntity(buf []byte, e *kg.Entity) []byte {
 	w.str(e.EventType)
 	w.str(e.Quote)
 	w.str(e.Speaker)
+	// Schema 3.
+	w.date(e.DeathDate)
+	w.str(e.Gender)
+	w.str(e.Publisher)
+	w.str(e.Licence)
+	w.date(e.Retrieved)
+	w.attributes(e.Attributes)
+	w.uint(uint64(len(e.Sources)))
+	for _, src := range e.Sources {
+		w.str(src.Dataset)
+		w.str(src.Record)
+		w.str(src.File)
+		w.time(src.Imported)
+	}
 	return w.b
 }
 
 // encodeRelationship appends r's record (without its id, the key) to buf.
 func encodeRelationship(buf []byte, r *kg.Relationship) []byte {
-	w := recWriter{b: append(buf, recRelationshipV2)}
+	w := recWriter{b: append(buf, recRelationshipV3)}
 	w.str(string(r.Type))
 	w.str(r.From)
 	w.str(r.To)
@@ -84,7 +128,17 @@ func encodeRelationship(buf []byte, r *kg.Relationship) []byte {
 		w.str(ev.Article)
 		w.str(ev.Quote)
 		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(ev.Confidence))
+		w.str(ev.Dataset)
+		w.str(ev.Record)
+		w.str(ev.File)
+		w.time(ev.Imported)
 	}
+	w.attributes(r.Attributes)
+	var flags uint64
+	if r.Unsupported {
+		flags |= relUnsupported
+	}
+	w.uint(flags)
 	return w.b
 }
 
@@ -130,6 +184,45 @@ func (r *recReader) str() string {
 
 func (r *recReader) date() kg.Date { return unpackDate(int32(r.uint())) }
 
+func (r *recReader) time() time.Time {
+	if r.uint() == 0 || r.err != nil {
+		return time.Time{}
+	}
+	var x uint64
+	for i, shift := 0, uint(0); i < len(r.s) && i < binary.MaxVarintLen64; i, shift = i+1, shift+7 {
+		c := r.s[i]
+		if c < 0x80 {
+			r.s = r.s[i+1:]
+			x |= uint64(c) << shift
+			v := int64(x >> 1)
+			if x&1 != 0 {
+				v = ^v
+			}
+			return time.UnixMicro(v).UTC()
+		}
+		x |= uint64(c&0x7f) << shift
+	}
+	r.err = errShortRecord
+	return time.Time{}
+}
+
+// attributes reads an attribute list, copying its strings when asked.
+func (r *recReader) attributes(copyStrings bool) []kg.Attribute {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]kg.Attribute, n)
+	for i := range out {
+		name, value := r.str(), r.str()
+		if copyStrings {
+			name, value = clone(name), clone(value)
+		}
+		out[i] = kg.Attribute{Name: name, Value: value}
+	}
+	return out
+}
+
 func (r *recReader) float() float64 {
 	if r.err != nil {
 		return 0
@@ -174,7 +267,7 @@ func decodeEntity(key, v []byte) (kg.Entity, error) {
 		}
 		return e, nil
 	}
-	if len(v) == 0 || v[0] != recEntityV2 {
+	if len(v) == 0 || (v[0] != recEntityV2 && v[0] != recEntityV3) {
 		return kg.Entity{}, fmt.Errorf("entity %q: not a record this version reads", key)
 	}
 	// One copy of the record, which every string of the entity views.
@@ -209,6 +302,20 @@ func decodeEntity(key, v []byte) (kg.Entity, error) {
 	e.EventType = r.str()
 	e.Quote = r.str()
 	e.Speaker = r.str()
+	if v[0] == recEntityV3 {
+		e.DeathDate = r.date()
+		e.Gender = r.str()
+		e.Publisher = r.str()
+		e.Licence = r.str()
+		e.Retrieved = r.date()
+		e.Attributes = r.attributes(false)
+		if n := r.count(); n > 0 {
+			e.Sources = make([]kg.Source, n)
+			for i := range e.Sources {
+				e.Sources[i] = kg.Source{Dataset: r.str(), Record: r.str(), File: r.str(), Imported: r.time()}
+			}
+		}
+	}
 	if err := r.end(); err != nil {
 		return kg.Entity{}, fmt.Errorf("entity %q: %w", key, err)
 	}
@@ -221,6 +328,14 @@ type relFields struct {
 	typ, from, to, role string
 	since, until        kg.Date
 	evidence            recReader // positioned at the evidence count
+	v3                  bool      // schema 3: evidence with provenance, then extras
+}
+
+// relExtra is what a schema-3 relationship record holds after its
+// evidence.
+type relExtra struct {
+	attributes  []kg.Attribute
+	unsupported bool
 }
 
 // readRelationship reads a binary relationship record; json reports a
@@ -229,9 +344,10 @@ func readRelationship(v string) (f relFields, json bool, err error) {
 	if len(v) > 0 && v[0] == '{' {
 		return relFields{}, true, nil
 	}
-	if len(v) == 0 || v[0] != recRelationshipV2 {
+	if len(v) == 0 || (v[0] != recRelationshipV2 && v[0] != recRelationshipV3) {
 		return relFields{}, false, errors.New("not a record this version reads")
 	}
+	f.v3 = v[0] == recRelationshipV3
 	r := recReader{s: v[1:]}
 	f.typ, f.from, f.to, f.role = r.str(), r.str(), r.str(), r.str()
 	f.since, f.until = r.date(), r.date()
@@ -240,12 +356,12 @@ func readRelationship(v string) (f relFields, json bool, err error) {
 }
 
 // readEvidence reads the evidence list of a record, copying its strings
-// (copy false keeps views of the record).
+// (copy false keeps views of the record); readExtra reads the rest.
 func (f *relFields) readEvidence(copyStrings bool) ([]kg.Evidence, error) {
 	r := &f.evidence
 	n := r.count()
 	if n == 0 {
-		return nil, r.end()
+		return nil, r.err
 	}
 	out := make([]kg.Evidence, n)
 	for i := range out {
@@ -254,8 +370,28 @@ func (f *relFields) readEvidence(copyStrings bool) ([]kg.Evidence, error) {
 			a, q = clone(a), clone(q)
 		}
 		out[i] = kg.Evidence{Article: a, Quote: q, Confidence: r.float()}
+		if f.v3 {
+			ds, rec, file := r.str(), r.str(), r.str()
+			if copyStrings {
+				ds, rec, file = clone(ds), clone(rec), clone(file)
+			}
+			out[i].Dataset, out[i].Record, out[i].File = ds, rec, file
+			out[i].Imported = r.time()
+		}
 	}
-	return out, r.end()
+	return out, r.err
+}
+
+// readExtra reads what follows the evidence (schema 3) and checks that the
+// record ends there; call it after readEvidence.
+func (f *relFields) readExtra(copyStrings bool) (relExtra, error) {
+	r := &f.evidence
+	var x relExtra
+	if f.v3 {
+		x.attributes = r.attributes(copyStrings)
+		x.unsupported = r.uint()&relUnsupported != 0
+	}
+	return x, r.end()
 }
 
 func clone(s string) string {
@@ -283,8 +419,13 @@ func decodeRelationship(key, v []byte) (kg.Relationship, error) {
 	if err != nil {
 		return kg.Relationship{}, fmt.Errorf("relationship %q: %w", key, err)
 	}
+	x, err := f.readExtra(false)
+	if err != nil {
+		return kg.Relationship{}, fmt.Errorf("relationship %q: %w", key, err)
+	}
 	return kg.Relationship{
 		ID: string(key), Type: kg.RelType(f.typ), From: f.from, To: f.to, Role: f.role,
 		Since: f.since, Until: f.until, Evidence: ev,
+		Attributes: x.attributes, Unsupported: x.unsupported,
 	}, nil
 }

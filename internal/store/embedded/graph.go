@@ -35,11 +35,18 @@ type graph struct {
 	// (Network's induced edges).
 	nbrs [][]nbr
 
-	entOrder  []int32             // every entity, by id
-	byKind    map[kg.Kind][]int32 // entities of each kind, by id
-	relOrder  []int32             // every relationship, by id
-	relRank   []int32             // relRank[i] is relationship i's place in relOrder
-	byArticle map[string][]int32  // relationships with evidence from an article, by id
+	entOrder []int32             // every entity, by id
+	byKind   map[kg.Kind][]int32 // entities of each kind, by id
+	relOrder []int32             // every relationship, by id
+	relRank  []int32             // relRank[i] is relationship i's place in relOrder
+	bySource map[string][]int32  // relationships with evidence from a source (article, dataset), by id
+	// entsBySource lists, per dataset, the entities with a source record
+	// from it, by id.
+	entsBySource map[string][]int32
+	// relAttrs holds the attributes of the few relationships that have
+	// any; unsupported the relationships flagged Unsupported.
+	relAttrs    map[int32][]kg.Attribute
+	unsupported map[int32]struct{}
 
 	// pending is apply's scratch: per entity, the length of its adjacency
 	// list before the batch, plus one, while the batch is folded in.
@@ -67,7 +74,11 @@ type relRec struct {
 	from, to     int32
 	since, until int32 // packed dates, see packDate
 	typ          uint8 // index into kg.RelTypes
+	flags        uint8 // relUnsupported
 }
+
+// relRec flags.
+const relUnsupported = 1
 
 // adj is one relationship as seen from one of its ends. It repeats what a
 // traversal filters on (type, validity interval) so that walking does not
@@ -92,15 +103,18 @@ func nbrCmp(a, b nbr) int {
 
 func newGraph() *graph {
 	return &graph{
-		entIdx:    make(map[string]int32),
-		relIdx:    newRelIndex(),
-		byKind:    make(map[kg.Kind][]int32),
-		byArticle: make(map[string][]int32),
-		tokens:    make(map[string][]int32),
-		evidence:  [][]kg.Evidence{nil},
-		vocab:     newVocab(),
-		names:     make(map[string][]int32),
-		idents:    make(map[string][]int32),
+		entIdx:       make(map[string]int32),
+		relIdx:       newRelIndex(),
+		byKind:       make(map[kg.Kind][]int32),
+		bySource:     make(map[string][]int32),
+		entsBySource: make(map[string][]int32),
+		relAttrs:     make(map[int32][]kg.Attribute),
+		unsupported:  make(map[int32]struct{}),
+		tokens:       make(map[string][]int32),
+		evidence:     [][]kg.Evidence{nil},
+		vocab:        newVocab(),
+		names:        make(map[string][]int32),
+		idents:       make(map[string][]int32),
 	}
 }
 
@@ -150,7 +164,38 @@ func (g *graph) relationshipWith(i int32, from, to string) kg.Relationship {
 		Since:    unpackDate(r.since),
 		Until:    unpackDate(r.until),
 		Evidence: slices.Clone(g.evidence[r.ev]),
+		// A nil map (a graph built before attributes) reads as empty.
+		Attributes:  slices.Clone(g.relAttrs[i]),
+		Unsupported: r.flags&relUnsupported != 0,
 	}
+}
+
+// setRelExtras records a relationship's attributes and flags beside its
+// record.
+func (g *graph) setRelExtras(i int32, r *kg.Relationship) {
+	if len(r.Attributes) > 0 {
+		g.relAttrs[i] = slices.Clone(r.Attributes)
+	} else {
+		delete(g.relAttrs, i)
+	}
+	if r.Unsupported {
+		g.rels[i].flags |= relUnsupported
+		g.unsupported[i] = struct{}{}
+	} else {
+		g.rels[i].flags &^= relUnsupported
+		delete(g.unsupported, i)
+	}
+}
+
+// datasetsOf lists the datasets of an entity's sources, each once.
+func datasetsOf(e *kg.Entity) []string {
+	var out []string
+	for _, s := range e.Sources {
+		if !slices.Contains(out, s.Dataset) {
+			out = append(out, s.Dataset)
+		}
+	}
+	return out
 }
 
 // relPasses is edgeFilter.pass on a relationship record, for the few
@@ -166,6 +211,8 @@ func (g *graph) entity(i int32) kg.Entity {
 	e := g.ents[i].e
 	e.Aliases = slices.Clone(e.Aliases)
 	e.Identifiers = slices.Clone(e.Identifiers)
+	e.Attributes = slices.Clone(e.Attributes)
+	e.Sources = slices.Clone(e.Sources)
 	return e
 }
 
@@ -214,8 +261,8 @@ func (g *graph) detachedStored(ids []string, st *kg.Stored) {
 		for _, a := range g.adj[i] {
 			st.Attached[id] = append(st.Attached[id], g.relationship(a.rel))
 		}
-		for _, ri := range g.byArticle[id] {
-			if slices.ContainsFunc(g.relEvidence(ri), func(ev kg.Evidence) bool { return ev.Article == id }) {
+		for _, ri := range g.bySource[id] {
+			if slices.ContainsFunc(g.relEvidence(ri), func(ev kg.Evidence) bool { return ev.Source() == id }) {
 				st.Citing[id] = append(st.Citing[id], g.relationship(ri))
 			}
 		}
@@ -232,6 +279,12 @@ func (g *graph) detachedStored(ids []string, st *kg.Stored) {
 		}
 		if e.Speaker != e.Outlet && want[e.Speaker] {
 			st.Naming[e.Speaker] = append(st.Naming[e.Speaker], e.ID)
+		}
+	}
+	// Entities imported from a dataset name it as their source.
+	for id := range want {
+		for _, i := range g.entsBySource[id] {
+			st.Naming[id] = append(st.Naming[id], g.ents[i].e.ID)
 		}
 	}
 }
@@ -277,6 +330,8 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 	for i := range d.Entities {
 		d.Entities[i].Aliases = slices.Clone(d.Entities[i].Aliases)
 		d.Entities[i].Identifiers = slices.Clone(d.Entities[i].Identifiers)
+		d.Entities[i].Attributes = slices.Clone(d.Entities[i].Attributes)
+		d.Entities[i].Sources = slices.Clone(d.Entities[i].Sources)
 	}
 	out := &staged{ents: d.Entities, rels: d.Relationships, decision: d,
 		removeEnts: d.RemoveEntities, removeRels: d.RemoveRelationships}
@@ -292,11 +347,14 @@ func (g *graph) stage(b *kg.Batch) (*staged, error) {
 // whose end is unknown, which stage rules out.
 func (g *graph) apply(st *staged) error {
 	newByKind := make(map[kg.Kind][]int32)
+	newBySource := make(map[string][]int32)
 	var newEnts []int32
 	for _, e := range st.ents {
 		i, ok := g.entIdx[e.ID]
+		var oldSources []string
 		if ok {
 			old := &g.ents[i]
+			oldSources = datasetsOf(&old.e)
 			g.unindexEntity(i)
 			if old.e.Kind != e.Kind {
 				g.byKind[old.e.Kind] = slices.DeleteFunc(g.byKind[old.e.Kind], func(x int32) bool { return x == i })
@@ -314,6 +372,26 @@ func (g *graph) apply(st *staged) error {
 		}
 		g.ents[i].e = e
 		g.indexEntity(i)
+		newSources := datasetsOf(&e)
+		for _, ds := range oldSources {
+			if !slices.Contains(newSources, ds) { // a revert takes a source back
+				if l := slices.DeleteFunc(g.entsBySource[ds], func(x int32) bool { return x == i }); len(l) > 0 {
+					g.entsBySource[ds] = l
+				} else {
+					delete(g.entsBySource, ds)
+				}
+			}
+		}
+		for _, ds := range newSources {
+			if !slices.Contains(oldSources, ds) {
+				newBySource[ds] = append(newBySource[ds], i)
+			}
+		}
+	}
+	for ds, add := range newBySource {
+		slices.SortFunc(add, g.entCmp)
+		list := g.entsBySource[ds]
+		g.entsBySource[ds] = mergeTail(append(list, add...), len(list), g.entCmp)
 	}
 	g.syncVocab()
 	g.entOrder = mergeTail(append(g.entOrder, newEnts...), len(g.entOrder), g.entCmp)
@@ -352,7 +430,7 @@ func (g *graph) apply(st *staged) error {
 		}
 		lo, hi := int32(r.Since.Lo()), int32(r.Until.Hi())
 		i, ok := g.lookupRel(r.ID)
-		cited := articles(r.Evidence)
+		cited := sourcesOf(r.Evidence)
 		if ok {
 			old := &g.rels[i]
 			rec.id = old.id
@@ -363,21 +441,21 @@ func (g *graph) apply(st *staged) error {
 			}
 			kept := make(map[string]bool, len(r.Evidence))
 			for _, ev := range r.Evidence {
-				kept[ev.Article] = true
+				kept[ev.Source()] = true
 			}
 			for _, ev := range g.evidence[old.ev] {
-				if !kept[ev.Article] {
+				if !kept[ev.Source()] {
 					// No longer cited (a revert takes evidence back).
-					if l := slices.DeleteFunc(g.byArticle[ev.Article], func(x int32) bool { return x == i }); len(l) > 0 {
-						g.byArticle[ev.Article] = l
+					if l := slices.DeleteFunc(g.bySource[ev.Source()], func(x int32) bool { return x == i }); len(l) > 0 {
+						g.bySource[ev.Source()] = l
 					} else {
-						delete(g.byArticle, ev.Article)
+						delete(g.bySource, ev.Source())
 					}
-					kept[ev.Article] = true // once per article
+					kept[ev.Source()] = true // once per article
 				}
 			}
 			cited = slices.DeleteFunc(cited, func(a string) bool {
-				return slices.ContainsFunc(g.evidence[old.ev], func(ev kg.Evidence) bool { return ev.Article == a }) // already indexed
+				return slices.ContainsFunc(g.evidence[old.ev], func(ev kg.Evidence) bool { return ev.Source() == a }) // already indexed
 			})
 			rec.ev = g.setEvidence(old.ev, r.Evidence)
 			if old.from != from || old.to != to {
@@ -408,11 +486,13 @@ func (g *graph) apply(st *staged) error {
 				}
 			}
 			g.rels[i] = rec
+			g.setRelExtras(i, &r)
 		} else {
 			i = int32(len(g.rels))
 			rec.id, rec.role = g.strs.add(r.ID), g.strs.add(r.Role)
 			rec.ev = g.setEvidence(0, r.Evidence)
 			g.rels = append(g.rels, rec)
+			g.setRelExtras(i, &r)
 			g.indexRel(i)
 			newRels = append(newRels, i)
 		}
@@ -454,8 +534,8 @@ func (g *graph) apply(st *staged) error {
 		wg.Wait()
 	}
 	for a, add := range newByArticle {
-		list := g.byArticle[a]
-		g.byArticle[a] = mergeTail(append(list, add...), len(list), g.rankCmp)
+		list := g.bySource[a]
+		g.bySource[a] = mergeTail(append(list, add...), len(list), g.rankCmp)
 	}
 	return nil
 }
@@ -668,9 +748,9 @@ func (g *graph) revertStored(rr kg.RevertReads) kg.RevertStored {
 	removed := make(map[string]bool, len(rr.Removed))
 	for _, id := range rr.Removed {
 		removed[id] = true
-		for _, ri := range g.byArticle[id] {
+		for _, ri := range g.bySource[id] {
 			for _, ev := range g.relEvidence(ri) {
-				if ev.Article == id {
+				if ev.Source() == id {
 					st.Citing[id] = append(st.Citing[id], g.relID(ri))
 					break
 				}
@@ -686,6 +766,11 @@ func (g *graph) revertStored(rr kg.RevertReads) kg.RevertStored {
 		}
 		if e.Speaker != e.Outlet && removed[e.Speaker] {
 			st.Naming[e.Speaker] = append(st.Naming[e.Speaker], e.ID)
+		}
+	}
+	for id := range removed {
+		for _, i := range g.entsBySource[id] {
+			st.Naming[id] = append(st.Naming[id], g.ents[i].e.ID)
 		}
 	}
 	return st

@@ -13,13 +13,14 @@ import (
 // transaction holds its dirty pages in memory until it commits.
 const migrateChunk = 50_000
 
-// migrateJSON brings a schema-1 data directory (JSON records) to schema 2
-// (binary records, codec.go), a chunk of records per transaction. Records
-// of either encoding decode (by their first byte), so a migration stopped
-// by a crash or a cancelled ctx leaves a readable store, and the next Open
-// carries on where it stopped; the version changes to 2 in the
-// transaction that rewrites the last record.
-func migrateJSON(ctx context.Context, db *bolt.DB, log *slog.Logger) error {
+// migrateRecords brings a schema-1 (JSON records) or schema-2 (binary
+// records without provenance) data directory to schema 3 (codec.go), a
+// chunk of records per transaction. Records of every encoding decode (by
+// their first byte), so a migration stopped by a crash or a cancelled ctx
+// leaves a readable store, and the next Open carries on where it stopped;
+// the version changes to 3 in the transaction that rewrites the last
+// record.
+func migrateRecords(ctx context.Context, db *bolt.DB, log *slog.Logger, from string) error {
 	start := time.Now()
 	total := 0
 	for _, bucket := range [][]byte{bucketEntities, bucketRelationships} {
@@ -43,8 +44,8 @@ func migrateJSON(ctx context.Context, db *bolt.DB, log *slog.Logger) error {
 				// a Put.
 				var keys, vals [][]byte
 				for ; k != nil && len(keys) < migrateChunk; k, v = c.Next() {
-					if len(v) == 0 || v[0] != '{' {
-						continue // binary already: an earlier run did it
+					if isCurrent(v) {
+						continue // an earlier run did it
 					}
 					nv, err := reencode(bucket, k, v)
 					if err != nil {
@@ -76,11 +77,12 @@ func migrateJSON(ctx context.Context, db *bolt.DB, log *slog.Logger) error {
 			}
 		}
 	}
-	log.Info("store migrated", "from", schemaJSON, "to", schemaVersion, "records", total, "took", time.Since(start))
+	log.Info("store migrated", "from", from, "to", schemaVersion, "records", total, "took", time.Since(start))
 	return nil
 }
 
-// reencode decodes a schema-1 record and encodes it for schema 2.
+// reencode decodes a record of an earlier schema and encodes it for
+// schema 3.
 func reencode(bucket, k, v []byte) ([]byte, error) {
 	if bytes.Equal(bucket, bucketEntities) {
 		e, err := decodeEntity(k, v)

@@ -2,9 +2,11 @@ package embedded
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -256,5 +258,172 @@ func TestApplyHonoursCancellation(t *testing.T) {
 	}
 	if err := s.verify(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// encodeEntityV2 and encodeRelationshipV2 write records as schema 2 did:
+// the schema-3 layout without the provenance fields.
+func encodeEntityV2(e *kg.Entity) []byte {
+	w := recWriter{b: []byte{recEntityV2}}
+	w.str(string(e.Kind))
+	w.str(e.Name)
+	w.uint(uint64(len(e.Aliases)))
+	for _, a := range e.Aliases {
+		w.str(a)
+	}
+	w.str(e.Description)
+	w.uint(uint64(len(e.Identifiers)))
+	for _, id := range e.Identifiers {
+		w.str(id.Scheme)
+		w.str(id.Value)
+	}
+	w.date(e.BirthDate)
+	for _, s := range []string{string(e.Classification), e.CountryCode, e.Title, e.URL, e.Outlet} {
+		w.str(s)
+	}
+	w.date(e.Published)
+	for _, s := range []string{e.Text, e.Summary, string(e.Status)} {
+		w.str(s)
+	}
+	w.date(e.Date)
+	for _, s := range []string{e.EventType, e.Quote, e.Speaker} {
+		w.str(s)
+	}
+	return w.b
+}
+
+func encodeRelationshipV2(r *kg.Relationship) []byte {
+	w := recWriter{b: []byte{recRelationshipV2}}
+	w.str(string(r.Type))
+	w.str(r.From)
+	w.str(r.To)
+	w.str(r.Role)
+	w.date(r.Since)
+	w.date(r.Until)
+	w.uint(uint64(len(r.Evidence)))
+	for _, ev := range r.Evidence {
+		w.str(ev.Article)
+		w.str(ev.Quote)
+		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(ev.Confidence))
+	}
+	return w.b
+}
+
+// toSchema2 rewrites a closed store's records as schema 2 wrote them and
+// sets the version to 2; every as for toSchema1.
+func toSchema2(t *testing.T, dir string, every int) {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketEntities, bucketRelationships} {
+			b := tx.Bucket(name)
+			var keys, vals [][]byte
+			n := 0
+			err := b.ForEach(func(k, v []byte) error {
+				n++
+				if n%every != 0 {
+					return nil
+				}
+				var out []byte
+				if string(name) == string(bucketEntities) {
+					e, err := decodeEntity(k, v)
+					if err != nil {
+						return err
+					}
+					out = encodeEntityV2(&e)
+				} else {
+					r, err := decodeRelationship(k, v)
+					if err != nil {
+						return err
+					}
+					out = encodeRelationshipV2(&r)
+				}
+				keys, vals = append(keys, append([]byte(nil), k...)), append(vals, out)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for i := range keys {
+				if err := b.Put(keys[i], vals[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyVersion, []byte(schemaBinary2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// currentEncodings counts the records in schema 3's encoding and the others.
+func currentEncodings(t *testing.T, s *Store) (current, older int) {
+	t.Helper()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketEntities, bucketRelationships} {
+			if err := tx.Bucket(name).ForEach(func(_, v []byte) error {
+				if isCurrent(v) {
+					current++
+				} else {
+					older++
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return current, older
+}
+
+// TestMigrateSchema2 opens data directories written by schema 2 (binary
+// records without provenance), whole and half-migrated: Open rewrites every
+// record for schema 3, sets version 3, reads back exactly what was stored,
+// and the migrated store takes dataset evidence.
+func TestMigrateSchema2(t *testing.T) {
+	for _, every := range []int{1, 2} {
+		t.Run(fmt.Sprintf("every %d", every), func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			s := open(t, dir)
+			if err := s.Apply(ctx, storetest.Fixture()); err != nil {
+				t.Fatal(err)
+			}
+			before, beforeSearch := dump(t, s), searchIDs(t, s, "meng")
+			s.Close()
+			toSchema2(t, dir, every)
+
+			s = open(t, dir)
+			defer s.Close()
+			if cur, old := currentEncodings(t, s); old != 0 || cur == 0 {
+				t.Fatalf("after migration: %d current and %d older records", cur, old)
+			}
+			if _, _, v := storedEncodings(t, s); v != schemaVersion {
+				t.Fatalf("version %q after migration, want %q", v, schemaVersion)
+			}
+			if d := cmp.Diff(before, dump(t, s), cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("migrated store differs (-before +after):\n%s", d)
+			}
+			if d := cmp.Diff(beforeSearch, searchIDs(t, s, "meng")); d != "" {
+				t.Errorf("search differs after migration (-before +after):\n%s", d)
+			}
+			ds := kg.Entity{ID: "ds-1", Kind: kg.Dataset, Name: "A dataset"}
+			ev := kg.Evidence{Dataset: "ds-1", Record: "r1", Confidence: 1}
+			if err := s.Apply(ctx, kg.Batch{Entities: []kg.Entity{ds}, Evidence: []kg.EvidenceAdd{{Relationship: "r-dong-liberal", Evidence: ev}}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.verify(); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

@@ -108,6 +108,12 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (kg.EntityPage
 	defer s.mu.RUnlock()
 	g := s.g
 	candidates := g.byKind[q.Kind]
+	if q.Source != "" {
+		if _, ok := g.entIdx[q.Source]; !ok {
+			return kg.EntityPage{}, kg.NotFound(op, q.Source)
+		}
+		candidates = g.entsBySource[q.Source]
+	}
 	if l := q.Link; l != nil {
 		e, ok := g.entIdx[l.Entity]
 		if !ok {
@@ -126,7 +132,7 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (kg.EntityPage
 	}
 	match := func(i int32) bool {
 		e := &g.ents[i].e
-		return e.Kind == q.Kind && (q.Status == "" || e.Status == q.Status)
+		return (e.Kind == q.Kind || (q.Kind == "" && q.Source != "")) && (q.Status == "" || e.Status == q.Status)
 	}
 	var page kg.EntityPage
 	start := searchAfter(candidates, after, func(i int32) string { return g.ents[i].e.ID })
@@ -176,11 +182,17 @@ func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.Relati
 				candidates = append(candidates, a.rel)
 			}
 		}
-	case q.Article != "":
-		if _, ok := g.entIdx[q.Article]; !ok {
-			return kg.RelationshipPage{}, kg.NotFound(op, q.Article)
+	case q.Source != "":
+		if _, ok := g.entIdx[q.Source]; !ok {
+			return kg.RelationshipPage{}, kg.NotFound(op, q.Source)
 		}
-		candidates = g.byArticle[q.Article]
+		candidates = g.bySource[q.Source]
+	case q.Unsupported:
+		candidates = make([]int32, 0, len(g.unsupported))
+		for i := range g.unsupported {
+			candidates = append(candidates, i)
+		}
+		slices.SortFunc(candidates, g.rankCmp)
 	}
 	mask := typeMask(q.Types)
 	match := func(i int32) bool {
@@ -191,7 +203,10 @@ func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.Relati
 		if !q.AsOf.IsZero() && !kg.ValidDuring(unpackDate(r.since), unpackDate(r.until), q.AsOf) {
 			return false
 		}
-		if q.Article != "" && !slices.ContainsFunc(g.evidence[r.ev], func(ev kg.Evidence) bool { return ev.Article == q.Article }) {
+		if q.Source != "" && !slices.ContainsFunc(g.evidence[r.ev], func(ev kg.Evidence) bool { return ev.Source() == q.Source }) {
+			return false
+		}
+		if q.Unsupported && r.flags&relUnsupported == 0 {
 			return false
 		}
 		return q.MinSources <= 0 || sources(g.evidence[r.ev]) >= q.MinSources

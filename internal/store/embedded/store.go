@@ -32,10 +32,13 @@ import (
 const FileName = "polgraph.db"
 
 // schemaVersion is written into the meta bucket; Open refuses other versions
-// rather than misread them. Schema 2 stores records in a binary encoding
-// (codec.go); schema 1 stored JSON and is migrated at Open (migrate.go).
+// rather than misread them. Schema 2 stored records in a binary encoding
+// (codec.go), schema 3 the same with provenance (dataset evidence, sources,
+// attributes, the unsupported flag); schemas 1 (JSON) and 2 are migrated
+// at Open (migrate.go).
 const (
-	schemaVersion = "2"
+	schemaVersion = "3"
+	schemaBinary2 = "2"
 	schemaJSON    = "1"
 )
 
@@ -192,7 +195,7 @@ func (s *Store) load(ctx context.Context) error {
 		case v == nil:
 			version = schemaVersion
 			return meta.Put(keyVersion, []byte(schemaVersion))
-		case string(v) == schemaVersion || string(v) == schemaJSON:
+		case string(v) == schemaVersion || string(v) == schemaBinary2 || string(v) == schemaJSON:
 			version = string(v)
 			return nil
 		default:
@@ -202,8 +205,8 @@ func (s *Store) load(ctx context.Context) error {
 	if err != nil {
 		return kg.Internal(op, err)
 	}
-	if version == schemaJSON {
-		if err := migrateJSON(ctx, s.db, s.log); err != nil {
+	if version != schemaVersion {
+		if err := migrateRecords(ctx, s.db, s.log, version); err != nil {
 			if ctx.Err() != nil {
 				return kg.Unavailable(op, fmt.Errorf("migration to schema %s interrupted (it resumes at the next open): %w", schemaVersion, ctx.Err()))
 			}

@@ -240,14 +240,14 @@ func (s *Store) verify() error {
 		}
 	}
 	articles := map[string]bool{}
-	for a := range fresh.byArticle {
+	for a := range fresh.bySource {
 		articles[a] = true
 	}
-	for a := range g.byArticle {
+	for a := range g.bySource {
 		articles[a] = true
 	}
 	for a := range articles {
-		if d := cmp.Diff(ids(fresh, fresh.byArticle[a], true), ids(g, g.byArticle[a], true)); d != "" {
+		if d := cmp.Diff(ids(fresh, fresh.bySource[a], true), ids(g, g.bySource[a], true)); d != "" {
 			return fmt.Errorf("relationships with evidence from %s differ:\n%s", a, d)
 		}
 	}
@@ -258,6 +258,37 @@ func (s *Store) verify() error {
 			slices.Sort(out[k])
 		}
 		return out
+	}
+	// Entities by dataset are kept in id order, not sorted here.
+	ordered := func(g *graph, m map[string][]int32) map[string][]string {
+		out := make(map[string][]string, len(m))
+		for k, l := range m {
+			out[k] = ids(g, l, false)
+		}
+		return out
+	}
+	if d := cmp.Diff(ordered(fresh, fresh.entsBySource), ordered(g, g.entsBySource)); d != "" {
+		return fmt.Errorf("entities by dataset differ:\n%s", d)
+	}
+	flagged := func(g *graph) (out []string) {
+		for i := range g.unsupported {
+			out = append(out, g.relID(i))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if d := cmp.Diff(flagged(fresh), flagged(g)); d != "" {
+		return fmt.Errorf("unsupported relationships differ:\n%s", d)
+	}
+	attrs := func(g *graph) map[string][]kg.Attribute {
+		out := map[string][]kg.Attribute{}
+		for i, a := range g.relAttrs {
+			out[g.relID(i)] = a
+		}
+		return out
+	}
+	if d := cmp.Diff(attrs(fresh), attrs(g)); d != "" {
+		return fmt.Errorf("relationship attributes differ:\n%s", d)
 	}
 	if d := cmp.Diff(postings(fresh, fresh.tokens), postings(g, g.tokens)); d != "" {
 		return fmt.Errorf("search tokens differ:\n%s", d)

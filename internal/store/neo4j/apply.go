@@ -188,19 +188,28 @@ func readDetached(ctx context.Context, tx neo4j.ManagedTransaction, ids []string
 	for id, r := range locked.Relationships {
 		st.Relationships[id] = r
 	}
-	if recs, err = run(ctx, tx, stNamingEntities, params); err != nil {
-		return err
-	}
-	for _, rec := range recs {
-		id, err := recordString(rec, "id")
+	return readNaming(ctx, tx, params, st.Naming)
+}
+
+// readNaming reads the entities that name each of params' ids as their
+// outlet or speaker, or as a dataset they were imported from.
+func readNaming(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any, naming map[string][]string) error {
+	for _, stmt := range []string{stNamingEntities, stSourcedEntities} {
+		recs, err := run(ctx, tx, stmt, params)
 		if err != nil {
 			return err
 		}
-		e, err := recordString(rec, "entity")
-		if err != nil {
-			return err
+		for _, rec := range recs {
+			id, err := recordString(rec, "id")
+			if err != nil {
+				return err
+			}
+			e, err := recordString(rec, "entity")
+			if err != nil {
+				return err
+			}
+			naming[id] = append(naming[id], e)
 		}
-		st.Naming[id] = append(st.Naming[id], e)
 	}
 	return nil
 }
@@ -374,14 +383,15 @@ func planEntities(es []kg.Entity) ([]entityStep, error) {
 }
 
 // assertRows are the ASSERTS links of a relationship: one per distinct
-// article of its evidence, from the article to the relationship's source.
+// source (article or dataset) of its evidence, from the source to the
+// relationship's subject.
 func assertRows(r kg.Relationship) []any {
 	seen := map[string]bool{}
 	var rows []any
 	for _, ev := range r.Evidence {
-		if !seen[ev.Article] {
-			seen[ev.Article] = true
-			rows = append(rows, map[string]any{"article": ev.Article, "rel": r.ID, "src": r.From})
+		if src := ev.Source(); !seen[src] {
+			seen[src] = true
+			rows = append(rows, map[string]any{"source": src, "rel": r.ID, "src": r.From})
 		}
 	}
 	return rows

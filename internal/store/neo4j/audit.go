@@ -450,21 +450,7 @@ func revertStored(ctx context.Context, tx neo4j.ManagedTransaction, rr kg.Revert
 		}
 		st.Citing[id] = append(st.Citing[id], rel)
 	}
-	if recs, err = run(ctx, tx, stNamingEntities, params); err != nil {
-		return st, err
-	}
-	for _, rec := range recs {
-		id, err := recordString(rec, "id")
-		if err != nil {
-			return st, err
-		}
-		e, err := recordString(rec, "entity")
-		if err != nil {
-			return st, err
-		}
-		st.Naming[id] = append(st.Naming[id], e)
-	}
-	return st, nil
+	return st, readNaming(ctx, tx, params, st.Naming)
 }
 
 // writeReversal writes a decided revert: removed relationships go first

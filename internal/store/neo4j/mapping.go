@@ -2,6 +2,8 @@ package neo4j
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -20,9 +22,13 @@ var propertyKeys = []string{
 	"birth_date", "classification", "country_code",
 	"title", "url", "outlet", "published", "text",
 	"summary", "status", "date", "event_type", "quote", "speaker",
+	"death_date", "gender", "publisher", "licence", "retrieved",
+	"attr_names", "attr_values",
+	"src_datasets", "src_records", "src_files", "src_imported",
 	// Relationships.
 	"role", "since", "until", "since_lo", "until_hi",
 	"ev_articles", "ev_quotes", "ev_confidence", "sources",
+	"ev_datasets", "ev_records", "ev_files", "ev_imported", "unsupported",
 	// API keys.
 	"hash", "created", "created_by", "revoked", "revoked_by",
 	// Audit records (and subjects: id).
@@ -33,16 +39,29 @@ var propertyKeys = []string{
 
 // rowKeys are the keys of the maps sent as UNWIND rows, which statements
 // read with property syntax (row.src); the lint declares them too.
-var rowKeys = []string{"props", "keys", "i", "src", "dst", "article", "node", "score", "created", "text", "entity"}
+var rowKeys = []string{"props", "keys", "datasets", "i", "src", "dst", "source", "node", "score", "created", "text", "entity"}
 
 // entityRow is the UNWIND row of an entity upsert: the node's properties and
 // its lookup keys.
 func entityRow(e kg.Entity) map[string]any {
 	return map[string]any{
-		"id":    e.ID,
-		"props": entityProps(e),
-		"keys":  anyStrings(entityKeys(e)),
+		"id":       e.ID,
+		"props":    entityProps(e),
+		"keys":     anyStrings(entityKeys(e)),
+		"datasets": anyStrings(entityDatasets(e)),
 	}
+}
+
+// entityDatasets are the datasets an entity has a source record from, each
+// once: its SOURCE_OF links.
+func entityDatasets(e kg.Entity) []string {
+	var out []string
+	for _, s := range e.Sources {
+		if !slices.Contains(out, s.Dataset) {
+			out = append(out, s.Dataset)
+		}
+	}
+	return out
 }
 
 // entityProps flattens an entity into node properties. Empty values are left
@@ -83,7 +102,73 @@ func entityProps(e kg.Entity) map[string]any {
 	str("event_type", e.EventType)
 	str("quote", e.Quote)
 	str("speaker", e.Speaker)
+	str("death_date", e.DeathDate.String())
+	str("gender", e.Gender)
+	str("publisher", e.Publisher)
+	str("licence", e.Licence)
+	str("retrieved", e.Retrieved.String())
+	attributeProps(p, e.Attributes)
+	if len(e.Sources) > 0 {
+		ds := make([]any, len(e.Sources))
+		recs := make([]any, len(e.Sources))
+		files := make([]any, len(e.Sources))
+		times := make([]any, len(e.Sources))
+		for i, src := range e.Sources {
+			ds[i], recs[i], files[i], times[i] = src.Dataset, src.Record, src.File, timeProp(src.Imported)
+		}
+		p["src_datasets"], p["src_records"], p["src_files"], p["src_imported"] = ds, recs, files, times
+	}
 	return p
+}
+
+// attributeProps stores attributes as parallel lists of names and values.
+func attributeProps(p map[string]any, attrs []kg.Attribute) {
+	if len(attrs) == 0 {
+		return
+	}
+	names := make([]any, len(attrs))
+	values := make([]any, len(attrs))
+	for i, a := range attrs {
+		names[i], values[i] = a.Name, a.Value
+	}
+	p["attr_names"], p["attr_values"] = names, values
+}
+
+// readAttributes reads attributes back from their parallel lists.
+func readAttributes(e neo4j.Entity, what string) ([]kg.Attribute, error) {
+	names, err := stringList(e, "attr_names")
+	if err != nil {
+		return nil, err
+	}
+	values, err := stringList(e, "attr_values")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) != len(values) {
+		return nil, fmt.Errorf("%s: %d attribute names for %d values", what, len(names), len(values))
+	}
+	var out []kg.Attribute
+	for i := range names {
+		out = append(out, kg.Attribute{Name: names[i], Value: values[i]})
+	}
+	return out, nil
+}
+
+// timeProp is an import time as stored: RFC 3339 with microseconds, ""
+// for none (lists hold no nulls).
+func timeProp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTimeProp(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t.UTC(), err
 }
 
 // entityKeys are the Key nodes an entity is found by in FindEntities: one per
@@ -186,6 +271,11 @@ func entityFromNode(n dbtype.Node) (kg.Entity, error) {
 	e.EventType = get("event_type")
 	e.Quote = get("quote")
 	e.Speaker = get("speaker")
+	e.DeathDate = date("death_date")
+	e.Gender = get("gender")
+	e.Publisher = get("publisher")
+	e.Licence = get("licence")
+	e.Retrieved = date("retrieved")
 	if p.err != nil {
 		return kg.Entity{}, fmt.Errorf("node %s: %w", n.ElementId, p.err)
 	}
@@ -207,6 +297,25 @@ func entityFromNode(n dbtype.Node) (kg.Entity, error) {
 	for i := range schemes {
 		e.Identifiers = append(e.Identifiers, kg.Identifier{Scheme: schemes[i], Value: values[i]})
 	}
+	if e.Attributes, err = readAttributes(n, "node "+n.ElementId); err != nil {
+		return kg.Entity{}, err
+	}
+	var srcLists [4][]string
+	for i, key := range []string{"src_datasets", "src_records", "src_files", "src_imported"} {
+		if srcLists[i], err = stringList(n, key); err != nil {
+			return kg.Entity{}, err
+		}
+	}
+	for i := range srcLists[0] {
+		if len(srcLists[1]) != len(srcLists[0]) || len(srcLists[2]) != len(srcLists[0]) || len(srcLists[3]) != len(srcLists[0]) {
+			return kg.Entity{}, fmt.Errorf("node %s: source lists of unequal length", n.ElementId)
+		}
+		t, err := parseTimeProp(srcLists[3][i])
+		if err != nil {
+			return kg.Entity{}, fmt.Errorf("node %s: src_imported[%d]: %w", n.ElementId, i, err)
+		}
+		e.Sources = append(e.Sources, kg.Source{Dataset: srcLists[0][i], Record: srcLists[1][i], File: srcLists[2][i], Imported: t})
+	}
 	if !e.Kind.Valid() {
 		return kg.Entity{}, fmt.Errorf("node %s: unknown kind %q", n.ElementId, e.Kind)
 	}
@@ -220,8 +329,11 @@ func relRow(r kg.Relationship) map[string]any {
 
 // relProps flattens a relationship into properties: dates as strings (at
 // their precision) plus the ordinals since_lo / until_hi that asOf compares
-// against, evidence as parallel lists and its distinct article count as
-// sources (for minSources).
+// against, evidence as parallel lists (the dataset lists only when some
+// evidence is a dataset's: "" in ev_articles for a dataset's piece, in
+// ev_datasets for an article's) and its distinct source count as sources
+// (for minSources), attributes as parallel lists, unsupported only when
+// set (it is indexed: listing the flagged relationships is a seek).
 func relProps(r kg.Relationship) map[string]any {
 	p := map[string]any{
 		"id":       r.ID,
@@ -242,10 +354,26 @@ func relProps(r kg.Relationship) map[string]any {
 		arts := make([]any, len(r.Evidence))
 		quotes := make([]any, len(r.Evidence))
 		conf := make([]any, len(r.Evidence))
+		hasDataset := false
 		for i, ev := range r.Evidence {
 			arts[i], quotes[i], conf[i] = ev.Article, ev.Quote, ev.Confidence
+			hasDataset = hasDataset || ev.Dataset != ""
 		}
 		p["ev_articles"], p["ev_quotes"], p["ev_confidence"] = arts, quotes, conf
+		if hasDataset {
+			ds := make([]any, len(r.Evidence))
+			recs := make([]any, len(r.Evidence))
+			files := make([]any, len(r.Evidence))
+			times := make([]any, len(r.Evidence))
+			for i, ev := range r.Evidence {
+				ds[i], recs[i], files[i], times[i] = ev.Dataset, ev.Record, ev.File, timeProp(ev.Imported)
+			}
+			p["ev_datasets"], p["ev_records"], p["ev_files"], p["ev_imported"] = ds, recs, files, times
+		}
+	}
+	attributeProps(p, r.Attributes)
+	if r.Unsupported {
+		p["unsupported"] = true
 	}
 	return p
 }
@@ -303,8 +431,38 @@ func relationshipFrom(rel dbtype.Relationship, src, dst string) (kg.Relationship
 	if len(quotes) != len(arts) || len(conf) != len(arts) {
 		return kg.Relationship{}, fmt.Errorf("relationship %s: evidence lists of unequal length", r.ID)
 	}
+	var dsLists [4][]string
+	for i, key := range []string{"ev_datasets", "ev_records", "ev_files", "ev_imported"} {
+		if dsLists[i], err = stringList(rel, key); err != nil {
+			return kg.Relationship{}, err
+		}
+		if dsLists[i] != nil && len(dsLists[i]) != len(arts) {
+			return kg.Relationship{}, fmt.Errorf("relationship %s: %s has %d entries for %d pieces of evidence", r.ID, key, len(dsLists[i]), len(arts))
+		}
+	}
 	for i := range arts {
-		r.Evidence = append(r.Evidence, kg.Evidence{Article: arts[i], Quote: quotes[i], Confidence: conf[i]})
+		ev := kg.Evidence{Article: arts[i], Quote: quotes[i], Confidence: conf[i]}
+		if dsLists[0] != nil && dsLists[0][i] != "" {
+			ev.Dataset = dsLists[0][i]
+			if dsLists[1] != nil {
+				ev.Record = dsLists[1][i]
+			}
+			if dsLists[2] != nil {
+				ev.File = dsLists[2][i]
+			}
+			if dsLists[3] != nil {
+				if ev.Imported, err = parseTimeProp(dsLists[3][i]); err != nil {
+					return kg.Relationship{}, fmt.Errorf("relationship %s: ev_imported[%d]: %w", r.ID, i, err)
+				}
+			}
+		}
+		r.Evidence = append(r.Evidence, ev)
+	}
+	if r.Attributes, err = readAttributes(rel, "relationship "+r.ID); err != nil {
+		return kg.Relationship{}, err
+	}
+	if r.Unsupported, err = optProperty[bool](rel, "unsupported"); err != nil {
+		return kg.Relationship{}, err
 	}
 	return r, nil
 }

@@ -234,19 +234,24 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) (kg.EntityPage, er
 	})
 }
 
-// ListEntities lists entities of a kind in id order.
+// ListEntities lists entities of a kind, or of a dataset, in id order.
 func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (kg.EntityPage, error) {
 	const op = "list"
 	after, err := idCursor(op, q.After)
 	if err != nil {
 		return kg.EntityPage{}, err
 	}
-	if _, err := kindLabel(q.Kind); err != nil {
+	if _, err := kindLabel(q.Kind); err != nil && (q.Source == "" || q.Kind != "") {
 		return kg.EntityPage{}, kg.Invalidf(op, "kind", "%v", err)
 	}
 	params := map[string]any{"kind": string(q.Kind), "status": string(q.Status)}
 	count, page := stListEntitiesCount, stListEntitiesPage
-	if q.Link != nil {
+	if q.Source != "" {
+		// The dataset anchors the match: its SOURCE_OF links name the
+		// entities imported from it.
+		params["source"] = q.Source
+		count, page = stListSourcedCount, stListSourcedPage
+	} else if q.Link != nil {
 		if _, err := relPattern([]kg.RelType{q.Link.Type}); err != nil {
 			return kg.EntityPage{}, kg.Invalidf(op, "type", "%v", err)
 		}
@@ -258,7 +263,11 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (kg.EntityPage
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.EntityPage, error) {
-		if q.Link != nil {
+		if q.Source != "" {
+			if err := mustExist(ctx, tx, op, q.Source); err != nil {
+				return kg.EntityPage{}, err
+			}
+		} else if q.Link != nil {
 			if err := mustExist(ctx, tx, op, q.Link.Entity); err != nil {
 				return kg.EntityPage{}, err
 			}
@@ -307,18 +316,23 @@ func (s *Store) ListRelationships(ctx context.Context, q kg.RelQuery) (kg.Relati
 	lo, hi := asOfBounds(q.AsOf)
 	params := map[string]any{
 		"entity": q.Entity, "direction": string(dir), "types": types,
-		"at_lo": lo, "at_hi": hi, "min_sources": int64(q.MinSources), "article": q.Article,
+		"at_lo": lo, "at_hi": hi, "min_sources": int64(q.MinSources), "source": q.Source,
+		"unsupported": q.Unsupported,
 	}
 	count, page := stRelsOfEntityCount, stRelsOfEntityPage
-	if q.Entity == "" || q.Article != "" {
-		// The article anchors the match: its ASSERTS links name exactly
+	switch {
+	case q.Source != "":
+		// The source anchors the match: its ASSERTS links name exactly
 		// the relationships it gives evidence for.
 		count, page = stRelsOfArticleCnt, stRelsOfArticlePage
+	case q.Entity == "" && q.Unsupported:
+		// The per-type unsupported indexes name the flagged ones.
+		count, page = stUnsupportedCount, stUnsupportedPage
 	}
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.RelationshipPage, error) {
-		if err := mustExist(ctx, tx, op, q.Entity, q.Article); err != nil {
+		if err := mustExist(ctx, tx, op, q.Entity, q.Source); err != nil {
 			return kg.RelationshipPage{}, err
 		}
 		total, err := countOf(ctx, tx, count, params)

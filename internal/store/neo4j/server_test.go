@@ -128,7 +128,7 @@ func TestHostileStrings(t *testing.T) {
 		if _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.Person, First: 5, Link: &kg.Link{Type: kg.MemberOf, Entity: h, Direction: kg.Out}}); kg.KindOf(err) != kg.KindNotFound {
 			t.Errorf("ListEntities linked to %q = %v, want not found", h, err)
 		}
-		if _, err := s.ListRelationships(ctx, kg.RelQuery{Entity: h, Article: h, Direction: kg.Both, First: 5, After: kg.EncodeCursor(h)}); kg.KindOf(err) != kg.KindNotFound {
+		if _, err := s.ListRelationships(ctx, kg.RelQuery{Entity: h, Source: h, Direction: kg.Both, First: 5, After: kg.EncodeCursor(h)}); kg.KindOf(err) != kg.KindNotFound {
 			t.Errorf("ListRelationships(%q) = %v, want not found", h, err)
 		}
 		if _, err := s.Network(ctx, kg.NetworkQuery{Seeds: []string{h}, Depth: 1}); kg.KindOf(err) != kg.KindNotFound {

@@ -22,14 +22,16 @@ type statement struct {
 }
 
 // Internal labels and relationship types. Key nodes make identifier and
-// normalised-name lookups index-backed; ASSERTS ties an article to the
-// relationships its evidence supports. Neither is part of the vocabulary, so
+// normalised-name lookups index-backed; ASSERTS ties a source (an article
+// or a dataset) to the relationships its evidence supports, SOURCE_OF a
+// dataset to the entities imported from it. Neither is part of the vocabulary, so
 // no traversal follows them: every traversal names the vocabulary's types.
 const (
 	labelEntity = "Entity"
 	labelKey    = "Key"
 	relHasKey   = "HAS_KEY"
 	relAsserts  = "ASSERTS"
+	relSourceOf = "SOURCE_OF"
 
 	fulltextIndex = "entity_search"
 
@@ -46,7 +48,7 @@ const (
 // vocabulary (for the lint's schema).
 var (
 	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject}
-	internalRelTypes = []string{relAsserts, relHasKey, relAuditOf}
+	internalRelTypes = []string{relAsserts, relHasKey, relAuditOf, relSourceOf}
 )
 
 // MaxPathLength is the longest path Paths can search for: Cypher takes no
@@ -70,8 +72,13 @@ const (
 	stListLinkedPage    = "list_linked_entities_page"
 	stRelsOfEntityCount = "relationships_of_entity_count"
 	stRelsOfEntityPage  = "relationships_of_entity_page"
-	stRelsOfArticleCnt  = "relationships_of_article_count"
-	stRelsOfArticlePage = "relationships_of_article_page"
+	stRelsOfArticleCnt  = "relationships_of_source_count"
+	stRelsOfArticlePage = "relationships_of_source_page"
+	stUnsupportedCount  = "unsupported_relationships_count"
+	stUnsupportedPage   = "unsupported_relationships_page"
+	stListSourcedCount  = "list_entities_of_dataset_count"
+	stListSourcedPage   = "list_entities_of_dataset_page"
+	stSourcedEntities   = "entities_of_datasets"
 	stNetworkHop        = "network_hop"
 	stNetworkEdges      = "network_edges"
 	stScanEntities      = "scan_entities"
@@ -166,7 +173,17 @@ CALL (e) {
 FOREACH (key IN row.keys |
   MERGE (x:Key {key: key})
   MERGE (e)-[:HAS_KEY]->(x)
-)`)
+)
+WITH e, row
+CALL (e) {
+  MATCH (:Entity)-[s:SOURCE_OF]->(e)
+  DELETE s
+}
+CALL (e, row) {
+  UNWIND row.datasets AS ds
+  MATCH (d:Entity {id: ds})
+  MERGE (d)-[:SOURCE_OF]->(e)
+}`)
 	}
 	add(stEntitiesByID, `
 UNWIND $ids AS id
@@ -219,6 +236,15 @@ WHERE e.kind = $kind AND ($status = '' OR e.status = $status) AND e.id > $after
 RETURN e
 ORDER BY e.id
 LIMIT $limit`)
+	sourced := `
+MATCH (:Entity {id: $source})-[:SOURCE_OF]->(e:Entity)
+WHERE ($kind = '' OR e.kind = $kind) AND ($status = '' OR e.status = $status)`
+	add(stListSourcedCount, sourced+`
+RETURN count(e) AS total`)
+	add(stListSourcedPage, sourced+` AND e.id > $after
+RETURN e
+ORDER BY e.id
+LIMIT $limit`)
 	linked := `
 MATCH (x:Entity {id: $link_entity})-[r:` + all + `]-(e:Entity)
 WHERE type(r) = $link_type AND e.kind = $kind AND ($status = '' OR e.status = $status)
@@ -241,12 +267,13 @@ UNWIND $ids AS rid
 RETURN src, r, dst`)
 	relFilter := `(size($types) = 0 OR type(r) IN $types)
   AND r.since_lo <= $at_hi AND r.until_hi >= $at_lo
-  AND r.sources >= $min_sources`
+  AND r.sources >= $min_sources
+  AND ($unsupported = false OR r.unsupported = true)`
 	ofEntity := `
 MATCH (x:Entity {id: $entity})-[r:` + all + `]-(y:Entity)
 WHERE ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(r) = x) OR ($direction = 'IN' AND endNode(r) = x))
   AND ` + relFilter + `
-  AND ($article = '' OR $article IN r.ev_articles)`
+  AND ($source = '' OR $source IN r.ev_articles OR $source IN coalesce(r.ev_datasets, []))`
 	add(stRelsOfEntityCount, ofEntity+`
 RETURN count(r) AS total`)
 	add(stRelsOfEntityPage, ofEntity+` AND r.id > $after
@@ -254,7 +281,7 @@ RETURN startNode(r).id AS src, r, endNode(r).id AS dst
 ORDER BY r.id
 LIMIT $limit`)
 	ofArticle := `
-MATCH (:Entity {id: $article})-[s:ASSERTS]->(:Entity)
+MATCH (:Entity {id: $source})-[s:ASSERTS]->(:Entity)
 WITH DISTINCT s.rel AS rid
 ` + byID + `
 WITH src, r, dst
@@ -263,6 +290,26 @@ WHERE ($entity = '' OR ($direction <> 'IN' AND src = $entity) OR ($direction <> 
 	add(stRelsOfArticleCnt, ofArticle+`
 RETURN count(r) AS total`)
 	add(stRelsOfArticlePage, ofArticle+` AND r.id > $after
+RETURN src, r, dst
+ORDER BY r.id
+LIMIT $limit`)
+	// Relationships flagged unsupported: one seek of the per-type
+	// unsupported index each.
+	var flagged []string
+	for _, t := range kg.RelTypes {
+		flagged = append(flagged, "  MATCH (a:Entity)-[r:"+mustRelPattern([]kg.RelType{t})+" {unsupported: true}]->(b:Entity) RETURN a.id AS src, r, b.id AS dst")
+	}
+	ofUnsupported := `
+CALL () {
+` + strings.Join(flagged, "\n  UNION ALL\n") + `
+}
+WITH src, r, dst
+WHERE ($entity = '' OR ($direction <> 'IN' AND src = $entity) OR ($direction <> 'OUT' AND dst = $entity))
+  AND ($source = '' OR $source IN r.ev_articles OR $source IN coalesce(r.ev_datasets, []))
+  AND ` + relFilter
+	add(stUnsupportedCount, ofUnsupported+`
+RETURN count(r) AS total`)
+	add(stUnsupportedPage, ofUnsupported+` AND r.id > $after
 RETURN src, r, dst
 ORDER BY r.id
 LIMIT $limit`)
@@ -300,11 +347,11 @@ MATCH (:Entity {id: id})-[r:`+all+`]-(:Entity)
 RETURN id, startNode(r).id AS src, r, endNode(r).id AS dst`)
 	add(stDeleteAsserts, `
 UNWIND $rows AS row
-MATCH (:Entity {id: row.article})-[s:ASSERTS {rel: row.rel}]->(:Entity)
+MATCH (:Entity {id: row.source})-[s:ASSERTS {rel: row.rel}]->(:Entity)
 DELETE s`)
 	add(stCreateAsserts, `
 UNWIND $rows AS row
-MATCH (art:Entity {id: row.article})
+MATCH (art:Entity {id: row.source})
 MATCH (a:Entity {id: row.src})
 MERGE (art)-[:ASSERTS {rel: row.rel}]->(a)`)
 
@@ -317,6 +364,10 @@ RETURN id, s.rel AS rel`)
 UNWIND $ids AS id
 MATCH (e:Entity)
 WHERE e.outlet = id OR e.speaker = id
+RETURN id, e.id AS entity`)
+	add(stSourcedEntities, `
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[:SOURCE_OF]->(e:Entity)
 RETURN id, e.id AS entity`)
 	add(stDeleteEntities, `
 UNWIND $ids AS id
@@ -558,6 +609,8 @@ func schema() []schemaItem {
 		}
 		name := "rel_" + low + "_id_unique"
 		s = append(s, schemaItem{name, fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE", name, typ)})
+		flag := "rel_" + low + "_unsupported"
+		s = append(s, schemaItem{flag, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.unsupported)", flag, typ)})
 	}
 	return s
 }

@@ -25,13 +25,16 @@ func sampleEntities() []kg.Entity {
 	d := kg.MustDate
 	return []kg.Entity{
 		{ID: "p-1", Kind: kg.Person, Name: "Han Dong", Aliases: []string{"Dong Han", "韩东"}, Description: `he said "hi"`,
-			Identifiers: []kg.Identifier{{Scheme: "wikidata", Value: "Q1"}, {Scheme: "isni", Value: "0000"}}, BirthDate: d("1977-10")},
+			Identifiers: []kg.Identifier{{Scheme: "wikidata", Value: "Q1"}, {Scheme: "isni", Value: "0000"}}, BirthDate: d("1977-10"),
+			DeathDate: d("2070"), Gender: "male", Attributes: []kg.Attribute{{Name: "image", Value: "https://example.org/p.jpg"}},
+			Sources: []kg.Source{{Dataset: "ds-1", Record: "person/1", File: "ep.json", Imported: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)}, {Dataset: "ds-1", Record: "person/2"}}},
 		{ID: "o-1", Kind: kg.Organization, Name: "BBC", Classification: kg.MediaOutlet},
 		{ID: "c-1", Kind: kg.Country, Name: "Canada", CountryCode: "CA"},
 		{ID: "a-1", Kind: kg.Article, Name: "Story", Title: "Story", URL: "https://example.org/x", Outlet: "o-1", Published: d("2023-02-24"), Text: "text"},
 		{ID: "al-1", Kind: kg.Allegation, Name: "Claim", Summary: "s", Status: kg.Denied},
 		{ID: "e-1", Kind: kg.Event, Name: "Meeting", Date: d("2021"), EventType: "meeting"},
 		{ID: "s-1", Kind: kg.Statement, Name: "Said", Quote: "q", Speaker: "p-1", Date: d("2023-03-22")},
+		{ID: "ds-1", Kind: kg.Dataset, Name: "EveryPolitician", URL: "https://everypolitician.org", Publisher: "mySociety", Licence: "CC0", Retrieved: d("2026-01-02")},
 	}
 }
 
@@ -89,6 +92,21 @@ func TestRelationshipRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff(r, got); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	// Dataset evidence beside an article's, attributes, the flag.
+	r.Evidence = append(r.Evidence, kg.Evidence{Dataset: "ds-1", Record: "m/1", File: "ep.json", Confidence: 1, Imported: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)})
+	r.Attributes = []kg.Attribute{{Name: "area", Value: "Ottawa"}}
+	r.Unsupported = true
+	props = relProps(r)
+	if props["sources"] != int64(3) {
+		t.Errorf("sources = %v, want 3 (two articles, a dataset)", props["sources"])
+	}
+	rec.Values[1] = dbtype.Relationship{ElementId: "5:x:1", Type: "MEMBER_OF", Props: props}
+	if got, err = relationshipFromRecord(rec); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r, got); diff != "" {
+		t.Errorf("round trip with dataset evidence (-want +got):\n%s", diff)
 	}
 
 	open := relProps(kg.Relationship{ID: "r-2", Type: kg.Leads, From: "a", To: "b"})
@@ -271,7 +289,7 @@ func TestCheckParams(t *testing.T) {
 		}
 	}
 	st = registry[stRelsOfEntityPage]
-	want := []string{"after", "article", "at_hi", "at_lo", "direction", "entity", "limit", "min_sources", "types"}
+	want := []string{"after", "at_hi", "at_lo", "direction", "entity", "limit", "min_sources", "source", "types", "unsupported"}
 	if diff := cmp.Diff(want, st.Params); diff != "" {
 		t.Errorf("declared params (-want +got):\n%s", diff)
 	}

@@ -362,7 +362,7 @@ func (s suite) testRevert(t *testing.T) {
 		cited := lastRecord(t, st)
 
 		revert(t, st, cited.ID)
-		lr, err := st.ListRelationships(ctx, kg.RelQuery{Article: "a-globe", Entity: "p-michael-chong", Direction: kg.Both, First: 50})
+		lr, err := st.ListRelationships(ctx, kg.RelQuery{Source: "a-globe", Entity: "p-michael-chong", Direction: kg.Both, First: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -392,7 +392,7 @@ func (s suite) testRevert(t *testing.T) {
 		if !slices.Contains(hitIDs(page), "p-han-dong") {
 			t.Errorf("search no longer finds the restored alias: %v", hitIDs(page))
 		}
-		lr, err = st.ListRelationships(ctx, kg.RelQuery{Article: "a-globe", Entity: "p-han-dong", Direction: kg.Both, First: 50})
+		lr, err = st.ListRelationships(ctx, kg.RelQuery{Source: "a-globe", Entity: "p-han-dong", Direction: kg.Both, First: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -485,7 +485,7 @@ func (s suite) testRevert(t *testing.T) {
 		if d := cmp.Diff(after, snap(t, st), cmpOpts...); d != "" {
 			t.Errorf("after undo and redo (-want +got):\n%s", d)
 		}
-		lr, err := st.ListRelationships(ctx, kg.RelQuery{Article: "a-bbc", Entity: "p-new", Direction: kg.Both, First: 10})
+		lr, err := st.ListRelationships(ctx, kg.RelQuery{Source: "a-bbc", Entity: "p-new", Direction: kg.Both, First: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -137,7 +137,7 @@ func (s suite) testConcurrency(t *testing.T) {
 		st := s.loaded(t)
 		errs := concurrent(n, func(i int) error {
 			if i == 0 {
-				return st.Apply(ctx, kg.Batch{Remove: kg.Removal{Retractions: []kg.Retraction{{Article: "a-globe"}}}})
+				return st.Apply(ctx, kg.Batch{Remove: kg.Removal{Retractions: []kg.Retraction{{Source: "a-globe"}}}})
 			}
 			return st.Apply(ctx, kg.Batch{Evidence: []kg.EvidenceAdd{{Relationship: "r-dong-commons",
 				Evidence: kg.Evidence{Article: "a-globe", Quote: fmt.Sprintf("race %d", i), Confidence: 1}}}})

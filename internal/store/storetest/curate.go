@@ -49,7 +49,7 @@ func without(s snapshot, ents, rels []string) snapshot {
 // citedBy lists, in id order, the relationships with evidence from article.
 func citedBy(t *testing.T, st kg.Store, article string) []string {
 	t.Helper()
-	page, err := st.ListRelationships(context.Background(), kg.RelQuery{Article: article, First: 100})
+	page, err := st.ListRelationships(context.Background(), kg.RelQuery{Source: article, First: 100})
 	if err != nil {
 		t.Fatalf("ListRelationships(article %s): %v", article, err)
 	}
@@ -113,7 +113,7 @@ func (s suite) testCuration(t *testing.T) {
 		wantNotFound(t, err, "r-nope")
 		_, err = removal(t, st, kg.Removal{Evidence: []kg.EvidenceRef{{Relationship: "r-dong-liberal", Article: "a-bbc", Quote: "not this one"}}})
 		wantNotFound(t, err, "r-dong-liberal")
-		_, err = removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Article: "a-nope"}}})
+		_, err = removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Source: "a-nope"}}})
 		wantNotFound(t, err, "a-nope")
 		// One missing id fails the whole removal.
 		_, err = removal(t, st, kg.Removal{Relationships: []string{"r-dong-liberal", "r-nope"}})
@@ -231,7 +231,7 @@ func (s suite) testCuration(t *testing.T) {
 	t.Run("RetractArticle", func(t *testing.T) {
 		st := s.loaded(t)
 		before := snap(t, st)
-		d, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Article: "a-globe"}}})
+		d, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Source: "a-globe"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func (s suite) testCuration(t *testing.T) {
 
 	t.Run("RetractArticleKeepingUnsupported", func(t *testing.T) {
 		st := s.loaded(t)
-		d, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Article: "a-globe", KeepUnsupported: true}}})
+		d, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Source: "a-globe", KeepUnsupported: true}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,14 +283,14 @@ func (s suite) testCuration(t *testing.T) {
 
 	t.Run("RetractWhatIsNotAnArticleIsInvalid", func(t *testing.T) {
 		st := s.loaded(t)
-		_, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Article: "o-bbc"}}})
+		_, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Source: "o-bbc"}}})
 		wantInvalid(t, err)
 	})
 
 	t.Run("RetractAndDeleteArticleInOneWrite", func(t *testing.T) {
 		st := s.loaded(t)
 		before := snap(t, st)
-		_, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Article: "a-globe"}}, Entities: []string{"a-globe"}})
+		_, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Source: "a-globe"}}, Entities: []string{"a-globe"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -147,7 +147,7 @@ func (s suite) testRevertLater(t *testing.T) {
 	t.Run("RetractArticleAfterLaterWrites", func(t *testing.T) {
 		st := s.loaded(t)
 		before := snap(t, st)
-		if _, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Article: "a-globe"}}}); err != nil {
+		if _, err := removal(t, st, kg.Removal{Retractions: []kg.Retraction{{Source: "a-globe"}}}); err != nil {
 			t.Fatal(err)
 		}
 		retracted := lastRecord(t, st)

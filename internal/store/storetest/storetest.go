@@ -65,6 +65,7 @@ func Run(t *testing.T, newStore func(t *testing.T) kg.Store, cfg Config) {
 	t.Run("Audit", s.testAudit)
 	t.Run("Snapshot", s.testSnapshot)
 	t.Run("Curation", s.testCuration)
+	t.Run("Provenance", s.testProvenance)
 }
 
 // open returns a fresh store closed at the end of the test.
@@ -868,9 +869,9 @@ func testListRelationships(t *testing.T, st kg.Store) {
 		{"as of the day before the year", kg.RelQuery{Entity: "p-han-dong", Direction: kg.Out, Types: member, AsOf: d("2018-12-31")}, nil},
 		{"as of keeps undated", kg.RelQuery{Entity: "p-han-dong", Direction: kg.Out, Types: []kg.RelType{kg.CitizenOf}, AsOf: d("1900")},
 			[]string{"r-dong-citizen"}},
-		{"article", kg.RelQuery{Article: "a-globe"},
+		{"article", kg.RelQuery{Source: "a-globe"},
 			[]string{"r-dong-accused", "r-dong-liberal", "r-globe-mentions-dong", "r-globe-mentions-meng", "r-globe-published"}},
-		{"article and entity", kg.RelQuery{Entity: "p-meng-wanzhou", Direction: kg.Both, Article: "a-bbc"}, []string{"r-bbc-mentions-meng"}},
+		{"article and entity", kg.RelQuery{Entity: "p-meng-wanzhou", Direction: kg.Both, Source: "a-bbc"}, []string{"r-bbc-mentions-meng"}},
 		{"min sources", kg.RelQuery{Entity: "p-han-dong", Direction: kg.Both, MinSources: 2}, []string{"r-dong-accused", "r-dong-liberal"}},
 		{"min sources one drops unsourced", kg.RelQuery{Entity: "p-han-dong", Direction: kg.Out, MinSources: 1},
 			[]string{"r-dong-accused", "r-dong-commons", "r-dong-denied", "r-dong-liberal"}},
