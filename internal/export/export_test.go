@@ -480,7 +480,10 @@ func checkFtMLiberal(t *testing.T, data []byte, want []Source) {
 	t.Helper()
 	found := 0
 	for line := range bytes.Lines(data) {
-		var e ftmEntity
+		var e struct {
+			Schema     string
+			Properties map[string][]string
+		}
 		if err := json.Unmarshal(line, &e); err != nil {
 			t.Fatalf("FtM line %q: %v", line, err)
 		}

@@ -226,7 +226,7 @@ func (c *converter) meta(name, value string) {
 
 // attributes returns the leftover values as attributes, property by
 // property in name order, then the meta attributes; when there are more
-// than maxAttributes, each property's values are packed into one
+// than kg.MaxAttributes, each property's values are packed into one
 // attribute "prop[]" holding a JSON list.
 func (c *converter) attributes() ([]kg.Attribute, error) {
 	names := make([]string, 0, len(c.rest))
@@ -241,7 +241,7 @@ func (c *converter) attributes() ([]kg.Attribute, error) {
 		extra = append(extra, k)
 	}
 	sort.Strings(extra)
-	packed := n+len(c.attrs)+len(extra) > maxAttributes
+	packed := n+len(c.attrs)+len(extra) > kg.MaxAttributes
 	var out []kg.Attribute
 	for _, k := range names {
 		vs := c.rest[k]
@@ -260,8 +260,8 @@ func (c *converter) attributes() ([]kg.Attribute, error) {
 		out = append(out, kg.Attribute{Name: attrPrefix + k, Value: string(c.src.Extra[k])})
 	}
 	out = append(out, c.attrs...)
-	if len(out) > maxAttributes {
-		return nil, fmt.Errorf("properties: %d values to keep, more than the %d attributes an entity can hold", len(out), maxAttributes)
+	if len(out) > kg.MaxAttributes {
+		return nil, fmt.Errorf("properties: %d values to keep, more than the %d attributes an entity can hold", len(out), kg.MaxAttributes)
 	}
 	for _, a := range out {
 		if len(a.Value) > kg.MaxFieldLen {
@@ -656,5 +656,3 @@ func DecodePost(attrs []kg.Attribute) (*Entity, bool) {
 	return nil, false
 }
 
-// maxAttributes is kg.MaxAttributes.
-const maxAttributes = 200
