@@ -655,4 +655,3 @@ func DecodePost(attrs []kg.Attribute) (*Entity, bool) {
 	}
 	return nil, false
 }
-
