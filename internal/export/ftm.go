@@ -99,13 +99,13 @@ func importedRelID(r *kg.Relationship) string {
 }
 
 func (f *ftmWriter) Node(e kg.Entity) error {
+	if id := importedID(&e); id != e.ID {
+		f.ids[e.ID] = id
+		e.ID = id
+	}
 	xs, ok := ftm.FromEntity(&e)
 	if !ok {
 		return nil
-	}
-	if id := importedID(&e); id != e.ID {
-		f.ids[e.ID] = id
-		xs[0].ID = id
 	}
 	for i, x := range xs {
 		if i > 0 {

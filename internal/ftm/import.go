@@ -549,8 +549,8 @@ func linkSpecFor(s *Schema) (linkSpec, bool) {
 	return linkSpec{}, false
 }
 
-// ToRelationship converts a Link entity into a relationship with the
-// link's id. It fails, naming the property, when an end is missing or is
+// ToRelationship converts a Link entity into a relationship (its id is
+// left empty). It fails, naming the property, when an end is missing or is
 // not an entity polgraph imports.
 func ToRelationship(src *Entity, ix Index, st *Stats) (kg.Relationship, error) {
 	s, ok := SchemaByName(src.Schema)
@@ -581,7 +581,9 @@ func ToRelationship(src *Entity, ix Index, st *Stats) (kg.Relationship, error) {
 	if err != nil {
 		return kg.Relationship{}, err
 	}
-	r := kg.Relationship{ID: src.ID, From: fromID, To: toID}
+	// The id is left to the importer, which derives it from the dataset
+	// and the record (the link's FtM id), as it does the entities'.
+	r := kg.Relationship{From: fromID, To: toID}
 
 	var post *Entity
 	if s.Is("Occupancy") && RoleOf(to.Schema) == Post && ix.Folded(toID) {

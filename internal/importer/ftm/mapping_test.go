@@ -54,7 +54,11 @@ func readAll(t *testing.T, open func() (io.ReadCloser, error), name string) reco
 		for i, rel := range rec.Relationships {
 			id := rel.ID
 			if id == "" {
-				id = importer.RelationshipID("test", rec.ID, i)
+				// As the exporter names them: a link by its record's id.
+				id = rec.ID
+				if len(rel.Attributes) > 0 && rel.Attributes[0].Name == ftmmodel.AttrDerived {
+					id = importer.RelationshipID("test", rec.ID, i)
+				}
 				rel.ID = id
 			}
 			out.Relationships[id] = rel

@@ -1,0 +1,163 @@
+package ftm_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/polgraph/polgraph/internal/export"
+	"github.com/polgraph/polgraph/internal/importer"
+	"github.com/polgraph/polgraph/internal/importer/ftm"
+	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/store/teststore"
+)
+
+func asEditor(ctx context.Context) context.Context {
+	return kg.WithPrincipal(ctx, kg.Principal{Name: "ftm-test", Role: kg.RoleEditor, Authenticated: true})
+}
+
+var (
+	fixturePath = filepath.Join("testdata", "fixture.ftm.json")
+	zalaPath    = filepath.Join("..", "..", "..", "..", "shared", "data", "ftm", "zala.ftm.json")
+)
+
+func need(t testing.TB, path string) string {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared data absent: %v", err)
+	}
+	return path
+}
+
+// graph is the whole stored graph, import times left out (they differ
+// between runs by design).
+type graph struct {
+	Entities      []kg.Entity
+	Relationships []kg.Relationship
+}
+
+func snapshot(t testing.TB, st kg.Store) graph {
+	t.Helper()
+	ctx := context.Background()
+	var g graph
+	if err := st.ScanEntities(ctx, func(e kg.Entity) error {
+		for i := range e.Sources {
+			e.Sources[i].Imported = time.Time{}
+		}
+		g.Entities = append(g.Entities, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ScanRelationships(ctx, func(r kg.Relationship) error {
+		for i := range r.Evidence {
+			r.Evidence[i].Imported = time.Time{}
+		}
+		g.Relationships = append(g.Relationships, r)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// load imports an FtM file (given as bytes) under the dataset name.
+func load(t testing.TB, svc *kg.Service, data []byte, file, dataset string) importer.Summary {
+	t.Helper()
+	r, err := ftm.New(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }, int64(len(data)), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	sum, err := importer.Run(asEditor(context.Background()), svc, r, importer.Options{Dataset: importer.Dataset{Name: dataset, File: file}})
+	if err != nil {
+		t.Fatalf("import %s: %v\n%s", file, err, sum.String())
+	}
+	return sum
+}
+
+func exportFtM(t testing.TB, svc *kg.Service) []byte {
+	t.Helper()
+	ctx := context.Background()
+	x, err := export.Prepare(ctx, svc, export.Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := export.ByName("ftm")
+	var buf bytes.Buffer
+	if err := x.WriteTo(ctx, f.New(&buf), nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Import, export, import into an empty store: the same graph, on the
+// store the tests run on (Neo4j when NEO4J_URI is set).
+func TestRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		path      string
+		entities  int // entity records landed
+		rels      int
+		skipped   int
+		errors    int
+	}{
+		{path: fixturePath, entities: 16, rels: 21, skipped: 2, errors: 1},
+		{path: zalaPath, entities: 58, rels: 62},
+	} {
+		t.Run(filepath.Base(tc.path), func(t *testing.T) {
+			data, err := os.ReadFile(need(t, tc.path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st1 := teststore.Open(t)
+			svc1 := kg.NewService(st1, kg.DefaultLimits)
+			sum := load(t, svc1, data, "in.ftm.json", "ftm test")
+			t.Logf("%s: %s", teststore.Name(), sum.String())
+			if got := sum.Entities.Created; got != tc.entities {
+				t.Errorf("%d entities created, want %d", got, tc.entities)
+			}
+			if got := sum.Relationships.Created; got != tc.rels {
+				t.Errorf("%d relationships created, want %d", got, tc.rels)
+			}
+			if sum.SkippedCount != tc.skipped || sum.ErrorCount != tc.errors {
+				t.Errorf("%d skipped, %d failed; want %d and %d", sum.SkippedCount, sum.ErrorCount, tc.skipped, tc.errors)
+			}
+			first := snapshot(t, st1)
+
+			// Importing again changes nothing.
+			again := load(t, svc1, data, "in.ftm.json", "ftm test")
+			if again.Entities.Created+again.Entities.Updated+again.Relationships.Created+again.Relationships.Updated != 0 {
+				t.Errorf("a second import wrote: %s", again.String())
+			}
+			if d := cmp.Diff(first, snapshot(t, st1)); d != "" {
+				t.Errorf("a second import changed the graph (-before +after):\n%s", d)
+			}
+
+			out := exportFtM(t, svc1)
+			if os.Getenv("POLGRAPH_KEEP_FTM") != "" {
+				os.WriteFile(filepath.Join(os.Getenv("POLGRAPH_KEEP_FTM"), filepath.Base(tc.path)), out, 0o644)
+			}
+			st1.Close()
+
+			st2 := teststore.Open(t)
+			svc2 := kg.NewService(st2, kg.DefaultLimits)
+			sum2 := load(t, svc2, out, "in.ftm.json", "ftm test")
+			if sum2.ErrorCount != 0 {
+				t.Errorf("re-import of the export: %s", sum2.String())
+			}
+			if d := cmp.Diff(first, snapshot(t, st2)); d != "" {
+				t.Errorf("import -> export -> import changed the graph (-first +second):\n%s", d)
+			}
+			if !strings.Contains(string(out), `"schema":"Address"`) {
+				t.Errorf("the export lacks the addresses kept inside the entities")
+			}
+		})
+	}
+}
