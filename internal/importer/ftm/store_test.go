@@ -102,11 +102,11 @@ func exportFtM(t testing.TB, svc *kg.Service) []byte {
 // store the tests run on (Neo4j when NEO4J_URI is set).
 func TestRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
-		path      string
-		entities  int // entity records landed
-		rels      int
-		skipped   int
-		errors    int
+		path     string
+		entities int // entity records landed
+		rels     int
+		skipped  int
+		errors   int
 	}{
 		{path: fixturePath, entities: 16, rels: 21, skipped: 2, errors: 1},
 		{path: zalaPath, entities: 58, rels: 62},
