@@ -99,7 +99,10 @@ func importedRelID(r *kg.Relationship) string {
 }
 
 func (f *ftmWriter) Node(e kg.Entity) error {
-	if id := importedID(&e); id != e.ID {
+	if e.Kind == kg.Dataset {
+		return nil
+	}
+	if id := ftm.SafeID(importedID(&e)); id != e.ID {
 		f.ids[e.ID] = id
 		e.ID = id
 	}
@@ -125,12 +128,12 @@ func (f *ftmWriter) ftmID(id string) string {
 	if v, ok := f.ids[id]; ok {
 		return v
 	}
-	return id
+	return ftm.SafeID(id)
 }
 
 func (f *ftmWriter) Edge(e Edge) error {
 	r := e.Relationship
-	r.ID = importedRelID(&r)
+	r.ID = ftm.SafeID(importedRelID(&r))
 	r.From, r.To = f.ftmID(r.From), f.ftmID(r.To)
 	xs, ok := ftm.FromRelationship(&r, ftm.LinkEnd{Kind: e.ToEnd.Kind, Name: e.ToEnd.Name})
 	if !ok {

@@ -19,6 +19,9 @@ type Entity struct {
 	Caption    string
 	Properties map[string][]string
 	Extra      map[string]json.RawMessage
+	// Kept are entities an export kept in the bucket (BucketKey) of this
+	// one because FtM would reject them on their own.
+	Kept []*Entity
 }
 
 // MaxLineLen bounds one entity's JSON line.
@@ -88,6 +91,29 @@ func Parse(line []byte) (*Entity, error) {
 		}
 	}
 	delete(raw, "properties")
+	if v, ok := raw[BucketKey]; ok {
+		delete(raw, BucketKey)
+		var b Bucket
+		if err := json.Unmarshal(v, &b); err != nil {
+			return nil, fmt.Errorf("%s: must be an object of properties and entities", BucketKey)
+		}
+		for name, vs := range b.Properties {
+			if _, ok := s.Property(name); !ok {
+				return nil, fmt.Errorf("%s.properties.%s: no such property in schema %s", BucketKey, name, e.Schema)
+			}
+			e.Properties[name] = dedupeValues(append(e.Properties[name], vs...))
+			if len(e.Properties[name]) == 0 {
+				delete(e.Properties, name)
+			}
+		}
+		for i, raw := range b.Entities {
+			k, err := Parse(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s.entities[%d].%v", BucketKey, i, err)
+			}
+			e.Kept = append(e.Kept, k)
+		}
+	}
 	if len(raw) > 0 {
 		e.Extra = raw
 		for k, v := range raw {
@@ -198,6 +224,14 @@ func (e *Entity) add(prop string, values ...string) {
 			continue
 		}
 		e.Properties[prop] = append(e.Properties[prop], v)
+	}
+}
+
+// canonical sorts each property's values, so that an entity kept whole
+// reads the same whatever order an export gave its values.
+func (e *Entity) canonical() {
+	for _, vs := range e.Properties {
+		sort.Strings(vs)
 	}
 }
 

@@ -88,13 +88,20 @@ func Imported(attrs []kg.Attribute) (string, bool) {
 }
 
 // putAttributes writes attributes back as properties and top-level keys;
-// embedded entities (ftm:Address, ...) are returned. An attribute the
-// schema has no property for goes into notes as "name: value" (when the
-// schema has notes).
-func putAttributes(x *Entity, s *Schema, attrs []kg.Attribute) []*Entity {
-	var embedded []*Entity
+// embedded entities (ftm:Address, ...) and dangling references are
+// returned. An attribute the schema has no property for goes into notes as
+// "name: value" (when the schema has notes).
+func putAttributes(x *Entity, s *Schema, attrs []kg.Attribute) (embedded []*Entity, dangling map[string][]string) {
 	for _, a := range attrs {
 		name := a.Name
+		if strings.HasPrefix(name, AttrDangling) {
+			if dangling == nil {
+				dangling = map[string][]string{}
+			}
+			p := strings.TrimPrefix(name, AttrDangling)
+			dangling[p] = append(dangling[p], a.Value)
+			continue
+		}
 		if strings.HasPrefix(name, attrPrefix) {
 			key := strings.TrimPrefix(name, attrPrefix)
 			switch {
@@ -130,7 +137,32 @@ func putAttributes(x *Entity, s *Schema, attrs []kg.Attribute) []*Entity {
 			}
 		}
 	}
-	return embedded
+	return embedded, dangling
+}
+
+// finish moves what FtM would reject into x's bucket (BucketKey) and
+// returns x with the kept entities that validate on their own; the
+// others go into the bucket too.
+func finish(x *Entity, s *Schema, embedded []*Entity, dangling map[string][]string) []*Entity {
+	var out, aside []*Entity
+	for _, em := range embedded {
+		es, ok := SchemaByName(em.Schema)
+		if !ok {
+			continue
+		}
+		em.complete()
+		probe := &Entity{ID: em.ID, Schema: em.Schema, Caption: em.Caption, Properties: map[string][]string{}, Extra: em.Extra}
+		for k, vs := range em.Properties {
+			probe.Properties[k] = slices.Clone(vs)
+		}
+		if probe.split(es, nil, nil) {
+			out = append(out, probe)
+		} else {
+			aside = append(aside, em)
+		}
+	}
+	x.split(s, dangling, aside)
+	return append([]*Entity{x}, out...)
 }
 
 func isSchemaName(s string) bool {
@@ -238,17 +270,12 @@ func FromEntity(e *kg.Entity) (out []*Entity, ok bool) {
 		put("date", e.Date.String())
 		put("keywords", "statement")
 	}
-	embedded := putAttributes(x, s, e.Attributes)
+	embedded, dangling := putAttributes(x, s, e.Attributes)
 	if slices.Contains(s.Required, "fileName") && len(x.Properties["fileName"]) == 0 {
 		// FtM requires a document to have a file name; an article has none.
 		x.add("fileName", e.ID+".html")
 	}
-	out = append(out, x)
-	for _, em := range embedded {
-		em.complete()
-		out = append(out, em)
-	}
-	return out, true
+	return finish(x, s, embedded, dangling), true
 }
 
 // LinkEnd is what writing a relationship needs of its far end.
@@ -275,6 +302,10 @@ func FromRelationship(r *kg.Relationship, to LinkEnd) (out []*Entity, ok bool) {
 	x.add(spec.From, r.From)
 	target := r.To
 	if post, ok := DecodePost(r.Attributes); ok {
+		ps, _ := SchemaByName(post.Schema)
+		if ps != nil {
+			post.split(ps, nil, nil)
+		}
 		out = append(out, post)
 		target = post.ID
 	}
@@ -284,7 +315,9 @@ func FromRelationship(r *kg.Relationship, to LinkEnd) (out []*Entity, ok bool) {
 	}
 	x.add("startDate", r.Since.String())
 	x.add("endDate", r.Until.String())
-	out = append(out, putAttributes(x, s, r.Attributes)...)
+	embedded, dangling := putAttributes(x, s, r.Attributes)
+	xs := finish(x, s, embedded, dangling)
+	out = append(out, xs[1:]...)
 	return append(out, x), true
 }
 
@@ -332,7 +365,14 @@ func legacyLink(r *kg.Relationship, to LinkEnd) []*Entity {
 	x.add("startDate", r.Since.String())
 	x.add("endDate", r.Until.String())
 	s, _ := SchemaByName(schema)
-	putAttributes(x, s, r.Attributes)
+	embedded, dangling := putAttributes(x, s, r.Attributes)
+	xs := finish(x, s, embedded, dangling)
+	for _, p := range out {
+		if ps, ok := SchemaByName(p.Schema); ok {
+			p.split(ps, nil, nil)
+		}
+	}
+	out = append(out, xs[1:]...)
 	return append(out, x)
 }
 

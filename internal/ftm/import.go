@@ -171,13 +171,14 @@ func (st *Stats) keep(prop string, n int) {
 // converter accumulates one entity's fields and the values left over.
 type converter struct {
 	src   *Entity
+	s     *Schema
 	rest  map[string][]string // property values not (yet) mapped to a field
 	attrs []kg.Attribute      // meta attributes (ftm:...)
 	stats *Stats
 }
 
-func newConverter(e *Entity, st *Stats) *converter {
-	c := &converter{src: e, rest: make(map[string][]string, len(e.Properties)), stats: st}
+func newConverter(e *Entity, s *Schema, st *Stats) *converter {
+	c := &converter{src: e, s: s, rest: make(map[string][]string, len(e.Properties)), stats: st}
 	for k, v := range e.Properties {
 		c.rest[k] = slices.Clone(v)
 	}
@@ -191,20 +192,19 @@ func (c *converter) take(prop string) []string {
 	return v
 }
 
-// takeFirst removes and returns a property's first value, if it passes ok;
-// the other values stay for attributes.
+// takeFirst removes and returns a property's first value that passes ok
+// and that FtM accepts (so that an export writes it back, first); the
+// other values stay for attributes.
 func (c *converter) takeFirst(prop string, ok func(string) bool) string {
-	vs := c.rest[prop]
-	if len(vs) == 0 || (ok != nil && !ok(vs[0])) {
-		return ""
+	p, _ := c.s.Property(prop)
+	for i, v := range c.rest[prop] {
+		if (ok != nil && !ok(v)) || !Valid(p, v) {
+			continue
+		}
+		c.consume(prop, c.rest[prop][i])
+		return v
 	}
-	v := vs[0]
-	if len(vs) == 1 {
-		delete(c.rest, prop)
-	} else {
-		c.rest[prop] = vs[1:]
-	}
-	return v
+	return ""
 }
 
 // consume removes one value of a property, if present.
@@ -245,6 +245,7 @@ func (c *converter) attributes() ([]kg.Attribute, error) {
 	var out []kg.Attribute
 	for _, k := range names {
 		vs := c.rest[k]
+		sort.Strings(vs)
 		c.stats.keep(k, len(vs))
 		if packed && len(vs) > 1 {
 			b, _ := marshal(vs)
@@ -310,7 +311,7 @@ func ToEntity(src *Entity, ix Index, st *Stats) (kg.Entity, []kg.Relationship, e
 	if kind == "" {
 		return kg.Entity{}, nil, fmt.Errorf("schema: %s entities are not imported as entities", src.Schema)
 	}
-	c := newConverter(src, st)
+	c := newConverter(src, s, st)
 	e := kg.Entity{ID: src.ID, Kind: kind, Classification: class}
 
 	// Names: the first name is the name; the others and the aliases are
@@ -369,27 +370,27 @@ func ToEntity(src *Entity, ix Index, st *Stats) (kg.Entity, []kg.Relationship, e
 
 	// Entities kept whole inside this one: its addresses and the
 	// identity documents it holds.
+	kept := slices.Clone(src.Kept)
 	if ix != nil {
-		var embedded []string
+		var ids []string
 		for _, id := range src.Properties["addressEntity"] {
 			if r, ok := ix.Ref(id); ok && RoleOf(r.Schema) == Embedded {
-				embedded = append(embedded, id)
+				ids = append(ids, id)
 			}
 		}
-		embedded = append(embedded, ix.Held(src.ID)...)
-		for _, id := range embedded {
+		ids = append(ids, ix.Held(src.ID)...)
+		for _, id := range ids {
 			x, err := ix.Entity(id)
 			if err != nil {
 				return kg.Entity{}, nil, fmt.Errorf("reading %s: %w", id, err)
 			}
-			x.complete()
-			b, err := x.MarshalJSON()
-			if err != nil {
-				return kg.Entity{}, nil, err
-			}
-			c.meta(attrPrefix+x.Schema, string(b))
+			kept = append(kept, x)
 		}
 	}
+	if err := c.keepWhole(kept); err != nil {
+		return kg.Entity{}, nil, err
+	}
+	c.dangling(ix)
 
 	// Relationships the node's own properties make; the properties stay
 	// as attributes, so the entity exports whole.
@@ -439,6 +440,70 @@ func ToEntity(src *Entity, ix Index, st *Stats) (kg.Entity, []kg.Relationship, e
 	return e, rels, nil
 }
 
+// keepWhole keeps entities inside this one, as attributes "ftm:<Schema>"
+// holding their JSON (values sorted), in (schema, id) order.
+func (c *converter) keepWhole(kept []*Entity) error {
+	slices.SortFunc(kept, func(a, b *Entity) int {
+		if a.Schema != b.Schema {
+			return strings.Compare(a.Schema, b.Schema)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	for i, x := range kept {
+		if i > 0 && x.ID == kept[i-1].ID {
+			continue
+		}
+		x.complete()
+		x.canonical()
+		b, err := x.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		c.meta(attrPrefix+x.Schema, string(b))
+	}
+	return nil
+}
+
+// AttrDangling prefixes the attributes holding references to entities
+// that are not in the file (or not imported): "ftm:dangling:addressEntity".
+const AttrDangling = "ftm:dangling:"
+
+// dangling moves the references that name no entity polgraph keeps out
+// of the properties: the exporter writes them aside (BucketKey), so that
+// its FtM validates, and the importer reads them back here again.
+func (c *converter) dangling(ix Index) {
+	if ix == nil {
+		return
+	}
+	names := make([]string, 0, len(c.rest))
+	for k := range c.rest {
+		if p, _ := c.s.Property(k); p.Type == "entity" {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		var keep, out []string
+		for _, v := range c.rest[k] {
+			r, ok := ix.Ref(v)
+			if ok && (r.Kind != "" || RoleOf(r.Schema) == Embedded) {
+				keep = append(keep, v)
+			} else {
+				out = append(out, v)
+			}
+		}
+		sort.Strings(out)
+		for _, v := range out {
+			c.meta(AttrDangling+k, v)
+		}
+		if len(keep) == 0 {
+			delete(c.rest, k)
+		} else {
+			c.rest[k] = keep
+		}
+	}
+}
+
 // aliases fills e.Aliases from alias then the other names: deduplicated as
 // the store does (kg.Entity.Normalize), at most kg.MaxAliases; values that
 // are dropped (a variant of a name already kept, too long, too many) stay
@@ -447,9 +512,10 @@ func (c *converter) aliases(e *kg.Entity) {
 	seen := map[string]bool{kg.NormalizeName(e.Name): true}
 	pick := func(prop string) {
 		var dropped []string
+		p, _ := c.s.Property(prop)
 		for _, v := range c.take(prop) {
 			n := kg.NormalizeName(kg.NormalizeText(strings.TrimSpace(v), false))
-			if !fitsName(v) || n == "" || seen[n] || len(e.Aliases) >= kg.MaxAliases {
+			if !fitsName(v) || !Valid(p, v) || n == "" || seen[n] || len(e.Aliases) >= kg.MaxAliases {
 				dropped = append(dropped, v)
 				continue
 			}
@@ -492,8 +558,9 @@ func (c *converter) identifiers(e *kg.Entity, s *Schema) {
 			scheme = "wikidata"
 		}
 		var left []string
+		p, _ := s.Property(k)
 		for _, v := range c.take(k) {
-			if len(e.Identifiers) >= kg.MaxIdentifiers || !fits(v, kg.MaxIdentValueLen) {
+			if len(e.Identifiers) >= kg.MaxIdentifiers || !fits(v, kg.MaxIdentValueLen) || !Valid(p, v) {
 				left = append(left, v)
 				continue
 			}
@@ -561,7 +628,7 @@ func ToRelationship(src *Entity, ix Index, st *Stats) (kg.Relationship, error) {
 	if !ok {
 		return kg.Relationship{}, fmt.Errorf("schema: %s entities are not imported as relationships", src.Schema)
 	}
-	c := newConverter(src, st)
+	c := newConverter(src, s, st)
 	end := func(prop string) (string, Ref, error) {
 		id := c.takeFirst(prop, nil)
 		if id == "" {
@@ -592,6 +659,7 @@ func ToRelationship(src *Entity, ix Index, st *Stats) (kg.Relationship, error) {
 			return kg.Relationship{}, fmt.Errorf("properties.post: reading %s: %w", toID, err)
 		}
 		p.complete()
+		p.canonical()
 		post = p
 		r.To = p.first("organization")
 		to, _ = ix.Ref(r.To)
@@ -635,6 +703,7 @@ func ToRelationship(src *Entity, ix Index, st *Stats) (kg.Relationship, error) {
 	}
 	r.Since = date(c.takeFirst("startDate", isDate))
 	r.Until = date(c.takeFirst("endDate", isDate))
+	c.dangling(ix)
 	if !r.Since.IsZero() && !r.Until.IsZero() && r.Since.Lo() > r.Until.Hi() {
 		return kg.Relationship{}, fmt.Errorf("properties.endDate: %s is before the startDate %s", r.Until, r.Since)
 	}

@@ -28,8 +28,9 @@ type Edge struct{ Source, Target string }
 // Property is one property of a schema: its FtM type ("name", "date",
 // "entity", ...) and, for entity properties, the schema its values must be.
 type Property struct {
-	Type  string
-	Range string
+	Type      string
+	Range     string
+	MaxLength int // 0: the type's
 }
 
 // SchemaByName returns a schema of the model.

@@ -12,6 +12,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"go/format"
@@ -26,8 +27,9 @@ import (
 )
 
 type yamlProp struct {
-	Type  string `yaml:"type"`
-	Range string `yaml:"range"`
+	Type      string `yaml:"type"`
+	Range     string `yaml:"range"`
+	MaxLength int    `yaml:"maxLength"`
 }
 
 type yamlEdge struct {
@@ -62,7 +64,12 @@ func main() {
 			*version = v
 		}
 	}
-	src, err := generate(*dir, *version)
+	types, err := typeInfo()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	src, err := generate(*dir, *version, types)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
@@ -88,7 +95,33 @@ func locate() (dir, version string, err error) {
 	return lines[0], lines[1], nil
 }
 
-func generate(dir, version string) ([]byte, error) {
+// types is what the followthemoney package's type registry says of the
+// property types: maximum lengths and the closed vocabularies.
+type types struct {
+	MaxLength map[string]int      `json:"max_length"`
+	Values    map[string][]string `json:"values"`
+}
+
+// typeInfo asks python3's followthemoney for its types.
+func typeInfo() (types, error) {
+	var t types
+	out, err := exec.Command("python3", "-c", `
+import json
+from followthemoney.types import registry
+print(json.dumps({
+  "max_length": {t.name: t.max_length for t in registry.types},
+  "values": {t.name: sorted(t.names) for t in (registry.country, registry.topic, registry.gender, registry.language)},
+}))`).Output()
+	if err != nil {
+		return t, fmt.Errorf("python3 cannot import followthemoney (pip install followthemoney): %v", err)
+	}
+	if err := json.Unmarshal(out, &t); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+func generate(dir, version string, ti types) ([]byte, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, err
@@ -188,13 +221,43 @@ func generate(dir, version string) ([]byte, error) {
 		sort.Strings(pn)
 		for _, k := range pn {
 			p := ps[k]
+			fmt.Fprintf(&b, "%q: {Type: %q", k, p.Type)
 			if p.Range != "" {
-				fmt.Fprintf(&b, "%q: {Type: %q, Range: %q},\n", k, p.Type, p.Range)
-			} else {
-				fmt.Fprintf(&b, "%q: {Type: %q},\n", k, p.Type)
+				fmt.Fprintf(&b, ", Range: %q", p.Range)
 			}
+			if p.MaxLength != 0 {
+				fmt.Fprintf(&b, ", MaxLength: %d", p.MaxLength)
+			}
+			b.WriteString("},\n")
 		}
 		b.WriteString("},\n},\n")
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// typeMaxLength is each property type's maximum value length.\nvar typeMaxLength = map[string]int{\n")
+	tn := make([]string, 0, len(ti.MaxLength))
+	for k := range ti.MaxLength {
+		tn = append(tn, k)
+	}
+	sort.Strings(tn)
+	for _, k := range tn {
+		fmt.Fprintf(&b, "%q: %d,\n", k, ti.MaxLength[k])
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// typeValues are the closed vocabularies of the country, topic, gender and\n// language types.\nvar typeValues = map[string]map[string]bool{\n")
+	vn := make([]string, 0, len(ti.Values))
+	for k := range ti.Values {
+		vn = append(vn, k)
+	}
+	sort.Strings(vn)
+	for _, k := range vn {
+		fmt.Fprintf(&b, "%q: {", k)
+		for i, v := range ti.Values[k] {
+			if i%8 == 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "%q: true, ", v)
+		}
+		b.WriteString("\n},\n")
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())

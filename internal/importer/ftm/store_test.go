@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,10 +14,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/polgraph/polgraph/internal/export"
+	ftmmodel "github.com/polgraph/polgraph/internal/ftm"
 	"github.com/polgraph/polgraph/internal/importer"
 	"github.com/polgraph/polgraph/internal/importer/ftm"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/teststore"
+	"github.com/polgraph/polgraph/internal/testtool"
 )
 
 func asEditor(ctx context.Context) context.Context {
@@ -81,6 +84,25 @@ func load(t testing.TB, svc *kg.Service, data []byte, file, dataset string) impo
 		t.Fatalf("import %s: %v\n%s", file, err, sum.String())
 	}
 	return sum
+}
+
+// validate checks an export with the followthemoney library
+// (internal/export/testdata/ftm/validate.py).
+func validate(t *testing.T, data []byte) {
+	t.Helper()
+	py := testtool.PythonModule(t, "followthemoney", "pip install followthemoney=="+ftmmodel.ModelVersion)
+	p := filepath.Join(t.TempDir(), "export.ftm.json")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, filepath.Join("..", "..", "export", "testdata", "ftm", "validate.py"), p)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the followthemoney library rejects the export: %v\n%s", err, stderr.String())
+	}
+	t.Logf("validate.py: %s", bytes.TrimSpace(out))
 }
 
 func exportFtM(t testing.TB, svc *kg.Service) []byte {
@@ -158,6 +180,7 @@ func TestRoundTrip(t *testing.T) {
 			if !strings.Contains(string(out), `"schema":"Address"`) {
 				t.Errorf("the export lacks the addresses kept inside the entities")
 			}
+			validate(t, out)
 		})
 	}
 }
