@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/polgraph/polgraph/graph/generated"
+	"github.com/polgraph/polgraph/internal/importer"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -37,6 +38,24 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	cx.Statement.Relationships = rels
 	cx.Article.Mentions = func(child int, first *int, _ *string) int { return page(child, first) }
 	cx.Article.Asserts = func(child int, _ []kg.RelType, first *int, _ *string) int { return page(child, first) }
+	// Provenance (graph/provenance.graphqls): a dataset's listings are
+	// pages; an entity's sources are bounded (kg.MaxSources) and each
+	// resolves a dataset, so they are charged as a page of entities.
+	cx.Dataset.Relationships = rels
+	cx.Dataset.Asserts = func(child int, _ []kg.RelType, first *int, _ *string) int { return page(child, first) }
+	cx.Dataset.Entities = func(child int, _ *kg.Kind, first *int, _ *string) int { return page(child, first) }
+	cx.Person.Sources = list
+	cx.Organization.Sources = list
+	cx.Country.Sources = list
+	cx.Article.Sources = list
+	cx.Allegation.Sources = list
+	cx.Event.Sources = list
+	cx.Statement.Sources = list
+	cx.Dataset.Sources = list
+	cx.Query.Datasets = func(child int, first *int, _ *string) int { return page(child, first) }
+	cx.Query.Relationships = func(child int, _ *string, _ *bool, _ []kg.RelType, _ *kg.Date, first *int, _ *string) int {
+		return page(child, first)
+	}
 	cx.Allegation.Accused = list
 	cx.Allegation.ReportedBy = list
 	cx.Allegation.DeniedBy = list
@@ -55,6 +74,10 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	cx.Query.Paths = func(child int, _, _ string, maxLength *int, _ []kg.RelType, _ *kg.Date, first *int) int {
 		return times(times(orDefault(first, l.DefaultPaths), orDefault(maxLength, l.DefaultPathLen)+1), child)
 	}
+	// importDataset's summary lists at most importer.MaxReported skipped
+	// and failed records.
+	cx.ImportSummary.Skipped = func(child int) int { return times(importer.MaxReported, child) }
+	cx.ImportSummary.Errors = func(child int) int { return times(importer.MaxReported, child) }
 	cx.Query.AuditLog = func(child int, _, _ *string, _ *time.Time, first *int, _ *string) int { return page(child, first) }
 	return generated.NewExecutableSchema(c)
 }

@@ -12,7 +12,7 @@ import (
 
 // wants is what a query asks of a list of relationships.
 type wants struct {
-	ends, evidence, articles, outlets bool
+	ends, evidence, articles, outlets, datasets bool
 }
 
 // relationshipWants reads, from the current field's selection at path
@@ -56,6 +56,9 @@ func readWants(ctx context.Context, under ...string) wants {
 		case "evidence":
 			w.evidence = true
 			for _, g := range collect(ctx, f.Selections) {
+				if g.Name == "dataset" {
+					w.datasets = true
+				}
 				if g.Name == "article" {
 					w.articles = true
 					for _, h := range collect(ctx, g.Selections) {
@@ -98,10 +101,15 @@ func resolveRelationships(ctx context.Context, rels []kg.Relationship, under ...
 			ids = append(ids, rels[i].From, rels[i].To)
 		}
 	}
-	if w.articles {
+	if w.articles || w.datasets {
 		for i := range rels {
 			for _, ev := range rels[i].Evidence {
-				ids = append(ids, ev.Article)
+				if ev.Article != "" && w.articles {
+					ids = append(ids, ev.Article)
+				}
+				if ev.Dataset != "" && w.datasets {
+					ids = append(ids, ev.Dataset)
+				}
 			}
 		}
 	}
@@ -113,7 +121,7 @@ func resolveRelationships(ctx context.Context, rels []kg.Relationship, under ...
 		l.mu.Lock()
 		for i := range rels {
 			for _, ev := range rels[i].Evidence {
-				if a, ok := l.known[ev.Article]; ok && a.Domain().Outlet != "" {
+				if a, ok := l.known[ev.Article]; ok && ev.Article != "" && a.Domain().Outlet != "" {
 					outlets = append(outlets, a.Domain().Outlet)
 				}
 			}
@@ -148,6 +156,21 @@ func resolveRelationships(ctx context.Context, rels []kg.Relationship, under ...
 		r.EvidenceList = make([]model.Evidence, len(r.Evidence))
 		for j, ev := range r.Evidence {
 			r.EvidenceList[j].Evidence = ev
+			if ev.Dataset != "" {
+				if !w.datasets {
+					continue
+				}
+				e, err := get(ev.Dataset)
+				if err != nil {
+					return nil, err
+				}
+				d, ok := e.(*model.Dataset)
+				if !ok {
+					return nil, kg.Internal("evidence", fmt.Errorf("evidence names %q, a %s, as its dataset", ev.Dataset, e.Domain().Kind))
+				}
+				r.EvidenceList[j].DatasetEntity = d
+				continue
+			}
 			if !w.articles {
 				continue
 			}

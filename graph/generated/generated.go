@@ -33,11 +33,13 @@ type ResolverRoot interface {
 	Allegation() AllegationResolver
 	Article() ArticleResolver
 	Country() CountryResolver
+	Dataset() DatasetResolver
 	Event() EventResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Query() QueryResolver
+	Source() SourceResolver
 	Statement() StatementResolver
 	EvidenceInput() EvidenceInputResolver
 }
@@ -49,6 +51,7 @@ type ComplexityRoot struct {
 	Allegation struct {
 		Accused       func(childComplexity int) int
 		Aliases       func(childComplexity int) int
+		Attributes    func(childComplexity int) int
 		DeniedBy      func(childComplexity int) int
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -57,6 +60,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
 		ReportedBy    func(childComplexity int) int
+		Sources       func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Summary       func(childComplexity int) int
 	}
@@ -74,6 +78,7 @@ type ComplexityRoot struct {
 	Article struct {
 		Aliases       func(childComplexity int) int
 		Asserts       func(childComplexity int, types []kg.RelType, first *int, after *string) int
+		Attributes    func(childComplexity int) int
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
@@ -83,9 +88,15 @@ type ComplexityRoot struct {
 		Outlet        func(childComplexity int) int
 		Published     func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Sources       func(childComplexity int) int
 		Text          func(childComplexity int) int
 		Title         func(childComplexity int) int
 		URL           func(childComplexity int) int
+	}
+
+	Attribute struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	AuditConnection struct {
@@ -112,6 +123,7 @@ type ComplexityRoot struct {
 
 	Country struct {
 		Aliases       func(childComplexity int) int
+		Attributes    func(childComplexity int) int
 		CountryCode   func(childComplexity int) int
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -119,11 +131,30 @@ type ComplexityRoot struct {
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Sources       func(childComplexity int) int
 	}
 
 	CreatedApiKey struct {
 		Key    func(childComplexity int) int
 		Secret func(childComplexity int) int
+	}
+
+	Dataset struct {
+		Aliases       func(childComplexity int) int
+		Asserts       func(childComplexity int, types []kg.RelType, first *int, after *string) int
+		Attributes    func(childComplexity int) int
+		Description   func(childComplexity int) int
+		Entities      func(childComplexity int, kind *kg.Kind, first *int, after *string) int
+		ID            func(childComplexity int) int
+		Identifiers   func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Licence       func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Publisher     func(childComplexity int) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Retrieved     func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		URL           func(childComplexity int) int
 	}
 
 	EntityChange struct {
@@ -147,6 +178,7 @@ type ComplexityRoot struct {
 
 	Event struct {
 		Aliases       func(childComplexity int) int
+		Attributes    func(childComplexity int) int
 		Date          func(childComplexity int) int
 		Description   func(childComplexity int) int
 		EventType     func(childComplexity int) int
@@ -156,12 +188,17 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Participants  func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Sources       func(childComplexity int) int
 	}
 
 	Evidence struct {
-		ArticleEntity func(childComplexity int) int
-		Confidence    func(childComplexity int) int
-		OptionalQuote func(childComplexity int) int
+		ArticleEntity    func(childComplexity int) int
+		Confidence       func(childComplexity int) int
+		DatasetEntity    func(childComplexity int) int
+		OptionalFile     func(childComplexity int) int
+		OptionalImported func(childComplexity int) int
+		OptionalQuote    func(childComplexity int) int
+		OptionalRecord   func(childComplexity int) int
 	}
 
 	Identifier struct {
@@ -169,9 +206,40 @@ type ComplexityRoot struct {
 		Value  func(childComplexity int) int
 	}
 
+	ImportRecordError struct {
+		Field  func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Record func(childComplexity int) int
+	}
+
 	ImportResult struct {
 		Entities      func(childComplexity int) int
 		Relationships func(childComplexity int) int
+	}
+
+	ImportSkipped struct {
+		Reason func(childComplexity int) int
+		Record func(childComplexity int) int
+	}
+
+	ImportSummary struct {
+		Batches       func(childComplexity int) int
+		Dataset       func(childComplexity int) int
+		Entities      func(childComplexity int) int
+		ErrorCount    func(childComplexity int) int
+		Errors        func(childComplexity int) int
+		Records       func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Skipped       func(childComplexity int) int
+		SkippedCount  func(childComplexity int) int
+	}
+
+	ImportTally struct {
+		Created   func(childComplexity int) int
+		Matched   func(childComplexity int) int
+		Merged    func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
 	}
 
 	IngestCount struct {
@@ -201,22 +269,26 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddEvidence        func(childComplexity int, relationship string, evidence kg.Evidence) int
-		CreateAPIKey       func(childComplexity int, name string, role model.Role) int
-		DeleteEntity       func(childComplexity int, id string) int
-		DeleteRelationship func(childComplexity int, id string) int
-		ImportGraph        func(childComplexity int, dump string) int
-		IngestDossier      func(childComplexity int, dossier string) int
-		RemoveEvidence     func(childComplexity int, relationship string, article string, quote *string) int
-		RetractArticle     func(childComplexity int, article string, keepUnsupported *bool) int
-		RevertWrite        func(childComplexity int, id string) int
-		RevokeAPIKey       func(childComplexity int, name string) int
-		UpsertEntity       func(childComplexity int, entity kg.Entity) int
-		UpsertRelationship func(childComplexity int, relationship kg.Relationship) int
+		AddEvidence           func(childComplexity int, relationship string, evidence kg.Evidence) int
+		CreateAPIKey          func(childComplexity int, name string, role model.Role) int
+		DeleteEntity          func(childComplexity int, id string) int
+		DeleteRelationship    func(childComplexity int, id string) int
+		ImportDataset         func(childComplexity int, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) int
+		ImportGraph           func(childComplexity int, dump string) int
+		IngestDossier         func(childComplexity int, dossier string) int
+		RemoveDatasetEvidence func(childComplexity int, relationship string, dataset string, record string) int
+		RemoveEvidence        func(childComplexity int, relationship string, article string, quote *string) int
+		RetractArticle        func(childComplexity int, article string, keepUnsupported *bool) int
+		RetractDataset        func(childComplexity int, dataset string, keepUnsupported *bool) int
+		RevertWrite           func(childComplexity int, id string) int
+		RevokeAPIKey          func(childComplexity int, name string) int
+		UpsertEntity          func(childComplexity int, entity kg.Entity) int
+		UpsertRelationship    func(childComplexity int, relationship kg.Relationship) int
 	}
 
 	Organization struct {
 		Aliases        func(childComplexity int) int
+		Attributes     func(childComplexity int) int
 		Classification func(childComplexity int) int
 		Description    func(childComplexity int) int
 		ID             func(childComplexity int) int
@@ -224,6 +296,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Relationships  func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Sources        func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -241,32 +314,40 @@ type ComplexityRoot struct {
 
 	Person struct {
 		Aliases       func(childComplexity int) int
+		Attributes    func(childComplexity int) int
 		BirthDate     func(childComplexity int) int
+		DeathDate     func(childComplexity int) int
 		Description   func(childComplexity int) int
+		Gender        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Sources       func(childComplexity int) int
 	}
 
 	Query struct {
-		APIKeys      func(childComplexity int) int
-		Allegations  func(childComplexity int, status *kg.AllegationStatus, accused *string, first *int, after *string) int
-		Article      func(childComplexity int, id string) int
-		Articles     func(childComplexity int, outlet *string, mentions *string, first *int, after *string) int
-		AuditLog     func(childComplexity int, entity *string, actor *string, since *time.Time, first *int, after *string) int
-		Entity       func(childComplexity int, id string) int
-		Network      func(childComplexity int, seeds []string, depth *int, types []kg.RelType, asOf *kg.Date, limit *int, perHop *int) int
-		Node         func(childComplexity int, id string) int
-		Paths        func(childComplexity int, from string, to string, maxLength *int, types []kg.RelType, asOf *kg.Date, first *int) int
-		Relationship func(childComplexity int, id string) int
-		Search       func(childComplexity int, query string, kinds []kg.Kind, first *int, after *string) int
-		Stats        func(childComplexity int) int
-		Viewer       func(childComplexity int) int
+		APIKeys       func(childComplexity int) int
+		Allegations   func(childComplexity int, status *kg.AllegationStatus, accused *string, first *int, after *string) int
+		Article       func(childComplexity int, id string) int
+		Articles      func(childComplexity int, outlet *string, mentions *string, first *int, after *string) int
+		AuditLog      func(childComplexity int, entity *string, actor *string, since *time.Time, first *int, after *string) int
+		Dataset       func(childComplexity int, id string) int
+		Datasets      func(childComplexity int, first *int, after *string) int
+		Entity        func(childComplexity int, id string) int
+		Network       func(childComplexity int, seeds []string, depth *int, types []kg.RelType, asOf *kg.Date, limit *int, perHop *int) int
+		Node          func(childComplexity int, id string) int
+		Paths         func(childComplexity int, from string, to string, maxLength *int, types []kg.RelType, asOf *kg.Date, first *int) int
+		Relationship  func(childComplexity int, id string) int
+		Relationships func(childComplexity int, source *string, unsupported *bool, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Search        func(childComplexity int, query string, kinds []kg.Kind, first *int, after *string) int
+		Stats         func(childComplexity int) int
+		Viewer        func(childComplexity int) int
 	}
 
 	Relationship struct {
+		Attributes   func(childComplexity int) int
 		EvidenceList func(childComplexity int) int
 		FromEntity   func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -275,6 +356,7 @@ type ComplexityRoot struct {
 		Sources      func(childComplexity int) int
 		ToEntity     func(childComplexity int) int
 		Type         func(childComplexity int) int
+		Unsupported  func(childComplexity int) int
 		Until        func(childComplexity int) int
 	}
 
@@ -303,8 +385,16 @@ type ComplexityRoot struct {
 		UpdatedRelationships     func(childComplexity int) int
 	}
 
+	Source struct {
+		Dataset  func(childComplexity int) int
+		File     func(childComplexity int) int
+		Imported func(childComplexity int) int
+		Record   func(childComplexity int) int
+	}
+
 	Statement struct {
 		Aliases       func(childComplexity int) int
+		Attributes    func(childComplexity int) int
 		Date          func(childComplexity int) int
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -313,6 +403,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Quote         func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) int
+		Sources       func(childComplexity int) int
 		Speaker       func(childComplexity int) int
 	}
 
@@ -358,6 +449,12 @@ type ArticleResolver interface {
 type CountryResolver interface {
 	Relationships(ctx context.Context, obj *model.Country, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
 }
+type DatasetResolver interface {
+	Relationships(ctx context.Context, obj *model.Dataset, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
+
+	Asserts(ctx context.Context, obj *model.Dataset, types []kg.RelType, first *int, after *string) (*model.RelationshipConnection, error)
+	Entities(ctx context.Context, obj *model.Dataset, kind *kg.Kind, first *int, after *string) (*model.EntityConnection, error)
+}
 type EventResolver interface {
 	Relationships(ctx context.Context, obj *model.Event, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
 
@@ -376,6 +473,9 @@ type MutationResolver interface {
 	RevokeAPIKey(ctx context.Context, name string) (*model.APIKey, error)
 	RevertWrite(ctx context.Context, id string) (*model.AuditRecord, error)
 	ImportGraph(ctx context.Context, dump string) (*model.ImportResult, error)
+	ImportDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) (*model.ImportSummary, error)
+	RetractDataset(ctx context.Context, dataset string, keepUnsupported *bool) (*model.RemovalResult, error)
+	RemoveDatasetEvidence(ctx context.Context, relationship string, dataset string, record string) (*model.Relationship, error)
 }
 type OrganizationResolver interface {
 	Relationships(ctx context.Context, obj *model.Organization, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
@@ -397,6 +497,15 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	AuditLog(ctx context.Context, entity *string, actor *string, since *time.Time, first *int, after *string) (*model.AuditConnection, error)
 	APIKeys(ctx context.Context) ([]model.APIKey, error)
+	Dataset(ctx context.Context, id string) (*model.Dataset, error)
+	Datasets(ctx context.Context, first *int, after *string) (*model.EntityConnection, error)
+	Relationships(ctx context.Context, source *string, unsupported *bool, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
+}
+type SourceResolver interface {
+	Dataset(ctx context.Context, obj *kg.Source) (*model.Dataset, error)
+
+	File(ctx context.Context, obj *kg.Source) (*string, error)
+	Imported(ctx context.Context, obj *kg.Source) (*time.Time, error)
 }
 type StatementResolver interface {
 	Relationships(ctx context.Context, obj *model.Statement, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
@@ -438,6 +547,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Allegation.Aliases(childComplexity), true
+	case "Allegation.attributes":
+		if e.ComplexityRoot.Allegation.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Allegation.Attributes(childComplexity), true
 	case "Allegation.deniedBy":
 		if e.ComplexityRoot.Allegation.DeniedBy == nil {
 			break
@@ -491,6 +606,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Allegation.ReportedBy(childComplexity), true
+	case "Allegation.sources":
+		if e.ComplexityRoot.Allegation.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Allegation.Sources(childComplexity), true
 	case "Allegation.status":
 		if e.ComplexityRoot.Allegation.Status == nil {
 			break
@@ -564,6 +685,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Asserts(childComplexity, args["types"].([]kg.RelType), args["first"].(*int), args["after"].(*string)), true
+	case "Article.attributes":
+		if e.ComplexityRoot.Article.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Attributes(childComplexity), true
 	case "Article.description":
 		if e.ComplexityRoot.Article.Description == nil {
 			break
@@ -628,6 +755,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Article.sources":
+		if e.ComplexityRoot.Article.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Sources(childComplexity), true
 	case "Article.text":
 		if e.ComplexityRoot.Article.Text == nil {
 			break
@@ -646,6 +779,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.URL(childComplexity), true
+
+	case "Attribute.name":
+		if e.ComplexityRoot.Attribute.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribute.Name(childComplexity), true
+	case "Attribute.value":
+		if e.ComplexityRoot.Attribute.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribute.Value(childComplexity), true
 
 	case "AuditConnection.edges":
 		if e.ComplexityRoot.AuditConnection.Edges == nil {
@@ -734,6 +880,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Aliases(childComplexity), true
+	case "Country.attributes":
+		if e.ComplexityRoot.Country.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Attributes(childComplexity), true
 	case "Country.countryCode":
 		if e.ComplexityRoot.Country.CountryCode == nil {
 			break
@@ -781,6 +933,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Country.sources":
+		if e.ComplexityRoot.Country.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Sources(childComplexity), true
 
 	case "CreatedApiKey.key":
 		if e.ComplexityRoot.CreatedApiKey.Key == nil {
@@ -794,6 +952,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedApiKey.Secret(childComplexity), true
+
+	case "Dataset.aliases":
+		if e.ComplexityRoot.Dataset.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Aliases(childComplexity), true
+	case "Dataset.asserts":
+		if e.ComplexityRoot.Dataset.Asserts == nil {
+			break
+		}
+
+		args, err := ec.field_Dataset_asserts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dataset.Asserts(childComplexity, args["types"].([]kg.RelType), args["first"].(*int), args["after"].(*string)), true
+	case "Dataset.attributes":
+		if e.ComplexityRoot.Dataset.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Attributes(childComplexity), true
+	case "Dataset.description":
+		if e.ComplexityRoot.Dataset.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Description(childComplexity), true
+	case "Dataset.entities":
+		if e.ComplexityRoot.Dataset.Entities == nil {
+			break
+		}
+
+		args, err := ec.field_Dataset_entities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dataset.Entities(childComplexity, args["kind"].(*kg.Kind), args["first"].(*int), args["after"].(*string)), true
+	case "Dataset.id":
+		if e.ComplexityRoot.Dataset.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.ID(childComplexity), true
+	case "Dataset.identifiers":
+		if e.ComplexityRoot.Dataset.Identifiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Identifiers(childComplexity), true
+	case "Dataset.kind":
+		if e.ComplexityRoot.Dataset.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Kind(childComplexity), true
+	case "Dataset.licence":
+		if e.ComplexityRoot.Dataset.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Licence(childComplexity), true
+	case "Dataset.name":
+		if e.ComplexityRoot.Dataset.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Name(childComplexity), true
+	case "Dataset.publisher":
+		if e.ComplexityRoot.Dataset.Publisher == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Publisher(childComplexity), true
+	case "Dataset.relationships":
+		if e.ComplexityRoot.Dataset.Relationships == nil {
+			break
+		}
+
+		args, err := ec.field_Dataset_relationships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dataset.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Dataset.retrieved":
+		if e.ComplexityRoot.Dataset.Retrieved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Retrieved(childComplexity), true
+	case "Dataset.sources":
+		if e.ComplexityRoot.Dataset.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Sources(childComplexity), true
+	case "Dataset.url":
+		if e.ComplexityRoot.Dataset.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.URL(childComplexity), true
 
 	case "EntityChange.after":
 		if e.ComplexityRoot.EntityChange.After == nil {
@@ -864,6 +1128,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Aliases(childComplexity), true
+	case "Event.attributes":
+		if e.ComplexityRoot.Event.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Attributes(childComplexity), true
 	case "Event.date":
 		if e.ComplexityRoot.Event.Date == nil {
 			break
@@ -923,6 +1193,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Event.sources":
+		if e.ComplexityRoot.Event.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Sources(childComplexity), true
 
 	case "Evidence.article":
 		if e.ComplexityRoot.Evidence.ArticleEntity == nil {
@@ -936,12 +1212,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.Confidence(childComplexity), true
+	case "Evidence.dataset":
+		if e.ComplexityRoot.Evidence.DatasetEntity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.DatasetEntity(childComplexity), true
+	case "Evidence.file":
+		if e.ComplexityRoot.Evidence.OptionalFile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.OptionalFile(childComplexity), true
+	case "Evidence.imported":
+		if e.ComplexityRoot.Evidence.OptionalImported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.OptionalImported(childComplexity), true
 	case "Evidence.quote":
 		if e.ComplexityRoot.Evidence.OptionalQuote == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Evidence.OptionalQuote(childComplexity), true
+	case "Evidence.record":
+		if e.ComplexityRoot.Evidence.OptionalRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.OptionalRecord(childComplexity), true
 
 	case "Identifier.scheme":
 		if e.ComplexityRoot.Identifier.Scheme == nil {
@@ -956,6 +1256,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Identifier.Value(childComplexity), true
 
+	case "ImportRecordError.field":
+		if e.ComplexityRoot.ImportRecordError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecordError.Field(childComplexity), true
+	case "ImportRecordError.reason":
+		if e.ComplexityRoot.ImportRecordError.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecordError.Reason(childComplexity), true
+	case "ImportRecordError.record":
+		if e.ComplexityRoot.ImportRecordError.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecordError.Record(childComplexity), true
+
 	case "ImportResult.entities":
 		if e.ComplexityRoot.ImportResult.Entities == nil {
 			break
@@ -968,6 +1287,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Relationships(childComplexity), true
+
+	case "ImportSkipped.reason":
+		if e.ComplexityRoot.ImportSkipped.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkipped.Reason(childComplexity), true
+	case "ImportSkipped.record":
+		if e.ComplexityRoot.ImportSkipped.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkipped.Record(childComplexity), true
+
+	case "ImportSummary.batches":
+		if e.ComplexityRoot.ImportSummary.Batches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Batches(childComplexity), true
+	case "ImportSummary.dataset":
+		if e.ComplexityRoot.ImportSummary.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Dataset(childComplexity), true
+	case "ImportSummary.entities":
+		if e.ComplexityRoot.ImportSummary.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Entities(childComplexity), true
+	case "ImportSummary.errorCount":
+		if e.ComplexityRoot.ImportSummary.ErrorCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.ErrorCount(childComplexity), true
+	case "ImportSummary.errors":
+		if e.ComplexityRoot.ImportSummary.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Errors(childComplexity), true
+	case "ImportSummary.records":
+		if e.ComplexityRoot.ImportSummary.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Records(childComplexity), true
+	case "ImportSummary.relationships":
+		if e.ComplexityRoot.ImportSummary.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Relationships(childComplexity), true
+	case "ImportSummary.skipped":
+		if e.ComplexityRoot.ImportSummary.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Skipped(childComplexity), true
+	case "ImportSummary.skippedCount":
+		if e.ComplexityRoot.ImportSummary.SkippedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.SkippedCount(childComplexity), true
+
+	case "ImportTally.created":
+		if e.ComplexityRoot.ImportTally.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Created(childComplexity), true
+	case "ImportTally.matched":
+		if e.ComplexityRoot.ImportTally.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Matched(childComplexity), true
+	case "ImportTally.merged":
+		if e.ComplexityRoot.ImportTally.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Merged(childComplexity), true
+	case "ImportTally.unchanged":
+		if e.ComplexityRoot.ImportTally.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Unchanged(childComplexity), true
+	case "ImportTally.updated":
+		if e.ComplexityRoot.ImportTally.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportTally.Updated(childComplexity), true
 
 	case "IngestCount.created":
 		if e.ComplexityRoot.IngestCount.Created == nil {
@@ -1101,6 +1519,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRelationship(childComplexity, args["id"].(string)), true
+	case "Mutation.importDataset":
+		if e.ComplexityRoot.Mutation.ImportDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportDataset(childComplexity, args["format"].(model.ImportFormat), args["document"].(string), args["relationships"].(*string), args["dataset"].(*model.DatasetInput)), true
 	case "Mutation.importGraph":
 		if e.ComplexityRoot.Mutation.ImportGraph == nil {
 			break
@@ -1123,6 +1552,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IngestDossier(childComplexity, args["dossier"].(string)), true
+	case "Mutation.removeDatasetEvidence":
+		if e.ComplexityRoot.Mutation.RemoveDatasetEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeDatasetEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveDatasetEvidence(childComplexity, args["relationship"].(string), args["dataset"].(string), args["record"].(string)), true
 	case "Mutation.removeEvidence":
 		if e.ComplexityRoot.Mutation.RemoveEvidence == nil {
 			break
@@ -1145,6 +1585,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RetractArticle(childComplexity, args["article"].(string), args["keepUnsupported"].(*bool)), true
+	case "Mutation.retractDataset":
+		if e.ComplexityRoot.Mutation.RetractDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractDataset(childComplexity, args["dataset"].(string), args["keepUnsupported"].(*bool)), true
 	case "Mutation.revertWrite":
 		if e.ComplexityRoot.Mutation.RevertWrite == nil {
 			break
@@ -1196,6 +1647,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Aliases(childComplexity), true
+	case "Organization.attributes":
+		if e.ComplexityRoot.Organization.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Attributes(childComplexity), true
 	case "Organization.classification":
 		if e.ComplexityRoot.Organization.Classification == nil {
 			break
@@ -1243,6 +1700,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Organization.sources":
+		if e.ComplexityRoot.Organization.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Sources(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1294,18 +1757,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Aliases(childComplexity), true
+	case "Person.attributes":
+		if e.ComplexityRoot.Person.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Attributes(childComplexity), true
 	case "Person.birthDate":
 		if e.ComplexityRoot.Person.BirthDate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.BirthDate(childComplexity), true
+	case "Person.deathDate":
+		if e.ComplexityRoot.Person.DeathDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.DeathDate(childComplexity), true
 	case "Person.description":
 		if e.ComplexityRoot.Person.Description == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Description(childComplexity), true
+	case "Person.gender":
+		if e.ComplexityRoot.Person.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Gender(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1341,6 +1822,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Person.sources":
+		if e.ComplexityRoot.Person.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Sources(childComplexity), true
 
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
@@ -1392,6 +1879,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["entity"].(*string), args["actor"].(*string), args["since"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "Query.dataset":
+		if e.ComplexityRoot.Query.Dataset == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Dataset(childComplexity, args["id"].(string)), true
+	case "Query.datasets":
+		if e.ComplexityRoot.Query.Datasets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_datasets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Datasets(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -1448,6 +1957,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Relationship(childComplexity, args["id"].(string)), true
+	case "Query.relationships":
+		if e.ComplexityRoot.Query.Relationships == nil {
+			break
+		}
+
+		args, err := ec.field_Query_relationships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Relationships(childComplexity, args["source"].(*string), args["unsupported"].(*bool), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1472,6 +1992,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "Relationship.attributes":
+		if e.ComplexityRoot.Relationship.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Attributes(childComplexity), true
 	case "Relationship.evidence":
 		if e.ComplexityRoot.Relationship.EvidenceList == nil {
 			break
@@ -1520,6 +2046,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
+	case "Relationship.unsupported":
+		if e.ComplexityRoot.Relationship.Unsupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Unsupported(childComplexity), true
 	case "Relationship.until":
 		if e.ComplexityRoot.Relationship.Until == nil {
 			break
@@ -1609,12 +2141,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RemovalResult.UpdatedRelationships(childComplexity), true
 
+	case "Source.dataset":
+		if e.ComplexityRoot.Source.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Dataset(childComplexity), true
+	case "Source.file":
+		if e.ComplexityRoot.Source.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.File(childComplexity), true
+	case "Source.imported":
+		if e.ComplexityRoot.Source.Imported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Imported(childComplexity), true
+	case "Source.record":
+		if e.ComplexityRoot.Source.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Record(childComplexity), true
+
 	case "Statement.aliases":
 		if e.ComplexityRoot.Statement.Aliases == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Statement.Aliases(childComplexity), true
+	case "Statement.attributes":
+		if e.ComplexityRoot.Statement.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Attributes(childComplexity), true
 	case "Statement.date":
 		if e.ComplexityRoot.Statement.Date == nil {
 			break
@@ -1668,6 +2231,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType), args["asOf"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Statement.sources":
+		if e.ComplexityRoot.Statement.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Sources(childComplexity), true
 	case "Statement.speaker":
 		if e.ComplexityRoot.Statement.Speaker == nil {
 			break
@@ -1741,10 +2310,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
+			graphql.NewInputUnmarshaler("DatasetInput", ec.unmarshalInputDatasetInput),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
 			graphql.NewInputUnmarshaler("IdentifierInput", ec.unmarshalInputIdentifierInput),
 			graphql.NewInputUnmarshaler("RelationshipInput", ec.unmarshalInputRelationshipInput),
+			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 		)
 	}
 	first := true
@@ -2255,16 +2827,19 @@ type Relationship {
   since: Date
   """When it ended, when known; null while it holds or when unknown."""
   until: Date
-  """The sources that support it, one item per (article, quote)."""
+  """The sources that support it, one item per (article, quote) or (dataset, record)."""
   evidence: [Evidence!]!
-  """The number of distinct articles that support it."""
+  """The number of distinct sources (articles and datasets) that support it."""
   sources: Int!
 }
 
-"""One source's support for a relationship."""
+"""
+One source's support for a relationship: an article's passage, or a dataset's
+record (see the dataset fields in graph/provenance.graphqls).
+"""
 type Evidence {
-  """The article that asserts the relationship."""
-  article: Article!
+  """The article that asserts the relationship; null for a dataset's evidence."""
+  article: Article
   """The passage that asserts it; null when not quoted."""
   quote: String
   """How confident the reading is, 0..1."""
@@ -2531,8 +3106,11 @@ input EntityInput {
 
 """One piece of evidence for a relationship."""
 input EvidenceInput {
-  """The id of the ARTICLE that asserts the relationship."""
-  article: ID!
+  """
+  The id of the ARTICLE that asserts the relationship; give it, or a dataset
+  and record (EvidenceInput's dataset fields, graph/provenance.graphqls).
+  """
+  article: ID
   """The passage that asserts it."""
   quote: String
   """How confident the reading is, 0..1; 1 when not given or null."""
@@ -2883,6 +3461,410 @@ extend type Mutation {
   importGraph(dump: String!): ImportResult!
 }
 `, BuiltIn: false},
+	{Name: "../import.graphqls", Input: `# Importing datasets (issue 10): Popolo and CSV documents sent as text,
+# read by internal/importer, written in audited batches with the dataset's
+# provenance on everything written.
+
+"""A format importDataset reads."""
+enum ImportFormat {
+  """Popolo JSON (EveryPolitician, parliamentary open data): persons, organizations, memberships, events, areas, posts."""
+  POPOLO
+  """CSV: a polgraph export's nodes.csv and relationships.csv (restored as exported), or a spreadsheet's actors and ties files."""
+  CSV
+}
+
+"""The dataset an import comes from, where the document does not say."""
+input DatasetInput {
+  """Its name: the DATASET entity's name and id (required unless the document names it, as a Popolo file's name does for the command line)."""
+  name: String
+  """Where it is published."""
+  url: String
+  """Who publishes it."""
+  publisher: String
+  """Its licence."""
+  licence: String
+  """When it was retrieved."""
+  retrieved: Date
+  """The file's name, written on every piece of evidence and source."""
+  file: String
+}
+
+"""What an import did to entities or relationships."""
+type ImportTally {
+  """Written new."""
+  created: Int!
+  """Stored before and changed."""
+  updated: Int!
+  """Stored before exactly so: nothing written."""
+  unchanged: Int!
+  """Records matched to an entity another source made (by identifier, or by name when nothing contradicts it)."""
+  matched: Int!
+  """Records that folded into an entity another record of the same import landed in."""
+  merged: Int!
+}
+
+"""A record that could not be imported: nothing of it was written."""
+type ImportRecordError {
+  """The record's id in the dataset (or its place, file:line or key[index], when it has none)."""
+  record: String!
+  """The field at fault, e.g. "memberships[12].end_date"; null when the record as a whole is."""
+  field: String
+  """Why."""
+  reason: String!
+}
+
+"""A record reported and not written, and why (a Popolo area is kept on its memberships)."""
+type ImportSkipped {
+  """The record's id."""
+  record: String!
+  """Why it is not an entity or relationship of its own."""
+  reason: String!
+}
+
+"""What importDataset did."""
+type ImportSummary {
+  """The DATASET entity evidence and sources point at; null for a restore of a polgraph export."""
+  dataset: ID
+  """Records read."""
+  records: Int!
+  """Writes (each atomic, each in the audit log as importDataset)."""
+  batches: Int!
+  """Entities."""
+  entities: ImportTally!
+  """Relationships."""
+  relationships: ImportTally!
+  """Records skipped, all of them."""
+  skippedCount: Int!
+  """Records that failed, all of them."""
+  errorCount: Int!
+  """The first 1000 skipped records."""
+  skipped: [ImportSkipped!]!
+  """The first 1000 failed records."""
+  errors: [ImportRecordError!]!
+}
+
+extend type Mutation {
+  """
+  Import a dataset document (editor role). POPOLO takes the JSON in
+  document; CSV takes the entities file (nodes.csv or actors) in document
+  and the relationships file (relationships.csv or ties) in relationships.
+  Documents are bounded (8 MiB together, the request body limit); larger
+  files are imported with polgraph ingest on the data directory. Bad
+  records are reported in errors, with their id and field, and nothing of
+  them is written; a batch the store refuses fails the mutation (the
+  batches before it stay written: running the import again completes it,
+  as importing twice changes nothing).
+  """
+  importDataset(format: ImportFormat!, document: String!, relationships: String, dataset: DatasetInput): ImportSummary!
+}
+`, BuiltIn: false},
+	{Name: "../provenance.graphqls", Input: `# Provenance: datasets as sources beside articles (issue 10). A fact can
+# rest on a dataset record (a Popolo or FollowTheMoney file, a spreadsheet)
+# as it rests on an article's passage; entities carry the records they were
+# imported from; retractDataset withdraws a dataset as retractArticle
+# withdraws an article.
+
+extend enum EntityKind {
+  """
+  A source of imported records: a Popolo or FollowTheMoney file, a
+  spreadsheet. Evidence and entity sources name it; it is an end of MENTIONS,
+  CITES, ABOUT and RELATED_TO only.
+  """
+  DATASET
+}
+
+extend enum RelationshipType {
+  """Ownership of (a share of) a company, organization or media outlet (from a Person or Organization); role may give the share."""
+  OWNS
+  """A family tie between two actors; role names the relation (spouse, child ...)."""
+  FAMILY_OF
+  """A known associate, business or personal, between two actors."""
+  ASSOCIATE_OF
+  """Any other tie between entities of any kind; role names what it is (for imported data, the source's own name for it)."""
+  RELATED_TO
+}
+
+"""A named value the vocabulary has no field for (an FtM property, a Popolo link), kept rather than dropped."""
+type Attribute {
+  """The attribute's name, e.g. "email" or "ftm:notes"."""
+  name: String!
+  """Its value, as the source gave it."""
+  value: String!
+}
+
+"""One dataset record an entity was imported from."""
+type Source {
+  """The dataset."""
+  dataset: Dataset!
+  """The record's id in the dataset."""
+  record: String!
+  """The file it was read from; null when not known."""
+  file: String
+  """When it was first imported."""
+  imported: Time
+}
+
+extend interface Entity {
+  """What the entity carries beyond the vocabulary (bounded: at most 200)."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from, first import first."""
+  sources: [Source!]!
+}
+
+extend type Person {
+  """Imported attributes."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from."""
+  sources: [Source!]!
+  """Date of death, when known."""
+  deathDate: Date
+  """Gender as the source gives it ("female", "male" ...); null when unknown."""
+  gender: String
+}
+
+extend type Organization {
+  """Imported attributes."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from."""
+  sources: [Source!]!
+}
+
+extend type Country {
+  """Imported attributes."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from."""
+  sources: [Source!]!
+}
+
+extend type Article {
+  """Imported attributes."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from."""
+  sources: [Source!]!
+}
+
+extend type Allegation {
+  """Imported attributes."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from."""
+  sources: [Source!]!
+}
+
+extend type Event {
+  """Imported attributes."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from."""
+  sources: [Source!]!
+}
+
+extend type Statement {
+  """Imported attributes."""
+  attributes: [Attribute!]!
+  """The dataset records it was imported from."""
+  sources: [Source!]!
+}
+
+"""A dataset: the source of imported records, as an article is the source of quoted passages."""
+type Dataset implements Node & Entity {
+  """The stable id."""
+  id: ID!
+  """Always DATASET."""
+  kind: EntityKind!
+  """The dataset's name, e.g. "EveryPolitician: Australia"."""
+  name: String!
+  """Other names."""
+  aliases: [String!]!
+  """A short description; null when none is known."""
+  description: String
+  """External identifiers."""
+  identifiers: [Identifier!]!
+  """The dataset's relationships (MENTIONS, CITES, ABOUT, RELATED_TO); see Entity.relationships."""
+  relationships(
+    """Which relationships to follow; BOTH when not given."""
+    direction: Direction
+    """Only relationships of these types."""
+    types: [RelationshipType!]
+    """Only relationships valid on this date."""
+    asOf: Date
+    """Page size."""
+    first: Int
+    """The endCursor of the previous page."""
+    after: String
+  ): RelationshipConnection!
+  """Attributes of the dataset itself."""
+  attributes: [Attribute!]!
+  """Records of other datasets it was derived from."""
+  sources: [Source!]!
+  """Where the dataset is published; null when unknown."""
+  url: String
+  """Who publishes it; null when unknown."""
+  publisher: String
+  """Its licence (an SPDX id or a name); null when unknown."""
+  licence: String
+  """When it was retrieved, when known."""
+  retrieved: Date
+  """Relationships the dataset's records give evidence for, in id order ("everything dataset X asserts")."""
+  asserts(
+    """Only relationships of these types."""
+    types: [RelationshipType!]
+    """Page size."""
+    first: Int
+    """The endCursor of the previous page."""
+    after: String
+  ): RelationshipConnection!
+  """Entities imported from the dataset (with a source record from it), in id order."""
+  entities(
+    """Only entities of this kind."""
+    kind: EntityKind
+    """Page size."""
+    first: Int
+    """The endCursor of the previous page."""
+    after: String
+  ): EntityConnection!
+}
+
+extend type Evidence {
+  """The dataset whose record asserts the relationship; null for an article's evidence."""
+  dataset: Dataset
+  """The record's id in the dataset; null for an article's evidence."""
+  record: String
+  """The file the record was read from; null when not known."""
+  file: String
+  """When the record was first imported (re-importing it keeps this time); null for an article's evidence."""
+  imported: Time
+}
+
+extend type Relationship {
+  """What the tie carries beyond the vocabulary (an imported record's extra fields)."""
+  attributes: [Attribute!]!
+  """
+  True when a retraction (retractArticle, retractDataset with
+  keepUnsupported) left the relationship with no evidence and it was kept
+  for review. Adding evidence clears it.
+  """
+  unsupported: Boolean!
+}
+
+input AttributeInput {
+  """The attribute's name (at most 200 characters)."""
+  name: String!
+  """Its value."""
+  value: String!
+}
+
+input SourceInput {
+  """The id of the DATASET."""
+  dataset: ID!
+  """The record's id in the dataset."""
+  record: String!
+  """The file it was read from."""
+  file: String
+  """When it was imported; a record already among the entity's sources keeps its first time."""
+  imported: Time
+}
+
+extend input EntityInput {
+  """PERSON: date of death."""
+  deathDate: Date
+  """PERSON: gender."""
+  gender: String
+  """DATASET: who publishes it."""
+  publisher: String
+  """DATASET: its licence."""
+  licence: String
+  """DATASET: when it was retrieved."""
+  retrieved: Date
+  """Attributes beyond the vocabulary (at most 200)."""
+  attributes: [AttributeInput!]
+  """
+  Dataset records the entity comes from. They are merged into what is
+  stored: an upsert never drops a source.
+  """
+  sources: [SourceInput!]
+}
+
+extend input EvidenceInput {
+  """The id of the DATASET whose record asserts the relationship (instead of article)."""
+  dataset: ID
+  """The record's id in the dataset (required with dataset)."""
+  record: String
+  """The file the record was read from."""
+  file: String
+  """When the record was imported; a record already among the evidence keeps its first time."""
+  imported: Time
+}
+
+extend input RelationshipInput {
+  """Attributes beyond the vocabulary (at most 200)."""
+  attributes: [AttributeInput!]
+}
+
+extend type Query {
+  """A dataset by id; null when there is none (or the id is another kind's)."""
+  dataset(
+    """The dataset's id."""
+    id: ID!
+  ): Dataset
+
+  """Every dataset, in id order."""
+  datasets(
+    """Page size."""
+    first: Int
+    """The endCursor of the previous page."""
+    after: String
+  ): EntityConnection!
+
+  """
+  Relationships asserted by a source (an article or a dataset), or flagged
+  unsupported, in id order. Give source, or unsupported: true, or both.
+  """
+  relationships(
+    """Only relationships with evidence from this ARTICLE or DATASET."""
+    source: ID
+    """Only relationships flagged unsupported (true), for review."""
+    unsupported: Boolean
+    """Only relationships of these types."""
+    types: [RelationshipType!]
+    """Only relationships valid on this date."""
+    asOf: Date
+    """Page size."""
+    first: Int
+    """The endCursor of the previous page."""
+    after: String
+  ): RelationshipConnection!
+}
+
+extend type Mutation {
+  """
+  Take all evidence from a dataset's records off every relationship (editor
+  role; audited, so revertWrite undoes it). Relationships left with no
+  evidence are deleted, or, with keepUnsupported, kept, flagged unsupported
+  and listed in unsupportedRelationships. The dataset stays, and entities
+  keep it among their sources. NOT_FOUND when there is no such entity;
+  BAD_USER_INPUT when it is not a DATASET.
+  """
+  retractDataset(
+    """The dataset's id."""
+    dataset: ID!
+    """Keep the relationships left with no evidence instead of deleting them, flagged unsupported."""
+    keepUnsupported: Boolean = false
+  ): RemovalResult!
+
+  """
+  Take one piece of dataset evidence, identified by its dataset and record,
+  off a relationship (editor role). The relationship stays. NOT_FOUND when
+  the relationship or that evidence does not exist.
+  """
+  removeDatasetEvidence(
+    """The relationship's id."""
+    relationship: ID!
+    """The id of the evidence's dataset."""
+    dataset: ID!
+    """The record's id in the dataset."""
+    record: String!
+  ): Relationship!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2940,8 +3922,22 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 		return ec.fieldContext_Article_mentions(ctx, field)
 	case "asserts":
 		return ec.fieldContext_Article_asserts(ctx, field)
+	case "attributes":
+		return ec.fieldContext_Article_attributes(ctx, field)
+	case "sources":
+		return ec.fieldContext_Article_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
+}
+
+func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Attribute_name(ctx, field)
+	case "value":
+		return ec.fieldContext_Attribute_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attribute", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2998,6 +3994,42 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Dataset_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Dataset_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_Dataset_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Dataset_aliases(ctx, field)
+	case "description":
+		return ec.fieldContext_Dataset_description(ctx, field)
+	case "identifiers":
+		return ec.fieldContext_Dataset_identifiers(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Dataset_relationships(ctx, field)
+	case "attributes":
+		return ec.fieldContext_Dataset_attributes(ctx, field)
+	case "sources":
+		return ec.fieldContext_Dataset_sources(ctx, field)
+	case "url":
+		return ec.fieldContext_Dataset_url(ctx, field)
+	case "publisher":
+		return ec.fieldContext_Dataset_publisher(ctx, field)
+	case "licence":
+		return ec.fieldContext_Dataset_licence(ctx, field)
+	case "retrieved":
+		return ec.fieldContext_Dataset_retrieved(ctx, field)
+	case "asserts":
+		return ec.fieldContext_Dataset_asserts(ctx, field)
+	case "entities":
+		return ec.fieldContext_Dataset_entities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
+}
+
 func (ec *executionContext) childFields_EntityChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3044,6 +4076,14 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_quote(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Evidence_confidence(ctx, field)
+	case "dataset":
+		return ec.fieldContext_Evidence_dataset(ctx, field)
+	case "record":
+		return ec.fieldContext_Evidence_record(ctx, field)
+	case "file":
+		return ec.fieldContext_Evidence_file(ctx, field)
+	case "imported":
+		return ec.fieldContext_Evidence_imported(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
@@ -3058,6 +4098,18 @@ func (ec *executionContext) childFields_Identifier(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Identifier", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportRecordError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_ImportRecordError_record(ctx, field)
+	case "field":
+		return ec.fieldContext_ImportRecordError_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportRecordError_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportRecordError", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entities":
@@ -3066,6 +4118,56 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_relationships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSkipped(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_ImportSkipped_record(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportSkipped_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSkipped", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataset":
+		return ec.fieldContext_ImportSummary_dataset(ctx, field)
+	case "records":
+		return ec.fieldContext_ImportSummary_records(ctx, field)
+	case "batches":
+		return ec.fieldContext_ImportSummary_batches(ctx, field)
+	case "entities":
+		return ec.fieldContext_ImportSummary_entities(ctx, field)
+	case "relationships":
+		return ec.fieldContext_ImportSummary_relationships(ctx, field)
+	case "skippedCount":
+		return ec.fieldContext_ImportSummary_skippedCount(ctx, field)
+	case "errorCount":
+		return ec.fieldContext_ImportSummary_errorCount(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ImportSummary_skipped(ctx, field)
+	case "errors":
+		return ec.fieldContext_ImportSummary_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "created":
+		return ec.fieldContext_ImportTally_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportTally_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportTally_unchanged(ctx, field)
+	case "matched":
+		return ec.fieldContext_ImportTally_matched(ctx, field)
+	case "merged":
+		return ec.fieldContext_ImportTally_merged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportTally", field.Name)
 }
 
 func (ec *executionContext) childFields_IngestCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3138,6 +4240,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_relationships(ctx, field)
 	case "classification":
 		return ec.fieldContext_Organization_classification(ctx, field)
+	case "attributes":
+		return ec.fieldContext_Organization_attributes(ctx, field)
+	case "sources":
+		return ec.fieldContext_Organization_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -3188,6 +4294,10 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_evidence(ctx, field)
 	case "sources":
 		return ec.fieldContext_Relationship_sources(ctx, field)
+	case "attributes":
+		return ec.fieldContext_Relationship_attributes(ctx, field)
+	case "unsupported":
+		return ec.fieldContext_Relationship_unsupported(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
@@ -3240,6 +4350,20 @@ func (ec *executionContext) childFields_RemovalResult(ctx context.Context, field
 		return ec.fieldContext_RemovalResult_unsupportedRelationships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RemovalResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataset":
+		return ec.fieldContext_Source_dataset(ctx, field)
+	case "record":
+		return ec.fieldContext_Source_record(ctx, field)
+	case "file":
+		return ec.fieldContext_Source_file(ctx, field)
+	case "imported":
+		return ec.fieldContext_Source_imported(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
 
 func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3584,6 +4708,112 @@ func (ec *executionContext) field_Country_relationships_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Dataset_asserts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Dataset_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Dataset_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3702,6 +4932,44 @@ func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importDataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ImportFormat, error) {
+			return ec.unmarshalNImportFormat2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationships",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationships"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dataset",
+		func(ctx context.Context, v any) (*model.DatasetInput, error) {
+			return ec.unmarshalODatasetInput2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDatasetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataset"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importGraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3727,6 +4995,36 @@ func (ec *executionContext) field_Mutation_ingestDossier_args(ctx context.Contex
 		return nil, err
 	}
 	args["dossier"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeDatasetEvidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relationship",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationship"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dataset",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataset"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "record",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["record"] = arg2
 	return args, nil
 }
 
@@ -3771,6 +5069,28 @@ func (ec *executionContext) field_Mutation_retractArticle_args(ctx context.Conte
 		return nil, err
 	}
 	args["article"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "keepUnsupported",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepUnsupported"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractDataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "dataset",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataset"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "keepUnsupported",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -4080,6 +5400,42 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_dataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_datasets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4227,6 +5583,60 @@ func (ec *executionContext) field_Query_relationship_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "unsupported",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unsupported"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐRelTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4716,6 +6126,70 @@ func (ec *executionContext) fieldContext_Allegation_deniedBy(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Allegation_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Allegation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Allegation_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Allegation_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Allegation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Allegation_sources(ctx context.Context, field graphql.CollectedField, obj *model.Allegation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Allegation_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Allegation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Allegation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5285,6 +6759,116 @@ func (ec *executionContext) fieldContext_Article_asserts(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Article_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_sources(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attribute_name(ctx context.Context, field graphql.CollectedField, obj *kg.Attribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribute_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attribute_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attribute_value(ctx context.Context, field graphql.CollectedField, obj *kg.Attribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribute_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attribute_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attribute", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5843,6 +7427,70 @@ func (ec *executionContext) fieldContext_Country_countryCode(_ context.Context, 
 	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
+func (ec *executionContext) _Country_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_sources(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreatedApiKey_key(ctx context.Context, field graphql.CollectedField, obj *model.CreatedAPIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5896,6 +7544,441 @@ func (ec *executionContext) _CreatedApiKey_secret(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CreatedApiKey_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreatedApiKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dataset_id(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Dataset_kind(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+			return ec.marshalNEntityKind2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _Dataset_name(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dataset_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dataset_description(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, true, false, "String")
+}
+
+func (ec *executionContext) _Dataset_identifiers(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_identifiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Identifiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_identifiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identifier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dataset().Relationships(ctx, obj, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType), fc.Args["asOf"].(*kg.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dataset_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_sources(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_url(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, true, false, "String")
+}
+
+func (ec *executionContext) _Dataset_publisher(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_publisher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Publisher(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_publisher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, true, false, "String")
+}
+
+func (ec *executionContext) _Dataset_licence(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, true, false, "String")
+}
+
+func (ec *executionContext) _Dataset_retrieved(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_retrieved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retrieved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
+			return ec.marshalODate2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_retrieved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Dataset_asserts(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_asserts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dataset().Asserts(ctx, obj, fc.Args["types"].([]kg.RelType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_asserts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dataset_asserts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_entities(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dataset().Entities(ctx, obj, fc.Args["kind"].(*kg.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dataset_entities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EntityChange_id(ctx context.Context, field graphql.CollectedField, obj *model.EntityChange) (ret graphql.Marshaler) {
@@ -6424,6 +8507,70 @@ func (ec *executionContext) fieldContext_Event_participants(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_sources(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evidence_article(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6437,10 +8584,10 @@ func (ec *executionContext) _Evidence_article(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Article) graphql.Marshaler {
-			return ec.marshalNArticle2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐArticle(ctx, selections, v)
+			return ec.marshalOArticle2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐArticle(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6502,6 +8649,107 @@ func (ec *executionContext) fieldContext_Evidence_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Evidence_dataset(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatasetEntity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dataset) graphql.Marshaler {
+			return ec.marshalODataset2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDataset(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_record(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OptionalRecord(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
+}
+
+func (ec *executionContext) _Evidence_file(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OptionalFile(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
+}
+
+func (ec *executionContext) _Evidence_imported(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_imported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OptionalImported(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_imported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "Time")
+}
+
 func (ec *executionContext) _Identifier_scheme(ctx context.Context, field graphql.CollectedField, obj *kg.Identifier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6548,6 +8796,75 @@ func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportRecordError_record(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecordError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecordError_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecordError_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecordError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRecordError_field(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecordError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecordError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecordError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecordError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRecordError_reason(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecordError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecordError_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecordError_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecordError", field, false, false, "String")
+}
+
 func (ec *executionContext) _ImportResult_entities(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6592,6 +8909,410 @@ func (ec *executionContext) _ImportResult_relationships(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_ImportResult_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSkipped_record(ctx context.Context, field graphql.CollectedField, obj *model.ImportSkipped) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSkipped_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSkipped_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSkipped", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSkipped_reason(ctx context.Context, field graphql.CollectedField, obj *model.ImportSkipped) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSkipped_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSkipped_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSkipped", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSummary_dataset(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportSummary_records(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_batches(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_batches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_batches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_entities(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportTally) graphql.Marshaler {
+			return ec.marshalNImportTally2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportTally(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportTally(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_relationships(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportTally) graphql.Marshaler {
+			return ec.marshalNImportTally2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportTally(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportTally(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_skippedCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_skippedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkippedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_skippedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_errorCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_errorCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_errorCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSummary_skipped(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportSkipped) graphql.Marshaler {
+			return ec.marshalNImportSkipped2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkippedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSkipped(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_errors(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportRecordError) graphql.Marshaler {
+			return ec.marshalNImportRecordError2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportRecordError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportTally_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_matched(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportTally_merged(ctx context.Context, field graphql.CollectedField, obj *model.ImportTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportTally_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportTally_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportTally", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IngestCount_created(ctx context.Context, field graphql.CollectedField, obj *model.IngestCount) (ret graphql.Marshaler) {
@@ -7471,6 +10192,138 @@ func (ec *executionContext) fieldContext_Mutation_importGraph(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importDataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportDataset(ctx, fc.Args["format"].(model.ImportFormat), fc.Args["document"].(string), fc.Args["relationships"].(*string), fc.Args["dataset"].(*model.DatasetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportSummary) graphql.Marshaler {
+			return ec.marshalNImportSummary2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importDataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractDataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractDataset(ctx, fc.Args["dataset"].(string), fc.Args["keepUnsupported"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemovalResult) graphql.Marshaler {
+			return ec.marshalNRemovalResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRemovalResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemovalResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractDataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeDatasetEvidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeDatasetEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveDatasetEvidence(ctx, fc.Args["relationship"].(string), fc.Args["dataset"].(string), fc.Args["record"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeDatasetEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeDatasetEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7683,6 +10536,70 @@ func (ec *executionContext) _Organization_classification(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Organization_classification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, true, false, "OrganizationClassification")
+}
+
+func (ec *executionContext) _Organization_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -8076,6 +10993,116 @@ func (ec *executionContext) _Person_birthDate(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Person_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_deathDate(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_deathDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeathDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
+			return ec.marshalODate2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_deathDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_gender(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
 }
 
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8614,6 +11641,138 @@ func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Dataset(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dataset) graphql.Marshaler {
+			return ec.marshalODataset2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDataset(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_datasets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Datasets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_datasets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_datasets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_relationships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Relationships(ctx, fc.Args["source"].(*string), fc.Args["unsupported"].(*bool), fc.Args["types"].([]kg.RelType), fc.Args["asOf"].(*kg.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8922,6 +12081,61 @@ func (ec *executionContext) _Relationship_sources(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Relationship_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relationship", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Relationship_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Relationship_unsupported(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_unsupported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unsupported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_unsupported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _RelationshipChange_id(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipChange) (ret graphql.Marshaler) {
@@ -9268,6 +12482,107 @@ func (ec *executionContext) fieldContext_RemovalResult_unsupportedRelationships(
 	return fc, nil
 }
 
+func (ec *executionContext) _Source_dataset(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Dataset(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_record(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_file(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().File(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
+}
+
+func (ec *executionContext) _Source_imported(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_imported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Imported(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_imported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, "Time")
+}
+
 func (ec *executionContext) _Statement_id(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9535,6 +12850,70 @@ func (ec *executionContext) _Statement_date(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Statement_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Statement_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_sources(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Stats_entities(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -10844,6 +14223,132 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAttributeInput(ctx context.Context, obj any) (kg.Attribute, error) {
+	var it kg.Attribute
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttributeInput unmarshals raw into the AttributeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttributeInput(ctx context.Context, raw any) (kg.Attribute, error) {
+	var out kg.Attribute
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttributeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDatasetInput(ctx context.Context, obj any) (model.DatasetInput, error) {
+	var it model.DatasetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "url", "publisher", "licence", "retrieved", "file"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "licence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licence"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Licence = data
+		case "retrieved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retrieved"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Retrieved = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetInput unmarshals raw into the DatasetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetInput(ctx context.Context, raw any) (model.DatasetInput, error) {
+	var out model.DatasetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (kg.Entity, error) {
 	var it kg.Entity
 	if obj == nil {
@@ -10855,7 +14360,7 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description", "identifiers", "birthDate", "classification", "countryCode", "title", "url", "outlet", "published", "text", "summary", "status", "date", "eventType", "quote", "speaker"}
+	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description", "identifiers", "birthDate", "classification", "countryCode", "title", "url", "outlet", "published", "text", "summary", "status", "date", "eventType", "quote", "speaker", "deathDate", "gender", "publisher", "licence", "retrieved", "attributes", "sources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11002,6 +14507,55 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Speaker = data
+		case "deathDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deathDate"))
+			data, err := ec.unmarshalODate2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeathDate = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "licence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licence"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Licence = data
+		case "retrieved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retrieved"))
+			data, err := ec.unmarshalODate2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Retrieved = data
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOAttributeInput2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOSourceInput2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
 		}
 	}
 	return it, nil
@@ -11034,7 +14588,7 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 		asMap["confidence"] = 1
 	}
 
-	fieldsInOrder := [...]string{"article", "quote", "confidence"}
+	fieldsInOrder := [...]string{"article", "quote", "confidence", "dataset", "record", "file", "imported"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11043,7 +14597,7 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 		switch k {
 		case "article":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("article"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11064,6 +14618,34 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 			if err = ec.Resolvers.EvidenceInput().Confidence(ctx, &it, data); err != nil {
 				return it, err
 			}
+		case "dataset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataset"))
+			data, err := ec.unmarshalOID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dataset = data
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		case "imported":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imported"))
+			data, err := ec.unmarshalOTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Imported = data
 		}
 	}
 	return it, nil
@@ -11141,7 +14723,7 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "from", "to", "role", "since", "until", "evidence"}
+	fieldsInOrder := [...]string{"id", "type", "from", "to", "role", "since", "until", "evidence", "attributes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11204,6 +14786,13 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 				return it, err
 			}
 			it.Evidence = data
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOAttributeInput2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
 		}
 	}
 	return it, nil
@@ -11218,6 +14807,69 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 func UnmarshalRelationshipInput(ctx context.Context, raw any) (kg.Relationship, error) {
 	var out kg.Relationship
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationshipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (kg.Source, error) {
+	var it kg.Source
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dataset", "record", "file", "imported"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dataset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataset"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dataset = data
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		case "imported":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imported"))
+			data, err := ec.unmarshalOTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Imported = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceInput unmarshals raw into the SourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceInput(ctx context.Context, raw any) (kg.Source, error) {
+	var out kg.Source
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
 
@@ -11249,6 +14901,11 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			return graphql.Null
 		}
 		return ec._Event(ctx, sel, obj)
+	case *model.Dataset:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Dataset(ctx, sel, obj)
 	case *model.Country:
 		if obj == nil {
 			return graphql.Null
@@ -11297,6 +14954,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Event(ctx, sel, obj)
+	case *model.Dataset:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Dataset(ctx, sel, obj)
 	case *model.Country:
 		if obj == nil {
 			return graphql.Null
@@ -11405,6 +15067,16 @@ func (ec *executionContext) _Allegation(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Allegation_deniedBy(ctx, field, obj)
 				})
+		case "attributes":
+			out.Values[i] = ec._Allegation_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Allegation_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11571,6 +15243,54 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Article_asserts(ctx, field, obj)
 				})
+		case "attributes":
+			out.Values[i] = ec._Article_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Article_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attributeImplementors = []string{"Attribute"}
+
+func (ec *executionContext) _Attribute(ctx context.Context, sel ast.SelectionSet, obj *kg.Attribute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attributeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attribute")
+		case "name":
+			out.Values[i] = ec._Attribute_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Attribute_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11789,6 +15509,16 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "attributes":
+			out.Values[i] = ec._Country_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Country_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11827,6 +15557,112 @@ func (ec *executionContext) _CreatedApiKey(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetImplementors = []string{"Dataset", "Node", "Entity"}
+
+func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *model.Dataset) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dataset")
+		case "id":
+			out.Values[i] = ec._Dataset_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Dataset_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Dataset_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Dataset_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Dataset_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "identifiers":
+			out.Values[i] = ec._Dataset_identifiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_relationships(ctx, field, obj)
+				})
+		case "attributes":
+			out.Values[i] = ec._Dataset_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Dataset_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._Dataset_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publisher":
+			out.Values[i] = ec._Dataset_publisher(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licence":
+			out.Values[i] = ec._Dataset_licence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retrieved":
+			out.Values[i] = ec._Dataset_retrieved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "asserts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_asserts(ctx, field, obj)
+				})
+		case "entities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_entities(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12041,6 +15877,16 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_participants(ctx, field, obj)
 				})
+		case "attributes":
+			out.Values[i] = ec._Event_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Event_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12071,7 +15917,7 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("Evidence")
 		case "article":
 			out.Values[i] = ec._Evidence_article(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "quote":
@@ -12082,6 +15928,26 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		case "confidence":
 			out.Values[i] = ec._Evidence_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataset":
+			out.Values[i] = ec._Evidence_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "record":
+			out.Values[i] = ec._Evidence_record(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._Evidence_file(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "imported":
+			out.Values[i] = ec._Evidence_imported(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -12139,6 +16005,49 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importRecordErrorImplementors = []string{"ImportRecordError"}
+
+func (ec *executionContext) _ImportRecordError(ctx context.Context, sel ast.SelectionSet, obj *model.ImportRecordError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importRecordErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportRecordError")
+		case "record":
+			out.Values[i] = ec._ImportRecordError_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._ImportRecordError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportRecordError_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importResultImplementors = []string{"ImportResult"}
 
 func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
@@ -12157,6 +16066,170 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			}
 		case "relationships":
 			out.Values[i] = ec._ImportResult_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSkippedImplementors = []string{"ImportSkipped"}
+
+func (ec *executionContext) _ImportSkipped(ctx context.Context, sel ast.SelectionSet, obj *model.ImportSkipped) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSkippedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSkipped")
+		case "record":
+			out.Values[i] = ec._ImportSkipped_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportSkipped_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSummaryImplementors = []string{"ImportSummary"}
+
+func (ec *executionContext) _ImportSummary(ctx context.Context, sel ast.SelectionSet, obj *model.ImportSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSummary")
+		case "dataset":
+			out.Values[i] = ec._ImportSummary_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._ImportSummary_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "batches":
+			out.Values[i] = ec._ImportSummary_batches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._ImportSummary_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._ImportSummary_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skippedCount":
+			out.Values[i] = ec._ImportSummary_skippedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorCount":
+			out.Values[i] = ec._ImportSummary_errorCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._ImportSummary_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ImportSummary_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importTallyImplementors = []string{"ImportTally"}
+
+func (ec *executionContext) _ImportTally(ctx context.Context, sel ast.SelectionSet, obj *model.ImportTally) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importTallyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportTally")
+		case "created":
+			out.Values[i] = ec._ImportTally_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportTally_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportTally_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._ImportTally_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._ImportTally_merged(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12462,6 +16535,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "importDataset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importDataset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractDataset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractDataset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeDatasetEvidence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeDatasetEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12529,6 +16623,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		case "classification":
 			out.Values[i] = ec._Organization_classification(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributes":
+			out.Values[i] = ec._Organization_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Organization_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -12691,6 +16795,26 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "attributes":
+			out.Values[i] = ec._Person_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Person_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deathDate":
+			out.Values[i] = ec._Person_deathDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gender":
+			out.Values[i] = ec._Person_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12805,6 +16929,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apiKeys(ctx, field)
 				})
+		case "dataset":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dataset(ctx, field)
+				})
+		case "datasets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_datasets(ctx, field)
+				})
+		case "relationships":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_relationships(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -12889,6 +17031,16 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			}
 		case "sources":
 			out.Values[i] = ec._Relationship_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributes":
+			out.Values[i] = ec._Relationship_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unsupported":
+			out.Values[i] = ec._Relationship_unsupported(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13086,6 +17238,57 @@ func (ec *executionContext) _RemovalResult(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var sourceImplementors = []string{"Source"}
+
+func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *kg.Source) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Source")
+		case "dataset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_dataset(ctx, field, obj)
+				})
+		case "record":
+			out.Values[i] = ec._Source_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "file":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_file(ctx, field, obj)
+				})
+		case "imported":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_imported(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statementImplementors = []string{"Statement", "Node", "Entity"}
 
 func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet, obj *model.Statement) graphql.Marshaler {
@@ -13147,6 +17350,16 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 		case "date":
 			out.Values[i] = ec._Statement_date(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributes":
+			out.Values[i] = ec._Statement_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Statement_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -13700,12 +17913,29 @@ func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋpolgraphᚋpolgraph
 	return ec._ApiKey(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNArticle2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐArticle(ctx context.Context, sel ast.SelectionSet, v *model.Article) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Article!")
-		return graphql.Null
+func (ec *executionContext) marshalNAttribute2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttribute(ctx context.Context, sel ast.SelectionSet, v kg.Attribute) graphql.Marshaler {
+	return ec._Attribute(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAttribute2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Attribute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttribute2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttribute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
 	}
-	return ec._Article(ctx, sel, v)
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAttributeInput2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttribute(ctx context.Context, v any) (kg.Attribute, error) {
+	res, err := ec.unmarshalInputAttributeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
@@ -13774,6 +18004,14 @@ func (ec *executionContext) marshalNCreatedApiKey2ᚖgithubᚗcomᚋpolgraphᚋp
 		return graphql.Null
 	}
 	return ec._CreatedApiKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDataset(ctx context.Context, sel ast.SelectionSet, v *model.Dataset) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Dataset!")
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -13975,12 +18213,78 @@ func (ec *executionContext) unmarshalNIdentifierInput2githubᚗcomᚋpolgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNImportFormat2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportFormat(ctx context.Context, v any) (model.ImportFormat, error) {
+	var res model.ImportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportFormat2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportFormat(ctx context.Context, sel ast.SelectionSet, v model.ImportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNImportRecordError2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordError(ctx context.Context, sel ast.SelectionSet, v model.ImportRecordError) graphql.Marshaler {
+	return ec._ImportRecordError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportRecordError2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportRecordError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportRecordError2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportResult!")
 		return graphql.Null
 	}
 	return ec._ImportResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportSkipped2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkipped(ctx context.Context, sel ast.SelectionSet, v model.ImportSkipped) graphql.Marshaler {
+	return ec._ImportSkipped(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportSkipped2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkippedᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportSkipped) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportSkipped2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSkipped(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportSummary2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportSummary(ctx context.Context, sel ast.SelectionSet, v *model.ImportSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportSummary!")
+		return graphql.Null
+	}
+	return ec._ImportSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportTally2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportTally(ctx context.Context, sel ast.SelectionSet, v *model.ImportTally) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportTally!")
+		return graphql.Null
+	}
+	return ec._ImportTally(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIngestCount2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐIngestCount(ctx context.Context, sel ast.SelectionSet, v *model.IngestCount) graphql.Marshaler {
@@ -14185,6 +18489,31 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpolgraphᚋpolgraphᚋ
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNSource2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSource(ctx context.Context, sel ast.SelectionSet, v kg.Source) graphql.Marshaler {
+	return ec._Source(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSource2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSource(ctx context.Context, v any) (kg.Source, error) {
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNStats2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐStats(ctx context.Context, sel ast.SelectionSet, v *model.Stats) graphql.Marshaler {
@@ -14449,6 +18778,23 @@ func (ec *executionContext) marshalOArticle2ᚖgithubᚗcomᚋpolgraphᚋpolgrap
 	return ec._Article(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAttributeInput2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttributeᚄ(ctx context.Context, v any) ([]kg.Attribute, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.Attribute, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttributeInput2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐAttribute(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14477,6 +18823,21 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalODataset2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDataset(ctx context.Context, sel ast.SelectionSet, v *model.Dataset) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODatasetInput2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐDatasetInput(ctx context.Context, v any) (*model.DatasetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatasetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODate2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
@@ -14569,6 +18930,25 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋpolgraphᚋpolg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOEntityKind2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐKind(ctx context.Context, v any) (*kg.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Kind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEntityKind2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐKind(ctx context.Context, sel ast.SelectionSet, v *kg.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOEvidenceInput2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐEvidenceᚄ(ctx context.Context, v any) ([]kg.Evidence, error) {
@@ -14791,6 +19171,23 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋpolgraphᚋpolgraph�
 	return v
 }
 
+func (ec *executionContext) unmarshalOSourceInput2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSourceᚄ(ctx context.Context, v any) ([]kg.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSourceInput2githubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14853,6 +19250,18 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := model.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := model.MarshalTime(v)
 	return res
 }
 

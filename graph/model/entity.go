@@ -72,6 +72,21 @@ func (e *Event) EventType() *string { return optional(e.Entity.EventType) }
 // Statement is a STATEMENT entity.
 type Statement struct{ base }
 
+// Gender is the person's gender, nil when unknown.
+func (p *Person) Gender() *string { return optional(p.Entity.Gender) }
+
+// Dataset is a DATASET entity: a source of imported records.
+type Dataset struct{ base }
+
+// URL is where the dataset is published, nil when unknown.
+func (d *Dataset) URL() *string { return optional(d.Entity.URL) }
+
+// Publisher is who publishes the dataset, nil when unknown.
+func (d *Dataset) Publisher() *string { return optional(d.Entity.Publisher) }
+
+// Licence is the dataset's licence, nil when unknown.
+func (d *Dataset) Licence() *string { return optional(d.Entity.Licence) }
+
 // FromEntity wraps a domain entity in the GraphQL type of its kind. The
 // wrappers are pointers, so that marshaling one never copies the entity.
 func FromEntity(e kg.Entity) Entity { return wrap(base{Entity: e}) }
@@ -97,6 +112,8 @@ func wrap(b base) Entity {
 		return &Event{b}
 	case kg.Statement:
 		return &Statement{b}
+	case kg.Dataset:
+		return &Dataset{b}
 	}
 	// A store holds only valid kinds; an unknown one is a bug upstream and
 	// surfaces as a GraphQL error (no implementor matches) rather than a panic.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/polgraph/polgraph/internal/kg"
 )
 
 // An API key. Its secret is shown once, when it is created; only its SHA-256 is stored.
@@ -66,6 +68,22 @@ type CreatedAPIKey struct {
 	Secret string `json:"secret"`
 }
 
+// The dataset an import comes from, where the document does not say.
+type DatasetInput struct {
+	// Its name: the DATASET entity's name and id (required unless the document names it, as a Popolo file's name does for the command line).
+	Name *string `json:"name,omitempty"`
+	// Where it is published.
+	URL *string `json:"url,omitempty"`
+	// Who publishes it.
+	Publisher *string `json:"publisher,omitempty"`
+	// Its licence.
+	Licence *string `json:"licence,omitempty"`
+	// When it was retrieved.
+	Retrieved *kg.Date `json:"retrieved,omitempty"`
+	// The file's name, written on every piece of evidence and source.
+	File *string `json:"file,omitempty"`
+}
+
 // An entity's value before and after a write.
 type EntityChange struct {
 	ID     string     `json:"id"`
@@ -76,12 +94,66 @@ type EntityChange struct {
 	After *JSON `json:"after,omitempty"`
 }
 
+// A record that could not be imported: nothing of it was written.
+type ImportRecordError struct {
+	// The record's id in the dataset (or its place, file:line or key[index], when it has none).
+	Record string `json:"record"`
+	// The field at fault, e.g. "memberships[12].end_date"; null when the record as a whole is.
+	Field *string `json:"field,omitempty"`
+	// Why.
+	Reason string `json:"reason"`
+}
+
 // What one importGraph wrote.
 type ImportResult struct {
 	// Entities stored (created, replaced or unchanged).
 	Entities int `json:"entities"`
 	// Relationships stored (created or with their evidence merged).
 	Relationships int `json:"relationships"`
+}
+
+// A record reported and not written, and why (a Popolo area is kept on its memberships).
+type ImportSkipped struct {
+	// The record's id.
+	Record string `json:"record"`
+	// Why it is not an entity or relationship of its own.
+	Reason string `json:"reason"`
+}
+
+// What importDataset did.
+type ImportSummary struct {
+	// The DATASET entity evidence and sources point at; null for a restore of a polgraph export.
+	Dataset *string `json:"dataset,omitempty"`
+	// Records read.
+	Records int `json:"records"`
+	// Writes (each atomic, each in the audit log as importDataset).
+	Batches int `json:"batches"`
+	// Entities.
+	Entities *ImportTally `json:"entities"`
+	// Relationships.
+	Relationships *ImportTally `json:"relationships"`
+	// Records skipped, all of them.
+	SkippedCount int `json:"skippedCount"`
+	// Records that failed, all of them.
+	ErrorCount int `json:"errorCount"`
+	// The first 1000 skipped records.
+	Skipped []ImportSkipped `json:"skipped"`
+	// The first 1000 failed records.
+	Errors []ImportRecordError `json:"errors"`
+}
+
+// What an import did to entities or relationships.
+type ImportTally struct {
+	// Written new.
+	Created int `json:"created"`
+	// Stored before and changed.
+	Updated int `json:"updated"`
+	// Stored before exactly so: nothing written.
+	Unchanged int `json:"unchanged"`
+	// Records matched to an entity another source made (by identifier, or by name when nothing contradicts it).
+	Matched int `json:"matched"`
+	// Records that folded into an entity another record of the same import landed in.
+	Merged int `json:"merged"`
 }
 
 // How many items an ingest created, updated and left unchanged.
@@ -215,6 +287,64 @@ func (e *ChangeKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A format importDataset reads.
+type ImportFormat string
+
+const (
+	// Popolo JSON (EveryPolitician, parliamentary open data): persons, organizations, memberships, events, areas, posts.
+	ImportFormatPopolo ImportFormat = "POPOLO"
+	// CSV: a polgraph export's nodes.csv and relationships.csv (restored as exported), or a spreadsheet's actors and ties files.
+	ImportFormatCSV ImportFormat = "CSV"
+)
+
+var AllImportFormat = []ImportFormat{
+	ImportFormatPopolo,
+	ImportFormatCSV,
+}
+
+func (e ImportFormat) IsValid() bool {
+	switch e {
+	case ImportFormatPopolo, ImportFormatCSV:
+		return true
+	}
+	return false
+}
+
+func (e ImportFormat) String() string {
+	return string(e)
+}
+
+func (e *ImportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportFormat", str)
+	}
+	return nil
+}
+
+func (e ImportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

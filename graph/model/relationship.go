@@ -1,6 +1,10 @@
 package model
 
-import "github.com/polgraph/polgraph/internal/kg"
+import (
+	"time"
+
+	"github.com/polgraph/polgraph/internal/kg"
+)
 
 // Relationship is a relationship as the API serves it: the domain record
 // with what its fields point at already resolved, in one batch where the
@@ -20,14 +24,30 @@ type Relationship struct {
 // OptionalRole is the role, nil when there is none.
 func (r *Relationship) OptionalRole() *string { return optional(r.Role) }
 
-// Evidence is one piece of evidence with its article resolved.
+// Evidence is one piece of evidence with its article or dataset resolved.
 type Evidence struct {
 	kg.Evidence
 	ArticleEntity *Article
+	DatasetEntity *Dataset
 }
 
 // OptionalQuote is the quote, nil when there is none.
 func (e *Evidence) OptionalQuote() *string { return optional(e.Quote) }
+
+// OptionalRecord is the dataset record's id, nil for an article's evidence.
+func (e *Evidence) OptionalRecord() *string { return optional(e.Record) }
+
+// OptionalFile is the file the record was read from, nil when unknown.
+func (e *Evidence) OptionalFile() *string { return optional(e.File) }
+
+// OptionalImported is when the record was imported, nil when unknown.
+func (e *Evidence) OptionalImported() *time.Time {
+	if e.Imported.IsZero() {
+		return nil
+	}
+	t := e.Imported
+	return &t
+}
 
 // RelationshipEdge is one relationship of a page.
 type RelationshipEdge struct {

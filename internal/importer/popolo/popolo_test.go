@@ -157,3 +157,67 @@ func TestBrokenJSON(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReader feeds the reader any bytes: it never panics, and what it
+// yields is whole (every relationship has both ends and a type).
+func FuzzReader(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	for _, s := range seeds {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"persons":[{"id":"p","name":"P","birth_date":"1999-02-29"}],"memberships":[{"person_id":"p","organization_id":"x"}]}`))
+	f.Add([]byte(`{"persons":null,"organizations":[{"id":1}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := New(func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(string(data))), nil }, int64(len(data)), "fuzz.json")
+		if err != nil {
+			return
+		}
+		for i := 0; i < 100000; i++ {
+			rec, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			var re *importer.RecordError
+			if errors.As(err, &re) {
+				if re.Record == "" || re.Reason == "" {
+					t.Fatalf("a record error without record or reason: %+v", re)
+				}
+				continue
+			}
+			if err != nil {
+				return
+			}
+			if rec.ID == "" {
+				t.Fatalf("a record without id: %+v", rec)
+			}
+			for _, rel := range rec.Relationships {
+				if rel.From == "" || rel.To == "" || !rel.Type.Valid() {
+					t.Fatalf("a half relationship: %+v", rel)
+				}
+			}
+		}
+		t.Fatal("the reader does not end")
+	})
+}
+
+// The committed excerpts of the real files read without errors.
+func TestExcerpts(t *testing.T) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if len(seeds) == 0 {
+		t.Fatal("no excerpts")
+	}
+	for _, s := range seeds {
+		r, err := Open(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, errs := drain(t, r)
+		if len(errs) > 0 || len(recs) == 0 {
+			t.Errorf("%s: %d records, errors %v", s, len(recs), errs)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/polgraph/polgraph/graph/model"
+	"github.com/polgraph/polgraph/internal/importer"
+	icsv "github.com/polgraph/polgraph/internal/importer/csv"
+	"github.com/polgraph/polgraph/internal/importer/popolo"
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// MaxImportDocument bounds what one importDataset may send (document and
+// relationships together): the server's default request body limit.
+const MaxImportDocument = 8 << 20
+
+func (r *Resolver) importDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) (*model.ImportSummary, error) {
+	// Authorise before reading: a refused caller's document is not parsed.
+	if _, err := kg.Authorize(ctx, importer.Op, kg.RoleEditor); err != nil {
+		return nil, err
+	}
+	rels := deref(relationships)
+	if n := len(document) + len(rels); n > MaxImportDocument {
+		return nil, kg.Invalidf(importer.Op, "document", "%d bytes is above the maximum %d per importDataset; import larger files with polgraph ingest", n, MaxImportDocument)
+	}
+	var d importer.Dataset
+	if dataset != nil {
+		d = importer.Dataset{Name: deref(dataset.Name), URL: deref(dataset.URL), Publisher: deref(dataset.Publisher),
+			Licence: deref(dataset.Licence), File: deref(dataset.File)}
+		if dataset.Retrieved != nil {
+			d.Retrieved = *dataset.Retrieved
+		}
+	}
+	var rd importer.Reader
+	switch format {
+	case model.ImportFormatPopolo:
+		if rels != "" {
+			return nil, kg.Invalidf(importer.Op, "relationships", "a Popolo document holds its memberships: send it in document only")
+		}
+		file := d.File
+		if file == "" {
+			file = "document"
+		}
+		p, err := popolo.New(func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(document)), nil }, int64(len(document)), file)
+		if err != nil {
+			return nil, kg.Invalidf(importer.Op, "document", "%v", err)
+		}
+		rd = p
+	case model.ImportFormatCSV:
+		inputs := []icsv.Input{icsv.TextInput("document", document)}
+		if rels != "" {
+			inputs = append(inputs, icsv.TextInput("relationships", rels))
+		}
+		c, err := icsv.New(inputs)
+		if err != nil {
+			return nil, kg.Invalidf(importer.Op, "document", "%v", err)
+		}
+		rd = c
+	default:
+		return nil, kg.Invalidf(importer.Op, "format", "unknown format %q", format)
+	}
+	noName := kg.Invalidf(importer.Op, "dataset.name", "an import needs the dataset's name")
+	if format == model.ImportFormatPopolo && strings.TrimSpace(d.Name) == "" {
+		return nil, noName // the document's own name ("document") would say nothing
+	}
+	sum, err := importer.Run(ctx, r.Service, rd, importer.Options{Dataset: d})
+	if errors.Is(err, importer.ErrNoDataset) {
+		return nil, noName
+	}
+	if err != nil {
+		return nil, argumentProblems(err, "document")
+	}
+	return importSummary(&sum), nil
+}
+
+func importSummary(s *importer.Summary) *model.ImportSummary {
+	tally := func(t importer.Tally) *model.ImportTally {
+		return &model.ImportTally{Created: t.Created, Updated: t.Updated, Unchanged: t.Unchanged, Matched: t.Matched, Merged: t.Merged}
+	}
+	out := &model.ImportSummary{Records: s.Records, Batches: s.Batches,
+		Entities: tally(s.Entities), Relationships: tally(s.Relationships),
+		SkippedCount: s.SkippedCount, ErrorCount: s.ErrorCount,
+		Skipped: make([]model.ImportSkipped, len(s.Skipped)), Errors: make([]model.ImportRecordError, len(s.Errors))}
+	if s.Dataset != "" {
+		out.Dataset = &s.Dataset
+	}
+	for i, sk := range s.Skipped {
+		out.Skipped[i] = model.ImportSkipped{Record: sk.Record, Reason: sk.Reason}
+	}
+	for i, e := range s.Errors {
+		out.Errors[i] = model.ImportRecordError{Record: e.Record, Reason: e.Reason}
+		if e.Field != "" {
+			f := e.Field
+			out.Errors[i].Field = &f
+		}
+	}
+	return out
+}
