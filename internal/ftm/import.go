@@ -158,12 +158,22 @@ type Stats struct {
 	Kept map[string]int
 }
 
+// MaxKeptFields bounds how many fields Stats counts apart (a file's
+// top-level keys are the file's to choose); the rest count as KeptOther.
+const (
+	MaxKeptFields = 1000
+	KeptOther     = "ftm:other"
+)
+
 func (st *Stats) keep(prop string, n int) {
 	if st == nil || n == 0 {
 		return
 	}
 	if st.Kept == nil {
 		st.Kept = map[string]int{}
+	}
+	if _, ok := st.Kept[prop]; !ok && len(st.Kept) >= MaxKeptFields-1 {
+		prop = KeptOther
 	}
 	st.Kept[prop] += n
 }
