@@ -76,4 +76,3 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
-
