@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/polgraph/polgraph/internal/kg"
@@ -170,4 +172,85 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("removeDatasetEvidence = %+v", rm)
 	}
 	e.failsAs(editor, `mutation($r: ID!) { removeDatasetEvidence(relationship: $r, dataset: "ds-ep", record: "m/2") { sources } }`, map[string]any{"r": up.UpsertRelationship.ID}, "NOT_FOUND")
+}
+
+// The README's provenance examples (section "Provenance: dataset sources"
+// and "Curation"), verbatim: TestReadmeProvenance runs them.
+const (
+	readmeDatasetUpsert = `mutation {
+  upsertEntity(entity: {id: "ds-ep-ca", kind: DATASET, name: "EveryPolitician: Canada",
+    url: "https://everypolitician.org/canada/", publisher: "mySociety", licence: "CC0-1.0", retrieved: "2026-01-02"}) { id }
+}`
+	readmeDatasetQuery = `{
+  dataset(id: "ds-ep-ca") {
+    name publisher licence retrieved
+    asserts(first: 20) {
+      totalCount
+      edges { node { type from { name } to { name } evidence { record file imported dataset { name } article { title } } } }
+    }
+    entities(kind: PERSON, first: 20) { totalCount edges { node { id name sources { record imported } } } }
+  }
+  relationships(source: "ds-ep-ca", types: [MEMBER_OF]) { totalCount }
+}`
+	readmeRetractDataset = `mutation {
+  retractDataset(dataset: "ds-ep-ca", keepUnsupported: true) {
+    deletedRelationships
+    unsupportedRelationships { id type unsupported from { name } to { name } }
+  }
+}`
+	readmeUnsupported = `{ relationships(unsupported: true, first: 50) { totalCount edges { node { id type from { name } to { name } } } } }`
+)
+
+func TestReadmeProvenance(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{readmeDatasetUpsert, readmeDatasetQuery, readmeRetractDataset, readmeUnsupported} {
+		if !strings.Contains(string(readme), "```graphql\n"+q+"\n```") {
+			t.Errorf("README.md does not show this query verbatim:\n%s", q)
+		}
+	}
+	e := newEnv(t, true)
+	var sink map[string]any
+	e.ok(readmeDatasetUpsert, nil, &sink)
+	// Han Dong's seat in the House, also asserted by the dataset.
+	var seat struct {
+		Entity struct {
+			Relationships struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	e.ok(`{ entity(id: "han-dong") { relationships(direction: OUT, types: [MEMBER_OF], asOf: "2023-04-01") { edges { node { id } } } } }`, nil, &seat)
+	if len(seat.Entity.Relationships.Edges) != 1 {
+		t.Fatalf("seat: %+v", seat)
+	}
+	id := seat.Entity.Relationships.Edges[0].Node.ID
+	e.ok(`mutation($id: ID!) { addEvidence(relationship: $id, evidence: {dataset: "ds-ep-ca", record: "membership/123",
+    file: "ep-popolo-v1.0.json", imported: "2026-01-02T10:00:00Z"}) { id sources } }`, map[string]any{"id": id}, &sink)
+	e.ok(`mutation { upsertEntity(entity: {id: "mp-x", kind: PERSON, name: "An MP", sources: [{dataset: "ds-ep-ca", record: "person/x"}]}) { id } }`, nil, &sink)
+	var got struct {
+		Dataset struct {
+			Asserts  struct{ TotalCount int }
+			Entities struct{ TotalCount int }
+		}
+		Relationships struct{ TotalCount int }
+	}
+	e.ok(readmeDatasetQuery, nil, &got)
+	if got.Dataset.Asserts.TotalCount != 1 || got.Dataset.Entities.TotalCount != 1 || got.Relationships.TotalCount != 1 {
+		t.Errorf("README dataset query = %+v", got)
+	}
+	var rd struct {
+		RetractDataset struct{ UnsupportedRelationships []struct{ ID string } }
+	}
+	e.ok(readmeRetractDataset, nil, &rd)
+	if len(rd.RetractDataset.UnsupportedRelationships) != 0 {
+		t.Errorf("the seat keeps the article's evidence, yet: %+v", rd)
+	}
+	var un struct{ Relationships struct{ TotalCount int } }
+	e.ok(readmeUnsupported, nil, &un)
+	if un.Relationships.TotalCount != 0 {
+		t.Errorf("unsupported = %+v", un)
+	}
 }

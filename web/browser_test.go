@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/testtool"
 	"net/http"
 	"net/http/httptest"
@@ -290,8 +291,8 @@ func TestBrowser(t *testing.T) {
 	if !b.hasEdge("MEMBER_OF", "han-dong", "liberal-party") {
 		t.Fatal("the drawing lacks Han Dong's Liberal membership (MEMBER_OF liberal-party)")
 	}
-	if n := evalAs[int](b, `document.querySelectorAll("#legend li[data-kind]").length`); n != 7 {
-		t.Errorf("the legend shows %d kinds, want 7", n)
+	if n := evalAs[int](b, `document.querySelectorAll("#legend li[data-kind]").length`); n != len(kg.Kinds) {
+		t.Errorf("the legend shows %d kinds, want %d", n, len(kg.Kinds))
 	}
 	if u := b.location(); !strings.Contains(u, "seed=han-dong") {
 		t.Errorf("the URL %q does not hold the seed", u)

@@ -23,6 +23,7 @@ func benchSubcommands() []benchSubcommand {
 	return []benchSubcommand{
 		benchHTTP(),
 		benchScale(),
+		benchImport(),
 	}
 }
 

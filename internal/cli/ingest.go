@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,12 +11,31 @@ import (
 )
 
 func ingestCommand() Command {
+	var f importFlags
 	return Command{
-		Name:    "ingest",
-		Args:    "FILE...",
-		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph; all are checked before any is written`,
+		Name: "ingest",
+		Args: "FILE...",
+		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph, all checked before any is written; ` +
+			`or datasets: --format popolo (Popolo JSON files) or csv (a polgraph CSV export, or actors and ties spreadsheets)`,
 		Options: []string{"data", "store", "log-level", "log-format"},
-		Run:     runIngest,
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&f.format, "format", "dossier", "what the files are: dossier, popolo or csv")
+			fs.StringVar(&f.name, "dataset-name", "", "the dataset's name (popolo: default the file's name; csv spreadsheets: required)")
+			fs.StringVar(&f.url, "dataset-url", "", "where the dataset is published (popolo: default the file's first meta source)")
+			fs.StringVar(&f.publisher, "publisher", "", "who publishes the dataset")
+			fs.StringVar(&f.licence, "licence", "", "the dataset's licence")
+			fs.StringVar(&f.retrieved, "retrieved", "", "when the dataset was retrieved (YYYY-MM-DD)")
+			fs.IntVar(&f.batchSize, "batch-size", 0, "records per write (default 20000)")
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			if f.format != "dossier" {
+				if len(args) == 0 {
+					return fmt.Errorf("%w: ingest --format %s needs at least one file", ErrUsage, f.format)
+				}
+				return runImport(ctx, env, &f, args)
+			}
+			return runIngest(ctx, env, args)
+		},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -48,6 +49,11 @@ var csvRelHeader = []string{
 	"since:date", "until:date", "sinceText", "untilText", "sources:int",
 	"evidenceArticles:string[]", "evidenceTitles:string[]", "evidenceUrls:string[]",
 	"evidenceQuotes:string[]", "evidenceConfidence:double[]",
+	// Dataset evidence, parallel to the lists above ("" for an article's
+	// piece, and evidenceArticles "" for a dataset's); attributes as a JSON
+	// array of {"name","value"}.
+	"evidenceDatasets:string[]", "evidenceRecords:string[]", "evidenceFiles:string[]", "evidenceImported:string[]",
+	"attributes", "unsupported:boolean",
 }
 
 // Files opens the files of a multi-file export one after the other; the
@@ -156,19 +162,38 @@ func (c *csvWriter) Edge(e Edge) error {
 		}
 	}
 	src := cleanSources(e.Sources)
-	var arts, titles, urls, quotes, conf []string
+	var arts, titles, urls, quotes, conf, datasets, records, files, imported []string
+	hasDataset := false
 	for _, s := range src {
 		arts = append(arts, s.Article)
 		titles = append(titles, s.Title)
 		urls = append(urls, s.URL)
 		quotes = append(quotes, s.Quote)
 		conf = append(conf, strconv.FormatFloat(s.Confidence, 'g', -1, 64))
+		datasets = append(datasets, s.Dataset)
+		records = append(records, s.Record)
+		files = append(files, s.File)
+		t := ""
+		if !s.Imported.IsZero() {
+			t = s.Imported.UTC().Format(time.RFC3339Nano)
+		}
+		imported = append(imported, t)
+		hasDataset = hasDataset || s.Dataset != ""
+	}
+	if !hasDataset {
+		datasets, records, files, imported = nil, nil, nil, nil
+	}
+	unsupported := ""
+	if e.Unsupported {
+		unsupported = "true"
 	}
 	return c.cw.Write([]string{
 		clean(e.From), clean(e.To), string(e.Type), clean(e.ID), clean(e.Role),
 		neoDate(e.Since, e.Since.Lo()), neoDate(e.Until, e.Until.Hi()), e.Since.String(), e.Until.String(),
 		strconv.Itoa(e.Relationship.Sources()),
 		csvArray(arts), csvArray(titles), csvArray(urls), csvArray(quotes), csvArray(conf),
+		csvArray(datasets), csvArray(records), csvArray(files), csvArray(imported),
+		jsonList(cleanAttributes(e.Attributes), len(e.Attributes)), unsupported,
 	})
 }
 

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -52,16 +53,23 @@ type End struct {
 	Name string
 }
 
-// Source is one piece of evidence with what its article says about itself,
-// so that a file read without polgraph still shows where a tie comes from.
+// Source is one piece of evidence with what its article (or dataset) says
+// about itself, so that a file read without polgraph still shows where a
+// tie comes from. For a dataset's evidence, Title and URL are the
+// dataset's name and address, Outlet its publisher.
 type Source struct {
-	Article    string  `json:"article"`
+	Article    string  `json:"article,omitempty"`
 	Title      string  `json:"title,omitempty"`
 	URL        string  `json:"url,omitempty"`
 	Outlet     string  `json:"outlet,omitempty"` // the outlet's name
 	Published  kg.Date `json:"published,omitzero"`
 	Quote      string  `json:"quote,omitempty"`
 	Confidence float64 `json:"confidence"`
+
+	Dataset  string    `json:"dataset,omitempty"`
+	Record   string    `json:"record,omitempty"`
+	File     string    `json:"file,omitempty"`
+	Imported time.Time `json:"imported,omitzero"`
 }
 
 // Edge is a relationship with its ends and its evidence resolved.
@@ -199,8 +207,8 @@ func (x *Export) writeWhole(ctx context.Context, w Writer, tick func()) error {
 				return err
 			}
 			ends[e.ID] = End{ID: e.ID, Kind: e.Kind, Name: e.Name}
-			if e.Kind == kg.Article {
-				known[e.ID] = kg.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name, Title: e.Title, URL: e.URL, Outlet: e.Outlet, Published: e.Published}
+			if e.Kind == kg.Article || e.Kind == kg.Dataset {
+				known[e.ID] = kg.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name, Title: e.Title, URL: e.URL, Outlet: e.Outlet, Published: e.Published, Publisher: e.Publisher}
 			}
 			tick()
 			return nil
@@ -242,8 +250,10 @@ func lookupSources(ctx context.Context, st kg.Store, rels []kg.Relationship, kno
 	var ids []string
 	for _, r := range rels {
 		for _, ev := range r.Evidence {
-			if _, ok := known[ev.Article]; !ok && !slices.Contains(ids, ev.Article) {
-				ids = append(ids, ev.Article)
+			if src := ev.Source(); !slices.Contains(ids, src) {
+				if _, ok := known[src]; !ok {
+					ids = append(ids, src)
+				}
 			}
 		}
 	}
@@ -287,7 +297,15 @@ func resolve(r kg.Relationship, ends map[string]End, known map[string]kg.Entity)
 		e.ToEnd.ID = r.To
 	}
 	for _, ev := range r.Evidence {
-		s := Source{Article: ev.Article, Quote: ev.Quote, Confidence: ev.Confidence}
+		s := Source{Article: ev.Article, Quote: ev.Quote, Confidence: ev.Confidence,
+			Dataset: ev.Dataset, Record: ev.Record, File: ev.File, Imported: ev.Imported}
+		if ev.Dataset != "" {
+			if d, ok := known[ev.Dataset]; ok {
+				s.Title, s.URL, s.Outlet = d.Name, d.URL, d.Publisher
+			}
+			e.Sources = append(e.Sources, s)
+			continue
+		}
 		if a, ok := known[ev.Article]; ok {
 			s.Title, s.URL, s.Published = a.Title, a.URL, a.Published
 			if s.Title == "" {

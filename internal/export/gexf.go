@@ -133,6 +133,10 @@ func (g *gexfWriter) Edge(e Edge) error {
 	g.attvalue("until", e.Until.String())
 	g.attvalue("sources", strconv.Itoa(e.Relationship.Sources()))
 	g.attvalue("evidence", jsonList(cleanSources(e.Sources), len(e.Sources)))
+	g.attvalue("attributes", jsonList(cleanAttributes(e.Attributes), len(e.Attributes)))
+	if e.Unsupported {
+		g.attvalue("unsupported", "true")
+	}
 	_, err := g.w.WriteString("</attvalues></edge>\n")
 	return err
 }

@@ -21,7 +21,7 @@ func newGraphML(w io.Writer) Writer { return &graphmlWriter{w: bufio.NewWriter(w
 // edgeKeys are the GraphML/GEXF edge attributes, in order.
 var edgeKeys = []struct{ Key, Type string }{
 	{"type", "string"}, {"role", "string"}, {"since", "string"}, {"until", "string"},
-	{"sources", "int"}, {"evidence", "string"},
+	{"sources", "int"}, {"evidence", "string"}, {"attributes", "string"}, {"unsupported", "boolean"},
 }
 
 func (g *graphmlWriter) Begin(m Meta) error {
@@ -85,6 +85,10 @@ func (g *graphmlWriter) Edge(e Edge) error {
 	g.data("e_until", e.Until.String())
 	g.data("e_sources", strconv.Itoa(e.Relationship.Sources()))
 	g.data("e_evidence", jsonList(cleanSources(e.Sources), len(e.Sources)))
+	g.data("e_attributes", jsonList(cleanAttributes(e.Attributes), len(e.Attributes)))
+	if e.Unsupported {
+		g.data("e_unsupported", "true")
+	}
 	_, err := g.w.WriteString("</edge>\n")
 	return err
 }

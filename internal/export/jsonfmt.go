@@ -44,6 +44,9 @@ type jsonEdge struct {
 	Until    kg.Date    `json:"until,omitzero"`
 	Sources  int        `json:"sources"`
 	Evidence []Source   `json:"evidence"`
+	// Attributes and Unsupported appear only when set.
+	Attributes  []kg.Attribute `json:"attributes,omitempty"`
+	Unsupported bool           `json:"unsupported,omitempty"`
 }
 
 // cyNode and cyEdge are Cytoscape.js element data: id, label and, for
@@ -104,6 +107,8 @@ func cleanEntity(e kg.Entity) kg.Entity {
 	}
 	e.Title, e.URL, e.Outlet, e.Text = clean(e.Title), clean(e.URL), clean(e.Outlet), clean(e.Text)
 	e.Summary, e.EventType, e.Quote, e.Speaker = clean(e.Summary), clean(e.EventType), clean(e.Quote), clean(e.Speaker)
+	e.Gender, e.Publisher, e.Licence = clean(e.Gender), clean(e.Publisher), clean(e.Licence)
+	e.Attributes, e.Sources = cleanAttributes(e.Attributes), cleanEntitySources(e.Sources)
 	return e
 }
 
@@ -123,7 +128,8 @@ func toJSONEdge(e Edge) jsonEdge {
 		src = []Source{}
 	}
 	return jsonEdge{ID: clean(e.ID), Type: e.Type, From: clean(e.From), To: clean(e.To), Role: clean(e.Role),
-		Since: e.Since, Until: e.Until, Sources: e.Relationship.Sources(), Evidence: src}
+		Since: e.Since, Until: e.Until, Sources: e.Relationship.Sources(), Evidence: src,
+		Attributes: cleanAttributes(e.Attributes), Unsupported: e.Unsupported}
 }
 
 func (j *jsonWriter) openEdges() {

@@ -26,6 +26,10 @@ var nodeKeys = []prop{
 	{Key: "countryCode"}, {Key: "title"}, {Key: "url"}, {Key: "outlet"}, {Key: "published"},
 	{Key: "summary"}, {Key: "status"}, {Key: "date"}, {Key: "eventType"}, {Key: "quote"},
 	{Key: "speaker"},
+	// Provenance: attributes and sources are JSON arrays of objects
+	// ({"name","value"}, {"dataset","record","file","imported"}).
+	{Key: "deathDate"}, {Key: "gender"}, {Key: "publisher"}, {Key: "licence"}, {Key: "retrieved"},
+	{Key: "attributes"}, {Key: "sources"},
 }
 
 // nodeProps returns e's properties in nodeKeys order; empty ones are "".
@@ -35,6 +39,8 @@ func nodeProps(e *kg.Entity) []prop {
 		e.CountryCode, e.Title, e.URL, e.Outlet, e.Published.String(),
 		e.Summary, string(e.Status), e.Date.String(), e.EventType, e.Quote,
 		e.Speaker,
+		e.DeathDate.String(), e.Gender, e.Publisher, e.Licence, e.Retrieved.String(),
+		jsonList(cleanAttributes(e.Attributes), len(e.Attributes)), jsonList(cleanEntitySources(e.Sources), len(e.Sources)),
 	}
 	out := make([]prop, len(nodeKeys))
 	for i, k := range nodeKeys {
@@ -76,6 +82,32 @@ func cleanSources(src []Source) []Source {
 	out := make([]Source, len(src))
 	for i, s := range src {
 		s.Article, s.Title, s.URL, s.Outlet, s.Quote = clean(s.Article), clean(s.Title), clean(s.URL), clean(s.Outlet), clean(s.Quote)
+		s.Dataset, s.Record, s.File = clean(s.Dataset), clean(s.Record), clean(s.File)
+		out[i] = s
+	}
+	return out
+}
+
+// cleanAttributes returns attributes with every string cleaned.
+func cleanAttributes(attrs []kg.Attribute) []kg.Attribute {
+	if attrs == nil {
+		return nil
+	}
+	out := make([]kg.Attribute, len(attrs))
+	for i, a := range attrs {
+		out[i] = kg.Attribute{Name: clean(a.Name), Value: clean(a.Value)}
+	}
+	return out
+}
+
+// cleanEntitySources returns an entity's sources with every string cleaned.
+func cleanEntitySources(src []kg.Source) []kg.Source {
+	if src == nil {
+		return nil
+	}
+	out := make([]kg.Source, len(src))
+	for i, s := range src {
+		s.Dataset, s.Record, s.File = clean(s.Dataset), clean(s.Record), clean(s.File)
 		out[i] = s
 	}
 	return out

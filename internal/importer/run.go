@@ -204,6 +204,11 @@ func (run *runner) batch(recs []Record) error {
 	}
 	if needDataset && !run.datasetDone {
 		de := run.datasetEntity()
+		if old, ok := stored[run.dataset]; ok {
+			// What this run does not say about the dataset, it keeps.
+			de = mergeEntity(&old, de, run.dataset, true, kg.Source{})
+			de.Sources = old.Sources
+		}
 		de.Normalize()
 		if probs := de.Validate("dataset"); len(probs) > 0 {
 			return kg.Invalid(Op, probs...)
@@ -560,6 +565,9 @@ func mergeEntity(base *kg.Entity, rec kg.Entity, id string, own bool, src kg.Sou
 	str(&out.Summary, rec.Summary)
 	date(&out.Date, rec.Date)
 	str(&out.EventType, rec.EventType)
+	str(&out.Publisher, rec.Publisher)
+	str(&out.Licence, rec.Licence)
+	date(&out.Retrieved, rec.Retrieved)
 	return out
 }
 

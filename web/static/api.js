@@ -6,21 +6,27 @@ const ENTITY = `
 fragment EntityFields on Entity {
   id kind name aliases description
   identifiers { scheme value }
-  ... on Person { birthDate }
+  ... on Person { birthDate deathDate gender }
   ... on Organization { classification }
   ... on Country { countryCode }
   ... on Article { title url published }
   ... on Allegation { summary status }
   ... on Event { date eventType }
   ... on Statement { quote date }
+  ... on Dataset { url publisher licence retrieved }
+  sources { record dataset { id name } }
 }`;
 
 const RELATIONSHIP = `
 fragment RelationshipFields on Relationship {
-  id type role since until sources
+  id type role since until sources unsupported
   from { id }
   to { id }
-  evidence { quote confidence article { id title url published } }
+  evidence {
+    quote confidence record file imported
+    article { id title url published }
+    dataset { id name url publisher }
+  }
 }`;
 
 const SEARCH = `
@@ -68,6 +74,7 @@ export const RELATIONSHIP_TYPES = [
   "MEMBER_OF", "LEADS", "HOLDS_POSITION", "PART_OF", "REPRESENTS", "WORKS_FOR", "SPOKESPERSON_FOR",
   "ACCUSED_IN", "INVOLVED_IN", "REPORTED_BY", "DENIED", "PUBLISHED_BY", "CITES", "MENTIONS",
   "PARTICIPATED_IN", "STATED", "ABOUT", "CITIZEN_OF",
+  "OWNS", "FAMILY_OF", "ASSOCIATE_OF", "RELATED_TO",
 ];
 
 // ApiError is what every failed call throws: message is meant for a person.

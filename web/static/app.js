@@ -571,11 +571,22 @@ function showNode(e) {
   field(dl, "Also known as", e.aliases && e.aliases.length ? e.aliases.join(", ") : "");
   field(dl, "Description", e.description);
   field(dl, "Born", e.birthDate);
+  field(dl, "Died", e.deathDate);
+  field(dl, "Gender", e.gender);
   field(dl, "Classification", e.classification ? typeLabel(e.classification) : "");
   field(dl, "Country code", e.countryCode);
   if (e.kind === "ARTICLE") {
     field(dl, "Title", e.url ? safeLink(e.url, e.title) : e.title);
     field(dl, "Published", e.published);
+  }
+  if (e.kind === "DATASET") {
+    field(dl, "Published at", e.url ? safeLink(e.url, e.url) : "");
+    field(dl, "Publisher", e.publisher);
+    field(dl, "Licence", e.licence);
+    field(dl, "Retrieved", e.retrieved);
+  }
+  if (e.sources && e.sources.length) {
+    field(dl, "Imported from", e.sources.map((s) => `${s.dataset.name} (record ${s.record})`).join("; "));
   }
   field(dl, "Summary", e.summary);
   field(dl, "Status", e.status ? typeLabel(e.status) : "");
@@ -648,7 +659,8 @@ function showEdge(r) {
   field(dl, "Role", r.role);
   field(dl, "Since", r.since || "not known");
   field(dl, "Until", r.until || "still holds, or end not known");
-  field(dl, "Sources", `${r.sources} article${r.sources === 1 ? "" : "s"}`);
+  field(dl, "Sources", `${r.sources} source${r.sources === 1 ? "" : "s"} (articles and datasets)`);
+  if (r.unsupported) field(dl, "Unsupported", "its sources were retracted; kept for review");
   d.append(dl);
 
   const h = document.createElement("h3");
@@ -673,11 +685,23 @@ function showEdge(r) {
     }
     const src = document.createElement("p");
     src.className = "source";
-    src.append(button(ev.article.title, "evidence-article", () => showEntity(ev.article.id), "link"));
     const meta = document.createElement("span");
     meta.className = "meta";
-    if (ev.article.published) meta.append(document.createTextNode(`Published ${ev.article.published}`));
-    if (ev.article.url) meta.append(document.createTextNode(ev.article.published ? " · " : ""), safeLink(ev.article.url, "read the article"));
+    if (ev.article) {
+      src.append(button(ev.article.title, "evidence-article", () => showEntity(ev.article.id), "link"));
+      if (ev.article.published) meta.append(document.createTextNode(`Published ${ev.article.published}`));
+      if (ev.article.url) meta.append(document.createTextNode(ev.article.published ? " · " : ""), safeLink(ev.article.url, "read the article"));
+    } else if (ev.dataset) {
+      // A dataset's record: the dataset, the record's id, where and when
+      // it was read.
+      src.append(button(ev.dataset.name, "evidence-dataset", () => showEntity(ev.dataset.id), "link"));
+      const parts = [`Record ${ev.record}`];
+      if (ev.file) parts.push(`from ${ev.file}`);
+      if (ev.imported) parts.push(`imported ${ev.imported.slice(0, 10)}`);
+      if (ev.dataset.publisher) parts.push(`published by ${ev.dataset.publisher}`);
+      meta.append(document.createTextNode(parts.join(" · ")));
+      if (ev.dataset.url) meta.append(document.createTextNode(" · "), safeLink(ev.dataset.url, "the dataset"));
+    }
     if (meta.childNodes.length) src.append(meta);
     li.append(src);
     const conf = document.createElement("p");

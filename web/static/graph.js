@@ -11,6 +11,7 @@ export const KINDS = {
   EVENT: { label: "Event", shape: "round-triangle", color: "#CC79A7" },
   STATEMENT: { label: "Statement", shape: "round-tag", color: "#56B4E9" },
   ARTICLE: { label: "Article", shape: "rectangle", color: "#7A7A7A" },
+  DATASET: { label: "Dataset", shape: "barrel", color: "#F0E442" },
 };
 
 export function kindLabel(kind) {
@@ -137,6 +138,10 @@ export function legendSymbol(kind) {
     case "rectangle":
       el = document.createElementNS(SVG, "rect");
       el.setAttribute("x", "4"); el.setAttribute("y", "2"); el.setAttribute("width", "12"); el.setAttribute("height", "16");
+      break;
+    case "barrel":
+      el = document.createElementNS(SVG, "rect");
+      el.setAttribute("x", "3"); el.setAttribute("y", "2"); el.setAttribute("width", "14"); el.setAttribute("height", "16"); el.setAttribute("rx", "7"); el.setAttribute("ry", "3");
       break;
     default: {
       const pts = {

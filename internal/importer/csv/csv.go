@@ -15,6 +15,7 @@ package csv
 import (
 	"archive/zip"
 	encsv "encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/polgraph/polgraph/internal/importer"
 	"github.com/polgraph/polgraph/internal/kg"
@@ -167,6 +169,12 @@ func New(inputs []Input) (*Reader, error) {
 	return r, nil
 }
 
+// LayoutOf reads the header of a file and says its layout.
+func LayoutOf(in Input) (Layout, error) {
+	f, err := readHeader(in)
+	return f.layout, err
+}
+
 func readHeader(in Input) (file, error) {
 	rc, err := in.Open()
 	if err != nil {
@@ -207,10 +215,13 @@ func readHeader(in Input) (file, error) {
 var knownColumns = map[Layout][]string{
 	Nodes: {"id:id(entity)", ":label", "kind", "name", "aliases:string[]", "description", "identifiers:string[]",
 		"birthdate", "deathdate", "gender", "classification", "countrycode", "title", "url", "outlet", "published",
-		"summary", "status", "date", "eventtype", "quote", "speaker", "publisher", "licence", "retrieved"},
+		"summary", "status", "date", "eventtype", "quote", "speaker", "publisher", "licence", "retrieved",
+		"attributes", "sources"},
 	Relationships: {":start_id(entity)", ":end_id(entity)", ":type", "id", "role", "since:date", "until:date",
 		"sincetext", "untiltext", "sources:int", "evidencearticles:string[]", "evidencetitles:string[]",
-		"evidenceurls:string[]", "evidencequotes:string[]", "evidenceconfidence:double[]"},
+		"evidenceurls:string[]", "evidencequotes:string[]", "evidenceconfidence:double[]",
+		"evidencedatasets:string[]", "evidencerecords:string[]", "evidencefiles:string[]", "evidenceimported:string[]",
+		"attributes", "unsupported:boolean"},
 	Actors: {"id", "kind", "name", "aliases", "classification", "country_code", "birth_date", "wikidata", "description", "identifiers"},
 	Ties:   {"from", "type", "to", "role", "since", "until", "source_url", "quote", "id"},
 }
@@ -392,6 +403,12 @@ func nodeRecord(where string, get func(string) string) (importer.Record, error) 
 		return importer.Record{}, err
 	}
 	e.Identifiers = ids
+	if err := jsonColumn(rec, "attributes", get("attributes"), &e.Attributes); err != nil {
+		return importer.Record{}, err
+	}
+	if err := jsonColumn(rec, "sources", get("sources"), &e.Sources); err != nil {
+		return importer.Record{}, err
+	}
 	for _, d := range []struct {
 		col string
 		dst *kg.Date
@@ -423,27 +440,64 @@ func relRecord(where string, get func(string) string) (importer.Record, error) {
 	if r.Until, err = date(rec, "untilText", get("untiltext")); err != nil {
 		return importer.Record{}, err
 	}
-	arts := list(get("evidencearticles:string[]"))
-	quotes := list(get("evidencequotes:string[]"))
+	// The evidence lists are parallel, one element per piece; every
+	// piece has a confidence, so that list counts them.
 	conf := list(get("evidenceconfidence:double[]"))
-	for i, a := range arts {
-		ev := kg.Evidence{Article: a}
-		if i < len(quotes) {
-			ev.Quote = quotes[i]
+	lists := map[string][]string{}
+	for _, c := range []string{"evidencearticles:string[]", "evidencequotes:string[]", "evidencedatasets:string[]",
+		"evidencerecords:string[]", "evidencefiles:string[]", "evidenceimported:string[]"} {
+		l := list(get(c))
+		if len(l) > len(conf) {
+			return importer.Record{}, importer.Recordf(rec, c, "%d elements for %d pieces of evidence (evidenceConfidence)", len(l), len(conf))
 		}
-		if i < len(conf) {
-			c, err := strconv.ParseFloat(conf[i], 64)
+		lists[c] = l
+	}
+	at := func(c string, i int) string {
+		if l := lists[c]; i < len(l) {
+			return l[i]
+		}
+		return ""
+	}
+	for i := range conf {
+		c, err := strconv.ParseFloat(conf[i], 64)
+		if err != nil {
+			return importer.Record{}, importer.Recordf(rec, fmt.Sprintf("evidenceConfidence[%d]", i), "%q is not a number", conf[i])
+		}
+		ev := kg.Evidence{Article: at("evidencearticles:string[]", i), Quote: at("evidencequotes:string[]", i), Confidence: c,
+			Dataset: at("evidencedatasets:string[]", i), Record: at("evidencerecords:string[]", i), File: at("evidencefiles:string[]", i)}
+		if ts := at("evidenceimported:string[]", i); ts != "" {
+			t, err := time.Parse(time.RFC3339Nano, ts)
 			if err != nil {
-				return importer.Record{}, importer.Recordf(rec, fmt.Sprintf("evidenceConfidence[%d]", i), "%q is not a number", conf[i])
+				return importer.Record{}, importer.Recordf(rec, fmt.Sprintf("evidenceImported[%d]", i), "%q is not an RFC 3339 time", ts)
 			}
-			ev.Confidence = c
+			ev.Imported = t
 		}
 		r.Evidence = append(r.Evidence, ev)
 	}
-	if len(quotes) > len(arts) || len(conf) > len(arts) {
-		return importer.Record{}, importer.Recordf(rec, "evidenceArticles", "%d articles for %d quotes and %d confidences", len(arts), len(quotes), len(conf))
+	if err := jsonColumn(rec, "attributes", get("attributes"), &r.Attributes); err != nil {
+		return importer.Record{}, err
+	}
+	switch u := get("unsupported:boolean"); u {
+	case "", "false":
+	case "true":
+		r.Unsupported = true
+	default:
+		return importer.Record{}, importer.Recordf(rec, "unsupported", "%q is not true or false", u)
 	}
 	return importer.Record{ID: rec, Relationships: []kg.Relationship{r}, Verbatim: true}, nil
+}
+
+// jsonColumn decodes a column holding a JSON array ("" is none).
+func jsonColumn(rec, field, s string, v any) error {
+	if s == "" {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return importer.Recordf(rec, field, "not a JSON array of the export's objects: %v", err)
+	}
+	return nil
 }
 
 // kinds a spreadsheet may name, lower-cased.

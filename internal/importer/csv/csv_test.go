@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -30,6 +31,10 @@ var fixtureEntities = []kg.Entity{
 	{ID: "al-one", Kind: kg.Allegation, Name: "Graft", Summary: "Ann took money", Status: kg.Denied},
 	{ID: "ev-one", Kind: kg.Event, Name: "Election", Date: kg.MustDate("2019"), EventType: "election"},
 	{ID: "st-one", Kind: kg.Statement, Name: "Ann said", Quote: "I did nothing", Speaker: "p-ann", Date: kg.MustDate("2020-02-03")},
+	{ID: "ds-one", Kind: kg.Dataset, Name: "A dataset", URL: "https://data.example/", Publisher: "Data Org", Licence: "CC-BY-4.0", Retrieved: kg.MustDate("2024-05-01")},
+	{ID: "p-bob", Kind: kg.Person, Name: "Bob Imported", Gender: "male", DeathDate: kg.MustDate("2001"),
+		Attributes: []kg.Attribute{{Name: "email", Value: "bob@example.org"}, {Name: "link", Value: "https://bob.example/; his page"}},
+		Sources:    []kg.Source{{Dataset: "ds-one", Record: "person/bob", File: "data.json", Imported: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC)}}},
 }
 
 var fixtureRelationships = []kg.Relationship{
@@ -38,6 +43,10 @@ var fixtureRelationships = []kg.Relationship{
 	{ID: "r-citizen", Type: kg.CitizenOf, From: "p-ann", To: "c-ca"},
 	{ID: "r-accused", Type: kg.AccusedIn, From: "p-ann", To: "al-one", Evidence: []kg.Evidence{{Article: "a-one", Confidence: 1}}},
 	{ID: "r-stated", Type: kg.Stated, From: "p-ann", To: "st-one"},
+	{ID: "r-bob", Type: kg.MemberOf, From: "p-bob", To: "o-party", Since: kg.MustDate("1990"),
+		Attributes: []kg.Attribute{{Name: "area", Value: "North"}},
+		Evidence: []kg.Evidence{{Article: "a-one", Quote: "Bob too", Confidence: 0.25},
+			{Dataset: "ds-one", Record: "membership/1", File: "data.json", Imported: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC), Confidence: 1}}},
 }
 
 func scan(t *testing.T, st kg.Store) ([]kg.Entity, []kg.Relationship) {
@@ -209,6 +218,15 @@ func TestSpreadsheet(t *testing.T) {
 		if r.Type == kg.MemberOf && art != 1 {
 			t.Errorf("the membership has %d article evidence, want 1", art)
 		}
+	}
+	// A run that says less about the dataset keeps what it does not say.
+	inputs, _ := icsv.Inputs([]string{a, ti})
+	r, _ := icsv.New(inputs)
+	if _, err := importer.Run(asEditor(), svc, r, importer.Options{Dataset: importer.Dataset{Name: "My sheet"}}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := st.Entities(context.Background(), []string{dataset.ID}); err != nil || m[dataset.ID].Publisher != "Me" {
+		t.Errorf("the dataset after a run without a publisher: %+v %v", m[dataset.ID], err)
 	}
 	if again := run(); again.Entities.Created+again.Entities.Updated+again.Relationships.Created+again.Relationships.Updated != 0 {
 		t.Errorf("a second import wrote: %s", again.String())

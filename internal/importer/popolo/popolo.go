@@ -813,7 +813,7 @@ func (r *Reader) membershipRecord(i int, raw json.RawMessage) (*importer.Record,
 			pa.add("legislative_period", period.Name)
 			pa.add("legislative_period_id", period.ID)
 		}
-		pa.add("via", org.ID)
+		pa.add("via", org.Name) // the body the person sits in for the party
 		rels = append(rels, kg.Relationship{Type: kg.MemberOf, From: m.PersonID, To: party.ID, Since: since, Until: until, Attributes: pa})
 	}
 	return &importer.Record{ID: id, Relationships: rels}, nil

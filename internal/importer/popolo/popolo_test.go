@@ -221,3 +221,24 @@ func TestExcerpts(t *testing.T) {
 		}
 	}
 }
+
+// A generated file reads whole, with every membership's references known.
+func TestGenerate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gen.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Generate(f, 50, 150, 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, errs := drain(t, r)
+	if len(errs) > 0 || len(recs) != 50+21+10+150+150 {
+		t.Errorf("%d records, errors %v", len(recs), errs)
+	}
+}

@@ -20,16 +20,23 @@
 // integers: asOf d keeps r when since_lo <= d.Hi() and until_hi >= d.Lo(),
 // two comparisons made while expanding from an entity; unknown ends are 0
 // and 99991231), evidence as parallel lists ev_articles, ev_quotes,
-// ev_confidence, and sources, the number of distinct articles among the
-// evidence ("at least N independent sources"). Every query reaches
+// ev_confidence (with ev_datasets, ev_records, ev_files, ev_imported beside
+// them when some evidence is a dataset record's), sources, the number of
+// distinct sources among the evidence ("at least N independent sources"),
+// attributes as attr_names / attr_values, and unsupported (true, indexed per
+// type, on what a retraction kept with no evidence). Every query reaches
 // relationships from an entity or by id, so only ids are indexed.
 //
 // Two internal structures make lookups index-backed; traversals never follow
 // them because every traversal names the vocabulary's types:
 //   - (:Article)-[:ASSERTS {rel}]->(subject): one per relationship and
-//     article of its evidence, so "everything article X asserts" starts at
-//     the article's node (unique id) and follows its ASSERTS links; each
-//     relationship is then found by id through the per-type id index.
+//     source (article or dataset) of its evidence, so "everything article
+//     X asserts" starts at the article's node (unique id) and follows its
+//     ASSERTS links; each relationship is then found by id through the
+//     per-type id index.
+//   - (:Dataset)-[:SOURCE_OF]->(entity): one per entity and dataset among
+//     its sources, written by the entity upsert, so the entities of a
+//     dataset start at the dataset's node.
 //   - (:Entity)-[:HAS_KEY]->(:Key {key}): a unique Key node per identifier
 //     ("id\x00wikidata\x00Q42") and per normalised name or alias within a
 //     kind ("name\x00PERSON\x00han dong"), for entity matching at ingest.

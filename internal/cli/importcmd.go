@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/polgraph/polgraph/internal/importer"
+	icsv "github.com/polgraph/polgraph/internal/importer/csv"
+	"github.com/polgraph/polgraph/internal/importer/popolo"
+	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/transfer"
+)
+
+// importFlags are ingest's flags for datasets (--format popolo|csv).
+type importFlags struct {
+	format                                   string
+	name, url, publisher, licence, retrieved string
+	batchSize                                int
+}
+
+func (f *importFlags) dataset() (importer.Dataset, error) {
+	d := importer.Dataset{Name: f.name, URL: f.url, Publisher: f.publisher, Licence: f.licence}
+	if f.retrieved != "" {
+		r, err := kg.ParseDate(f.retrieved)
+		if err != nil {
+			return d, fmt.Errorf("%w: --retrieved: %v", ErrUsage, err)
+		}
+		d.Retrieved = r
+	}
+	return d, nil
+}
+
+// maxRemoteDocument is what one importDataset through a running server
+// may carry (its default request body limit, with room for the rest).
+const maxRemoteDocument = 8<<20 - 64<<10
+
+// runImport imports datasets: each Popolo file is a dataset of its own
+// (named after the file unless --dataset-name says); the CSV files are one
+// import (a directory, a zip archive, or the entities and relationships
+// files).
+func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (err error) {
+	d, err := f.dataset()
+	if err != nil {
+		return err
+	}
+	var jobs []importJob
+	switch f.format {
+	case "popolo":
+		if f.name != "" && len(args) > 1 {
+			return fmt.Errorf("%w: --dataset-name names one dataset; import the Popolo files one at a time", ErrUsage)
+		}
+		for _, a := range args {
+			jobs = append(jobs, importJob{label: a, format: "POPOLO", files: []string{a}})
+		}
+	case "csv":
+		jobs = []importJob{{label: strings.Join(args, " "), format: "CSV", files: args}}
+	default:
+		return fmt.Errorf("%w: --format %q: want dossier, popolo or csv", ErrUsage, f.format)
+	}
+	rm, err := env.remoteServer(ctx)
+	if err != nil {
+		return err
+	}
+	if rm != nil {
+		for _, j := range jobs {
+			sum, err := rm.importDataset(ctx, j, d)
+			if err != nil {
+				return fmt.Errorf("%s: %w", j.label, err)
+			}
+			fmt.Fprintf(env.Stdout, "%s: %s\n", j.label, sum)
+		}
+		return nil
+	}
+	svc, store, err := env.OpenService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStore(store, &err)
+	for _, j := range jobs {
+		r, err := j.reader()
+		if err != nil {
+			return fmt.Errorf("%s: %w", j.label, err)
+		}
+		bar := newProgressBar(env.Stderr)
+		sum, err := importer.Run(asCLI(ctx), svc, r, importer.Options{Dataset: d, BatchSize: f.batchSize,
+			Progress: func(records int, done, total int64) {
+				bar.update(transfer.Progress{Phase: "bytes read", Done: int(done), Total: int(total)})
+			}})
+		bar.finish()
+		if errors.Is(err, importer.ErrNoDataset) {
+			return fmt.Errorf("%w: %s: a spreadsheet import needs --dataset-name", ErrUsage, j.label)
+		}
+		if err != nil {
+			fmt.Fprintf(env.Stdout, "%s: stopped: %s\n", j.label, sum.String())
+			return fmt.Errorf("%s: %w (the batches before it are written; run the import again to complete it)", j.label, err)
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s\n", j.label, sum.String())
+	}
+	return nil
+}
+
+type importJob struct {
+	label, format string
+	files         []string
+}
+
+func (j importJob) reader() (importer.Reader, error) {
+	if j.format == "POPOLO" {
+		return popolo.Open(j.files[0])
+	}
+	inputs, err := icsv.Inputs(j.files)
+	if err != nil {
+		return nil, err
+	}
+	return icsv.New(inputs)
+}
+
+// importDataset sends one import to the running server.
+func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Dataset) (string, error) {
+	vars := map[string]any{"format": j.format}
+	if j.format == "POPOLO" {
+		if d.Name == "" {
+			d.Name = strings.TrimSuffix(filepath.Base(j.files[0]), filepath.Ext(j.files[0]))
+		}
+		if d.File == "" {
+			d.File = filepath.Base(j.files[0])
+		}
+	} else {
+		inputs, err := icsv.Inputs(j.files)
+		if err != nil {
+			return "", err
+		}
+		if len(inputs) > 2 {
+			return "", fmt.Errorf("through the server, a CSV import is one entities file and one relationships file, not %d", len(inputs))
+		}
+		// Entities first: importDataset takes them in document.
+		if len(inputs) == 2 {
+			l, err := icsv.LayoutOf(inputs[0])
+			if err != nil {
+				return "", err
+			}
+			if l == icsv.Relationships || l == icsv.Ties {
+				inputs[0], inputs[1] = inputs[1], inputs[0]
+			}
+		}
+		texts, err := readInputs(inputs)
+		if err != nil {
+			return "", err
+		}
+		vars["document"] = texts[0]
+		if len(texts) > 1 {
+			vars["relationships"] = texts[1]
+		}
+	}
+	if j.format == "POPOLO" {
+		b, err := os.ReadFile(j.files[0])
+		if err != nil {
+			return "", err
+		}
+		if len(b) > maxRemoteDocument {
+			return "", fmt.Errorf("%d bytes is too large to send to the running server (at most %d): stop it and run polgraph ingest on the data directory", len(b), maxRemoteDocument)
+		}
+		vars["document"] = string(b)
+	}
+	ds := map[string]any{}
+	for k, v := range map[string]string{"name": d.Name, "url": d.URL, "publisher": d.Publisher, "licence": d.Licence, "file": d.File} {
+		if v != "" {
+			ds[k] = v
+		}
+	}
+	if !d.Retrieved.IsZero() {
+		ds["retrieved"] = d.Retrieved.String()
+	}
+	vars["dataset"] = ds
+	var out struct {
+		ImportDataset struct {
+			Dataset                        *string
+			Records, Batches, SkippedCount int
+			ErrorCount                     int
+			Entities, Relationships        importer.Tally
+			Skipped                        []importer.Skipped
+			Errors                         []struct {
+				Record string
+				Field  *string
+				Reason string
+			}
+		}
+	}
+	err := r.graphql(ctx, `mutation($format: ImportFormat!, $document: String!, $relationships: String, $dataset: DatasetInput) {
+	  importDataset(format: $format, document: $document, relationships: $relationships, dataset: $dataset) {
+	    dataset records batches skippedCount errorCount
+	    entities { created updated unchanged matched merged }
+	    relationships { created updated unchanged matched merged }
+	    skipped { record reason }
+	    errors { record field reason } } }`, vars, &out)
+	if err != nil {
+		return "", err
+	}
+	s := out.ImportDataset
+	sum := importer.Summary{Records: s.Records, Batches: s.Batches, Entities: s.Entities, Relationships: s.Relationships,
+		Skipped: s.Skipped, SkippedCount: s.SkippedCount, ErrorCount: s.ErrorCount}
+	if s.Dataset != nil {
+		sum.Dataset = *s.Dataset
+	}
+	for _, e := range s.Errors {
+		re := importer.RecordError{Record: e.Record, Reason: e.Reason}
+		if e.Field != nil {
+			re.Field = *e.Field
+		}
+		sum.Errors = append(sum.Errors, re)
+	}
+	return sum.String(), nil
+}
+
+// readInputs reads CSV inputs whole, for a request to the server, within
+// its bound; the entities' file first.
+func readInputs(inputs []icsv.Input) ([]string, error) {
+	var texts []string
+	total := 0
+	for _, in := range inputs {
+		rc, err := in.Open()
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := rc.Read(buf)
+			b.Write(buf[:n])
+			total += n
+			if total > maxRemoteDocument {
+				rc.Close()
+				return nil, fmt.Errorf("more than %d bytes is too large to send to the running server: stop it and run polgraph ingest on the data directory", maxRemoteDocument)
+			}
+			if err != nil {
+				break
+			}
+		}
+		rc.Close()
+		texts = append(texts, b.String())
+	}
+	return texts, nil
+}
