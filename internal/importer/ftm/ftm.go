@@ -111,8 +111,21 @@ func (r *Reader) Close() error {
 	return nil
 }
 
-// Dataset implements importer.Described: the file name.
-func (r *Reader) Dataset() importer.Dataset { return importer.Dataset{File: r.file} }
+// Dataset implements importer.Described: the file's name, and the
+// dataset named after it (DatasetName).
+func (r *Reader) Dataset() importer.Dataset {
+	return importer.Dataset{Name: DatasetName(r.file), File: r.file}
+}
+
+// DatasetName is the dataset a file is named for when nothing else says:
+// its base name without the FtM extensions ("zala.ftm.json" is "zala").
+func DatasetName(file string) string {
+	name := filepath.Base(file)
+	for _, ext := range []string{".json", ".ijson", ".jsonl", ".ftm"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	return name
+}
 
 // Progress implements importer.Measured: the second and third passes.
 func (r *Reader) Progress() (done, total int64) {
