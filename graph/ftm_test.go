@@ -4,8 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/polgraph/polgraph/internal/importer"
+	"github.com/polgraph/polgraph/internal/server"
 )
 
 // importDataset(format: FTM) imports an FtM document: entities,
@@ -16,7 +18,9 @@ func TestImportDatasetFtM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, false)
+	// A loaded machine can take longer than the default request timeout
+	// for the import on Neo4j.
+	e := newEnv(t, false, func(o *server.Options) { o.RequestTimeout = 10 * time.Minute })
 	var sum struct {
 		ImportDataset struct {
 			Dataset                 string

@@ -26,6 +26,15 @@ func asEditor(ctx context.Context) context.Context {
 	return kg.WithPrincipal(ctx, kg.Principal{Name: "ftm-test", Role: kg.RoleEditor, Authenticated: true})
 }
 
+// testCtx gives the stores a deadline of minutes instead of their query
+// timeout: a loaded machine can take longer than that for one batch on
+// Neo4j.
+func testCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 var (
 	fixturePath = filepath.Join("testdata", "fixture.ftm.json")
 	zalaPath    = filepath.Join("..", "..", "..", "..", "shared", "data", "ftm", "zala.ftm.json")
@@ -48,7 +57,7 @@ type graph struct {
 
 func snapshot(t testing.TB, st kg.Store) graph {
 	t.Helper()
-	ctx := context.Background()
+	ctx := testCtx(t)
 	var g graph
 	if err := st.ScanEntities(ctx, func(e kg.Entity) error {
 		for i := range e.Sources {
@@ -79,7 +88,7 @@ func load(t testing.TB, svc *kg.Service, data []byte, file, dataset string) impo
 		t.Fatal(err)
 	}
 	defer r.Close()
-	sum, err := importer.Run(asEditor(context.Background()), svc, r, importer.Options{Dataset: importer.Dataset{Name: dataset, File: file}})
+	sum, err := importer.Run(asEditor(testCtx(t)), svc, r, importer.Options{Dataset: importer.Dataset{Name: dataset, File: file}})
 	if err != nil {
 		t.Fatalf("import %s: %v\n%s", file, err, sum.String())
 	}
@@ -107,7 +116,7 @@ func validate(t *testing.T, data []byte) {
 
 func exportFtM(t testing.TB, svc *kg.Service) []byte {
 	t.Helper()
-	ctx := context.Background()
+	ctx := testCtx(t)
 	x, err := export.Prepare(ctx, svc, export.Selection{})
 	if err != nil {
 		t.Fatal(err)
