@@ -14,9 +14,9 @@ import (
 // installed followthemoney package (the version .ci/run pins): the test
 // fails when regenerating would change it.
 func TestModelGenUpToDate(t *testing.T) {
-	testtool.PythonModule(t, "followthemoney", "pip install followthemoney=="+ModelVersion)
+	py := testtool.PythonModule(t, "followthemoney", "pip install followthemoney=="+ModelVersion)
 	out := filepath.Join(t.TempDir(), "model_gen.go")
-	cmd := exec.Command("go", "run", "./gen", "-o", out)
+	cmd := exec.Command("go", "run", "./gen", "-python", py, "-o", out)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {

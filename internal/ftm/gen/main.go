@@ -46,10 +46,14 @@ type yamlSchema struct {
 	Properties map[string]*yamlProp `yaml:"properties"`
 }
 
+// python is the interpreter asked about the followthemoney package.
+var python = "python3"
+
 func main() {
 	dir := flag.String("schema", "", "the followthemoney package's schema directory (default: ask python3)")
 	version := flag.String("version", "", "the followthemoney version the schema is from (default: ask python3)")
 	out := flag.String("o", "model_gen.go", "output file")
+	flag.StringVar(&python, "python", "python3", "the Python interpreter with followthemoney installed")
 	flag.Parse()
 	if *dir == "" || *version == "" {
 		d, v, err := locate()
@@ -83,7 +87,7 @@ func main() {
 // locate asks python3 for the installed followthemoney's schema directory
 // and version.
 func locate() (dir, version string, err error) {
-	out, err := exec.Command("python3", "-c",
+	out, err := exec.Command(python, "-c",
 		"import followthemoney, os; print(os.path.join(os.path.dirname(followthemoney.__file__), 'schema')); print(followthemoney.__version__)").Output()
 	if err != nil {
 		return "", "", fmt.Errorf("python3 cannot import followthemoney (pip install followthemoney): %v", err)
@@ -105,7 +109,7 @@ type types struct {
 // typeInfo asks python3's followthemoney for its types.
 func typeInfo() (types, error) {
 	var t types
-	out, err := exec.Command("python3", "-c", `
+	out, err := exec.Command(python, "-c", `
 import json
 from followthemoney.types import registry
 print(json.dumps({
