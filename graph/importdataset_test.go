@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -106,7 +107,9 @@ func date(t *testing.T, s string) kg.Date {
 // a party as of a date and a person's party history read back over
 // GraphQL match the file.
 func TestImportDatasetPopolo(t *testing.T) {
-	e := newEnv(t, false)
+	// An import is a long mutation (on a loaded Neo4j, longer than the
+	// default write timeout): serve with room for it.
+	e := newEnv(t, false, func(o *server.Options) { o.WriteTimeout, o.RequestTimeout = 10*time.Minute, 10*time.Minute })
 	for _, c := range []struct{ file, name, party, asOf string }{
 		{"australia-representatives.json", "EveryPolitician Australia", "party/australian_labor_party", "2014-06-01"},
 		{"new-zealand-house.json", "EveryPolitician New Zealand", "party/national_party", "2016-01-01"},

@@ -46,6 +46,7 @@ func commands() []Command {
 		copyCommand(),
 		migrateCommand(),
 		benchCommand(),
+		evalExtractCommand(),
 		versionCommand(),
 		helpCommand(),
 	}

@@ -300,7 +300,7 @@ func (run *runner) loop(r Reader) error {
 		if len(pending) == 0 {
 			return nil
 		}
-		if err := run.batch(pending); err != nil {
+		if err := run.write(pending); err != nil {
 			return err
 		}
 		pending = pending[:0]

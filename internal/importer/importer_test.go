@@ -326,3 +326,38 @@ func TestResumeChild(t *testing.T) {
 			return nil
 		}})
 }
+
+// slowStore is a real store that, like a loaded Neo4j past its
+// transaction timeout, cannot take a write of more than max items in
+// time: it refuses it whole, writing nothing.
+type slowStore struct {
+	kg.Store
+	max int
+}
+
+func (s slowStore) Apply(ctx context.Context, b kg.Batch) error {
+	if n := len(b.Entities) + len(b.Relationships); n > s.max {
+		return kg.Unavailable("apply", fmt.Errorf("neo4j did not answer in time: %d items", n))
+	}
+	return s.Store.Apply(ctx, b)
+}
+
+// A batch the store cannot take in time is written in halves; the graph is
+// the one an import the store takes whole leaves.
+func TestBatchSplitOnTimeout(t *testing.T) {
+	path := popoloFile(t, "new-zealand-house.json")
+	st := teststore.Open(t)
+	sum := importPopolo(t, kg.NewService(st, kg.DefaultLimits), path, importer.Options{})
+	want := snapshot(t, st)
+	if sum.Batches != 1 {
+		t.Fatalf("the whole import is %d batches, want 1", sum.Batches)
+	}
+	st = teststore.Open(t) // a fresh store (on Neo4j: the database emptied)
+	sum = importPopolo(t, kg.NewService(slowStore{Store: st, max: 100}, kg.DefaultLimits), path, importer.Options{})
+	if sum.Batches < 4 || sum.ErrorCount != 0 || sum.Entities.Created != 130 || sum.Relationships.Created != 243 {
+		t.Errorf("split import: %s", sum.String())
+	}
+	if diff := cmp.Diff(want, snapshot(t, st)); diff != "" {
+		t.Errorf("split import differs (-whole +split):\n%s", diff)
+	}
+}

@@ -32,6 +32,38 @@ type runner struct {
 	landed   map[string]int
 	deferred []Record
 	final    bool // no more entity records: a missing end is an error
+	// added lists the references and landings of the batch being
+	// written, so that a batch the store could not take in time is undone
+	// here and retried in halves.
+	added []string
+}
+
+// write writes a batch of records. When the store cannot take it in time
+// (KindUnavailable: a transaction timeout, on a loaded Neo4j), nothing of
+// it was written: what the runner noted about it is undone and each half
+// is written on its own (records in the first half that name entities of
+// the second are deferred as usual).
+func (run *runner) write(recs []Record) error {
+	sum, deferred, datasetDone := run.sum, len(run.deferred), run.datasetDone
+	run.added = run.added[:0]
+	err := run.batch(recs)
+	if err == nil || kg.KindOf(err) != kg.KindUnavailable || len(recs) < 2 || run.ctx.Err() != nil {
+		return err
+	}
+	run.sum, run.deferred, run.datasetDone = sum, run.deferred[:deferred], datasetDone
+	for _, ref := range run.added {
+		if target, ok := run.refs[ref]; ok {
+			delete(run.refs, ref)
+			if run.landed[target]--; run.landed[target] <= 0 {
+				delete(run.landed, target)
+			}
+		}
+	}
+	h := len(recs) / 2
+	if err := run.write(recs[:h]); err != nil {
+		return err
+	}
+	return run.write(recs[h:])
 }
 
 // Op is the operation imports are recorded as in the audit log.
@@ -266,6 +298,9 @@ func (run *runner) batch(recs []Record) error {
 		}
 		run.landed[target]++
 		write(next)
+		if _, seen := run.refs[rec.Entity.ID]; !seen {
+			run.added = append(run.added, rec.Entity.ID)
+		}
 		run.refs[rec.Entity.ID] = target
 	}
 	var batch kg.Batch
@@ -307,7 +342,9 @@ func (run *runner) batch(recs []Record) error {
 			continue
 		}
 		if !ok {
-			run.deferred = append(run.deferred, *r)
+			// Its entity, if it has one, is written now; its
+			// relationships wait for their ends.
+			run.deferred = append(run.deferred, Record{ID: r.ID, Relationships: r.Relationships, Verbatim: r.Verbatim})
 			continue
 		}
 		for _, rel := range out {

@@ -318,6 +318,9 @@ func write(ctx context.Context, tx neo4j.ManagedTransaction, st kg.Stored, d kg.
 			return err
 		}
 	}
+	if err := writeSourceLinks(ctx, tx, st, d.Entities); err != nil {
+		return err
+	}
 	create := map[kg.RelType][]any{}
 	update := map[kg.RelType][]any{}
 	var oldAsserts, newAsserts []any
@@ -350,6 +353,35 @@ func write(ctx context.Context, tx neo4j.ManagedTransaction, st kg.Stored, d kg.
 	}
 	if len(newAsserts) > 0 {
 		if _, err := run(ctx, tx, stCreateAsserts, map[string]any{"rows": newAsserts}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeSourceLinks keeps the SOURCE_OF links of the written entities equal
+// to their sources: links to an entity that had sources are dropped, then
+// one is merged per dataset of its sources. Entities without sources
+// before or after cost nothing. With no stored entities at hand (a
+// revert), every written entity's links are dropped first.
+func writeSourceLinks(ctx context.Context, tx neo4j.ManagedTransaction, st kg.Stored, es []kg.Entity) error {
+	var drop, rows []any
+	for i := range es {
+		e := &es[i]
+		if old, ok := st.Entities[e.ID]; st.Entities == nil || (ok && len(old.Sources) > 0) {
+			drop = append(drop, e.ID)
+		}
+		for _, ds := range entityDatasets(*e) {
+			rows = append(rows, map[string]any{"src": ds, "dst": e.ID})
+		}
+	}
+	if len(drop) > 0 {
+		if _, err := run(ctx, tx, stDeleteSourceOf, map[string]any{"ids": drop}); err != nil {
+			return err
+		}
+	}
+	if len(rows) > 0 {
+		if _, err := run(ctx, tx, stCreateSourceOf, map[string]any{"rows": rows}); err != nil {
 			return err
 		}
 	}

@@ -39,16 +39,15 @@ var propertyKeys = []string{
 
 // rowKeys are the keys of the maps sent as UNWIND rows, which statements
 // read with property syntax (row.src); the lint declares them too.
-var rowKeys = []string{"props", "keys", "datasets", "i", "src", "dst", "source", "node", "score", "created", "text", "entity"}
+var rowKeys = []string{"props", "keys", "i", "src", "dst", "source", "node", "score", "created", "text", "entity"}
 
 // entityRow is the UNWIND row of an entity upsert: the node's properties and
 // its lookup keys.
 func entityRow(e kg.Entity) map[string]any {
 	return map[string]any{
-		"id":       e.ID,
-		"props":    entityProps(e),
-		"keys":     anyStrings(entityKeys(e)),
-		"datasets": anyStrings(entityDatasets(e)),
+		"id":    e.ID,
+		"props": entityProps(e),
+		"keys":  anyStrings(entityKeys(e)),
 	}
 }
 

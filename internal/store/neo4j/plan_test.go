@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -42,10 +43,17 @@ func TestQueryPlans(t *testing.T) {
 	s := emptyStore(t, cfg)
 	defer s.Close()
 	ctx := context.Background()
-	// Statistics of a non-empty graph, as plans are made for.
-	if err := s.Apply(ctx, storetest.Fixture()); err != nil {
+	// Statistics of a non-empty graph, as plans are made for. This is the
+	// first write to a fresh server, which compiles every statement it
+	// sends: on a loaded machine that takes longer than the default query
+	// timeout, so the write gets its own deadline.
+	actx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	if err := s.Apply(actx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("the first write (the fixture) took %v", time.Since(start))
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	names := statementNames()

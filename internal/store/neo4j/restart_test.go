@@ -122,7 +122,11 @@ func TestServerKilledAndRestarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Apply(ctx, storetest.Fixture()); err != nil {
+	// The first write to a fresh server compiles every statement it sends:
+	// on a loaded machine that takes longer than the default query timeout.
+	actx, acancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer acancel()
+	if err := s.Apply(actx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	before, err := s.Counts(ctx)

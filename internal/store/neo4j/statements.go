@@ -79,6 +79,8 @@ const (
 	stListSourcedCount  = "list_entities_of_dataset_count"
 	stListSourcedPage   = "list_entities_of_dataset_page"
 	stSourcedEntities   = "entities_of_datasets"
+	stDeleteSourceOf    = "delete_source_links"
+	stCreateSourceOf    = "create_source_links"
 	stNetworkHop        = "network_hop"
 	stNetworkEdges      = "network_edges"
 	stScanEntities      = "scan_entities"
@@ -173,17 +175,7 @@ CALL (e) {
 FOREACH (key IN row.keys |
   MERGE (x:Key {key: key})
   MERGE (e)-[:HAS_KEY]->(x)
-)
-WITH e, row
-CALL (e) {
-  MATCH (:Entity)-[s:SOURCE_OF]->(e)
-  DELETE s
-}
-CALL (e, row) {
-  UNWIND row.datasets AS ds
-  MATCH (d:Entity {id: ds})
-  MERGE (d)-[:SOURCE_OF]->(e)
-}`)
+)`)
 	}
 	add(stEntitiesByID, `
 UNWIND $ids AS id
@@ -365,6 +357,16 @@ UNWIND $ids AS id
 MATCH (e:Entity)
 WHERE e.outlet = id OR e.speaker = id
 RETURN id, e.id AS entity`)
+	// SOURCE_OF links follow entities' sources (apply.go writeSourceLinks).
+	add(stDeleteSourceOf, `
+UNWIND $ids AS id
+MATCH (:Entity)-[s:SOURCE_OF]->(:Entity {id: id})
+DELETE s`)
+	add(stCreateSourceOf, `
+UNWIND $rows AS row
+MATCH (d:Entity {id: row.src})
+MATCH (e:Entity {id: row.dst})
+MERGE (d)-[:SOURCE_OF]->(e)`)
 	add(stSourcedEntities, `
 UNWIND $ids AS id
 MATCH (:Entity {id: id})-[:SOURCE_OF]->(e:Entity)
