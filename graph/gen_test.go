@@ -64,6 +64,14 @@ func TestGeneratedCodeIsFresh(t *testing.T) {
 	}
 	for _, f := range generated {
 		want, err := os.ReadFile(filepath.Join(tmp, f))
+		if os.IsNotExist(err) && strings.HasSuffix(f, ".resolvers.go") {
+			// A schema file with no fields to resolve (graph/ftm.graphqls
+			// only extends an enum and a type) has no resolvers file.
+			if _, err := os.Stat(filepath.Join(root, f)); err == nil {
+				t.Errorf("%s is not generated any more: delete it", f)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

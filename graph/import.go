@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/polgraph/polgraph/graph/model"
 	"github.com/polgraph/polgraph/internal/importer"
 	icsv "github.com/polgraph/polgraph/internal/importer/csv"
+	"github.com/polgraph/polgraph/internal/importer/ftm"
 	"github.com/polgraph/polgraph/internal/importer/popolo"
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -59,11 +61,25 @@ func (r *Resolver) importDataset(ctx context.Context, format model.ImportFormat,
 			return nil, kg.Invalidf(importer.Op, "document", "%v", err)
 		}
 		rd = c
+	case model.ImportFormatFtm:
+		if rels != "" {
+			return nil, kg.Invalidf(importer.Op, "relationships", "an FtM document holds its links: send it in document only")
+		}
+		file := d.File
+		if file == "" {
+			file = "document"
+		}
+		f, err := ftm.New(func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(document)), nil }, int64(len(document)), file)
+		if err != nil {
+			return nil, kg.Invalidf(importer.Op, "document", "%v", err)
+		}
+		defer f.Close()
+		rd = f
 	default:
 		return nil, kg.Invalidf(importer.Op, "format", "unknown format %q", format)
 	}
 	noName := kg.Invalidf(importer.Op, "dataset.name", "an import needs the dataset's name")
-	if format == model.ImportFormatPopolo && strings.TrimSpace(d.Name) == "" {
+	if (format == model.ImportFormatPopolo || format == model.ImportFormatFtm) && strings.TrimSpace(d.Name) == "" {
 		return nil, noName // the document's own name ("document") would say nothing
 	}
 	sum, err := importer.Run(ctx, r.Service, rd, importer.Options{Dataset: d})
@@ -87,6 +103,11 @@ func importSummary(s *importer.Summary) *model.ImportSummary {
 	if s.Dataset != "" {
 		out.Dataset = &s.Dataset
 	}
+	out.Kept = make([]model.ImportKept, 0, len(s.Kept))
+	for field, n := range s.Kept {
+		out.Kept = append(out.Kept, model.ImportKept{Field: field, Count: n})
+	}
+	sort.Slice(out.Kept, func(i, j int) bool { return out.Kept[i].Field < out.Kept[j].Field })
 	for i, sk := range s.Skipped {
 		out.Skipped[i] = model.ImportSkipped{Record: sk.Record, Reason: sk.Reason}
 	}

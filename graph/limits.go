@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/polgraph/polgraph/graph/generated"
+	"github.com/polgraph/polgraph/internal/ftm"
 	"github.com/polgraph/polgraph/internal/importer"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -83,6 +84,8 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	// and failed records.
 	cx.ImportSummary.Skipped = func(child int) int { return times(importer.MaxReported, child) }
 	cx.ImportSummary.Errors = func(child int) int { return times(importer.MaxReported, child) }
+	// ...and kept counts for at most ftm.MaxKeptFields fields.
+	cx.ImportSummary.Kept = func(child int) int { return times(ftm.MaxKeptFields, child) }
 	cx.Query.AuditLog = func(child int, _, _ *string, _ *time.Time, first *int, _ *string) int { return page(child, first) }
 	return generated.NewExecutableSchema(c)
 }

@@ -235,6 +235,11 @@ type ComplexityRoot struct {
 		Value  func(childComplexity int) int
 	}
 
+	ImportKept struct {
+		Count func(childComplexity int) int
+		Field func(childComplexity int) int
+	}
+
 	ImportRecordError struct {
 		Field  func(childComplexity int) int
 		Reason func(childComplexity int) int
@@ -257,6 +262,7 @@ type ComplexityRoot struct {
 		Entities      func(childComplexity int) int
 		ErrorCount    func(childComplexity int) int
 		Errors        func(childComplexity int) int
+		Kept          func(childComplexity int) int
 		Records       func(childComplexity int) int
 		Relationships func(childComplexity int) int
 		Skipped       func(childComplexity int) int
@@ -1414,6 +1420,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Identifier.Value(childComplexity), true
 
+	case "ImportKept.count":
+		if e.ComplexityRoot.ImportKept.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKept.Count(childComplexity), true
+	case "ImportKept.field":
+		if e.ComplexityRoot.ImportKept.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKept.Field(childComplexity), true
+
 	case "ImportRecordError.field":
 		if e.ComplexityRoot.ImportRecordError.Field == nil {
 			break
@@ -1489,6 +1508,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportSummary.Errors(childComplexity), true
+	case "ImportSummary.kept":
+		if e.ComplexityRoot.ImportSummary.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Kept(childComplexity), true
 	case "ImportSummary.records":
 		if e.ComplexityRoot.ImportSummary.Records == nil {
 			break
@@ -3722,6 +3747,27 @@ extend type Mutation {
   importGraph(dump: String!): ImportResult!
 }
 `, BuiltIn: false},
+	{Name: "../ftm.graphqls", Input: `# FollowTheMoney (issue 10): FtM entity files (OpenSanctions, Aleph) read by
+# internal/importer/ftm; the mapping is internal/ftm's (README, "FtM").
+
+extend enum ImportFormat {
+  """FollowTheMoney entities, one JSON object a line (OpenSanctions, Aleph): persons, organizations, companies, documents, events and sanctions become entities; memberships, directorships, occupancies, ownerships, family and other links relationships; what polgraph has no field for is kept as attributes, and what it cannot keep (a Vessel, a link to one) is reported in skipped or errors."""
+  FTM
+}
+
+"""Values an import kept as attributes because polgraph has no field for them, for one field of the source."""
+type ImportKept {
+  """The source's field (an FtM property such as innCode; an FtM top-level key as ftm:datasets)."""
+  field: String!
+  """How many values of it were kept."""
+  count: Int!
+}
+
+extend type ImportSummary {
+  """What the import kept as attributes (FtM properties polgraph has no field for), by field, in field order."""
+  kept: [ImportKept!]!
+}
+`, BuiltIn: false},
 	{Name: "../import.graphqls", Input: `# Importing datasets (issue 10): Popolo and CSV documents sent as text,
 # read by internal/importer, written in audited batches with the dataset's
 # provenance on everything written.
@@ -4550,6 +4596,16 @@ func (ec *executionContext) childFields_Identifier(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Identifier", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportKept(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_ImportKept_field(ctx, field)
+	case "count":
+		return ec.fieldContext_ImportKept_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportKept", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportRecordError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "record":
@@ -4602,6 +4658,8 @@ func (ec *executionContext) childFields_ImportSummary(ctx context.Context, field
 		return ec.fieldContext_ImportSummary_skipped(ctx, field)
 	case "errors":
 		return ec.fieldContext_ImportSummary_errors(ctx, field)
+	case "kept":
+		return ec.fieldContext_ImportSummary_kept(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportSummary", field.Name)
 }
@@ -9854,6 +9912,52 @@ func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportKept_field(ctx context.Context, field graphql.CollectedField, obj *model.ImportKept) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKept_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKept_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKept", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportKept_count(ctx context.Context, field graphql.CollectedField, obj *model.ImportKept) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKept_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKept_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKept", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ImportRecordError_record(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecordError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10253,6 +10357,38 @@ func (ec *executionContext) fieldContext_ImportSummary_errors(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImportRecordError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_kept(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportKept) graphql.Marshaler {
+			return ec.marshalNImportKept2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportKeptᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportKept(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17659,6 +17795,44 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importKeptImplementors = []string{"ImportKept"}
+
+func (ec *executionContext) _ImportKept(ctx context.Context, sel ast.SelectionSet, obj *model.ImportKept) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importKeptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportKept")
+		case "field":
+			out.Values[i] = ec._ImportKept_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ImportKept_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importRecordErrorImplementors = []string{"ImportRecordError"}
 
 func (ec *executionContext) _ImportRecordError(ctx context.Context, sel ast.SelectionSet, obj *model.ImportRecordError) graphql.Marshaler {
@@ -17831,6 +18005,11 @@ func (ec *executionContext) _ImportSummary(ctx context.Context, sel ast.Selectio
 			}
 		case "errors":
 			out.Values[i] = ec._ImportSummary_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kept":
+			out.Values[i] = ec._ImportSummary_kept(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20035,6 +20214,26 @@ func (ec *executionContext) unmarshalNImportFormat2githubᚗcomᚋpolgraphᚋpol
 
 func (ec *executionContext) marshalNImportFormat2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportFormat(ctx context.Context, sel ast.SelectionSet, v model.ImportFormat) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNImportKept2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportKept(ctx context.Context, sel ast.SelectionSet, v model.ImportKept) graphql.Marshaler {
+	return ec._ImportKept(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportKept2ᚕgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportKeptᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportKept) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportKept2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportKept(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNImportRecordError2githubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportRecordError(ctx context.Context, sel ast.SelectionSet, v model.ImportRecordError) graphql.Marshaler {

@@ -131,6 +131,14 @@ type EntityLookup struct {
 	MergedFrom []string `json:"mergedFrom"`
 }
 
+// Values an import kept as attributes because polgraph has no field for them, for one field of the source.
+type ImportKept struct {
+	// The source's field (an FtM property such as innCode; an FtM top-level key as ftm:datasets).
+	Field string `json:"field"`
+	// How many values of it were kept.
+	Count int `json:"count"`
+}
+
 // A record that could not be imported: nothing of it was written.
 type ImportRecordError struct {
 	// The record's id in the dataset (or its place, file:line or key[index], when it has none).
@@ -177,6 +185,8 @@ type ImportSummary struct {
 	Skipped []ImportSkipped `json:"skipped"`
 	// The first 1000 failed records.
 	Errors []ImportRecordError `json:"errors"`
+	// What the import kept as attributes (FtM properties polgraph has no field for), by field, in field order.
+	Kept []ImportKept `json:"kept"`
 }
 
 // What an import did to entities or relationships.
@@ -350,16 +360,19 @@ const (
 	ImportFormatPopolo ImportFormat = "POPOLO"
 	// CSV: a polgraph export's nodes.csv and relationships.csv (restored as exported), or a spreadsheet's actors and ties files.
 	ImportFormatCSV ImportFormat = "CSV"
+	// FollowTheMoney entities, one JSON object a line (OpenSanctions, Aleph): persons, organizations, companies, documents, events and sanctions become entities; memberships, directorships, occupancies, ownerships, family and other links relationships; what polgraph has no field for is kept as attributes, and what it cannot keep (a Vessel, a link to one) is reported in skipped or errors.
+	ImportFormatFtm ImportFormat = "FTM"
 )
 
 var AllImportFormat = []ImportFormat{
 	ImportFormatPopolo,
 	ImportFormatCSV,
+	ImportFormatFtm,
 }
 
 func (e ImportFormat) IsValid() bool {
 	switch e {
-	case ImportFormatPopolo, ImportFormatCSV:
+	case ImportFormatPopolo, ImportFormatCSV, ImportFormatFtm:
 		return true
 	}
 	return false

@@ -4,19 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/polgraph/polgraph/internal/importer"
 	icsv "github.com/polgraph/polgraph/internal/importer/csv"
+	"github.com/polgraph/polgraph/internal/importer/ftm"
 	"github.com/polgraph/polgraph/internal/importer/popolo"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/resolve"
 	"github.com/polgraph/polgraph/internal/transfer"
 )
 
-// importFlags are ingest's flags for datasets (--format popolo|csv).
+// importFlags are ingest's flags for datasets (--format popolo|csv|ftm).
 type importFlags struct {
 	format                                   string
 	name, url, publisher, licence, retrieved string
@@ -63,8 +65,17 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 		}
 	case "csv":
 		jobs = []importJob{{label: strings.Join(args, " "), format: "CSV", files: args}}
+	case "ftm":
+		// Each FtM file is a dataset of its own, named after the file
+		// unless --dataset-name says.
+		if f.name != "" && len(args) > 1 {
+			return fmt.Errorf("%w: --dataset-name names one dataset; import the FtM files one at a time", ErrUsage)
+		}
+		for _, a := range args {
+			jobs = append(jobs, importJob{label: a, format: "FTM", files: []string{a}})
+		}
 	default:
-		return fmt.Errorf("%w: --format %q: want dossier, popolo or csv", ErrUsage, f.format)
+		return fmt.Errorf("%w: --format %q: want dossier, popolo, csv or ftm", ErrUsage, f.format)
 	}
 	var mode resolve.Mode
 	if f.match != "" {
@@ -114,6 +125,9 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 		}
 		sum, err := importer.Run(asCLI(ctx), svc, r, opt)
 		bar.finish()
+		if c, ok := r.(io.Closer); ok {
+			c.Close() // an FtM reader's spill file
+		}
 		if errors.Is(err, importer.ErrNoDataset) {
 			return fmt.Errorf("%w: %s: a spreadsheet import needs --dataset-name", ErrUsage, j.label)
 		}
@@ -140,8 +154,11 @@ type importJob struct {
 }
 
 func (j importJob) reader() (importer.Reader, error) {
-	if j.format == "POPOLO" {
+	switch j.format {
+	case "POPOLO":
 		return popolo.Open(j.files[0])
+	case "FTM":
+		return ftm.Open(j.files[0])
 	}
 	inputs, err := icsv.Inputs(j.files)
 	if err != nil {
@@ -153,9 +170,12 @@ func (j importJob) reader() (importer.Reader, error) {
 // importDataset sends one import to the running server.
 func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Dataset) (string, error) {
 	vars := map[string]any{"format": j.format}
-	if j.format == "POPOLO" {
+	if j.format == "POPOLO" || j.format == "FTM" {
 		if d.Name == "" {
 			d.Name = strings.TrimSuffix(filepath.Base(j.files[0]), filepath.Ext(j.files[0]))
+			if j.format == "FTM" {
+				d.Name = ftm.DatasetName(j.files[0])
+			}
 		}
 		if d.File == "" {
 			d.File = filepath.Base(j.files[0])
@@ -187,7 +207,7 @@ func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Data
 			vars["relationships"] = texts[1]
 		}
 	}
-	if j.format == "POPOLO" {
+	if j.format == "POPOLO" || j.format == "FTM" {
 		b, err := os.ReadFile(j.files[0])
 		if err != nil {
 			return "", err

@@ -16,10 +16,10 @@ func ingestCommand() Command {
 		Name: "ingest",
 		Args: "FILE...",
 		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph, all checked before any is written; ` +
-			`or datasets: --format popolo (Popolo JSON files) or csv (a polgraph CSV export, or actors and ties spreadsheets)`,
+			`or datasets: --format popolo (Popolo JSON files), csv (a polgraph CSV export, or actors and ties spreadsheets) or ftm (FollowTheMoney entity files)`,
 		Options: []string{"data", "store", "log-level", "log-format"},
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&f.format, "format", "dossier", "what the files are: dossier, popolo or csv")
+			fs.StringVar(&f.format, "format", "dossier", "what the files are: dossier, popolo, csv or ftm")
 			fs.StringVar(&f.name, "dataset-name", "", "the dataset's name (popolo: default the file's name; csv spreadsheets: required)")
 			fs.StringVar(&f.url, "dataset-url", "", "where the dataset is published (popolo: default the file's first meta source)")
 			fs.StringVar(&f.publisher, "publisher", "", "who publishes the dataset")

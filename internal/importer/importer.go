@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -66,6 +67,12 @@ type Reader interface {
 // where both say something.
 type Described interface {
 	Dataset() Dataset
+}
+
+// Keeper is a Reader that keeps what polgraph has no field for as
+// attributes, and counts it: values kept, by the source's field.
+type Keeper interface {
+	Kept() map[string]int
 }
 
 // Measured is a Reader that can say how far it has read, for the progress
@@ -155,6 +162,10 @@ type Summary struct {
 	// Skipped and Errors list the first MaxReported of each.
 	SkippedCount int `json:"skippedCount"`
 	ErrorCount   int `json:"errorCount"`
+	// Kept counts, by the source's field (an FtM property), the values a
+	// Keeper reader kept as attributes because polgraph has no field for
+	// them.
+	Kept map[string]int `json:"kept,omitempty"`
 }
 
 // MaxReported bounds how many skipped and failed records a summary lists.
@@ -192,6 +203,27 @@ func (s *Summary) String() string {
 	}
 	for _, r := range order {
 		fmt.Fprintf(&b, "\n  skipped %d: %s", reasons[r], r)
+	}
+	if len(s.Kept) > 0 {
+		names := make([]string, 0, len(s.Kept))
+		n := 0
+		for k, c := range s.Kept {
+			names = append(names, k)
+			n += c
+		}
+		sort.Strings(names)
+		fmt.Fprintf(&b, "\n  kept as attributes: %d values of %d fields without a polgraph field (", n, len(names))
+		for i, k := range names {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if i == 12 {
+				fmt.Fprintf(&b, "...")
+				break
+			}
+			fmt.Fprintf(&b, "%s %d", k, s.Kept[k])
+		}
+		b.WriteString(")")
 	}
 	for _, e := range s.Errors {
 		fmt.Fprintf(&b, "\n  failed: %s", e.Error())
@@ -256,6 +288,9 @@ func Run(ctx context.Context, svc *kg.Service, r Reader, opt Options) (Summary, 
 		landed:   map[string]int{},
 	}
 	err := run.loop(r)
+	if k, ok := r.(Keeper); ok {
+		run.sum.Kept = k.Kept()
+	}
 	return run.sum, err
 }
 

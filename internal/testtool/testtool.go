@@ -49,6 +49,19 @@ func Python(t testing.TB, module, debianPackage string) string {
 	return ""
 }
 
+// PythonModule is Python for a module installed from PyPI: install is
+// the command that installs it ("pip install followthemoney==4.11.2").
+func PythonModule(t testing.TB, module, install string) string {
+	t.Helper()
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(py, "-c", "import "+module).Run() == nil {
+			return py
+		}
+	}
+	Missing(t, "python3 with the "+module+" module", install)
+	return ""
+}
+
 // Neo4jMessage is what a Neo4j-gated test says when no server is configured.
 const Neo4jMessage = "NEO4J_URI is not set: skipping the Neo4j tests (start the test server with `eval \"$(tools/neo4j-test-server/run)\"`, or set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD for a Neo4j 5 server)"
 

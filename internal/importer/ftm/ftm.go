@@ -1,0 +1,461 @@
+// Package ftm reads FollowTheMoney entity files (one JSON entity a line,
+// as OpenSanctions and Aleph export them) for the importer framework:
+// `polgraph ingest --format ftm FILE`. The mapping of schemata to
+// polgraph's kinds and relationship types is internal/ftm's.
+//
+// Entities may reference others defined later in the file, so the file is
+// read three times, streaming, never whole:
+//
+//  1. an index: for every entity its id, schema, and the kind and
+//     classification it becomes; the lines of Address, Identification and
+//     Position entities are copied to a spill file, to be read back by
+//     offset when the entities that keep them are converted;
+//  2. the entity records (persons, organizations, documents, events,
+//     sanctions), so that every end exists before a relationship names it;
+//  3. the relationship records (edge schemata and what nodes' own
+//     properties assert), and a report for each entity that is not kept.
+//
+// Memory: the index holds, per entity of the file, its id plus about 64
+// bytes, and per Identification its holder's id; entities themselves are
+// held one at a time (a line is at most ftm.MaxLineLen bytes). The spill
+// file is on disk, in os.TempDir, and removed by Close.
+package ftm
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	ftmmodel "github.com/polgraph/polgraph/internal/ftm"
+	"github.com/polgraph/polgraph/internal/importer"
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// Reader yields the records of one FtM file.
+type Reader struct {
+	open func() (io.ReadCloser, error)
+	file string
+	size int64
+
+	index    map[string]*ref
+	held     map[string][]string // holder -> Identification ids
+	occupied map[string]bool     // Position ids some Occupancy names
+	schemas  map[string]string   // interned schema names
+	spill    *os.File
+	spillEnd int64
+	lines    int
+	// referenced marks Embedded entities some node keeps (addressEntity,
+	// holder), so that the others are reported.
+	referenced map[string]bool
+
+	phase int // 2: entities, 3: relationships, 4: done
+	cur   *scanner
+	stats ftmmodel.Stats
+	// done counts the bytes read by finished passes.
+	done int64
+}
+
+type ref struct {
+	schema string
+	kind   kg.Kind
+	class  kg.OrgClass
+	role   ftmmodel.Role
+	off    int64 // in the spill file, for Embedded and Post entities
+	n      int32
+	org    string // a Position's organization
+	line   int    // the line of the file that defines it
+}
+
+// Open reads the FtM file at path.
+func Open(path string) (*Reader, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	return New(func() (io.ReadCloser, error) { return os.Open(path) }, st.Size(), filepath.Base(path))
+}
+
+// New reads an FtM file that open opens (three times); size is its length
+// in bytes (0 when unknown), file its name in provenance. It reads the
+// index at once: a line that is not an FtM entity is reported then, by
+// line number, when its records are read.
+func New(open func() (io.ReadCloser, error), size int64, file string) (*Reader, error) {
+	r := &Reader{open: open, file: file, size: size,
+		index: map[string]*ref{}, held: map[string][]string{}, occupied: map[string]bool{},
+		schemas: map[string]string{}, referenced: map[string]bool{}}
+	if err := r.buildIndex(); err != nil {
+		r.Close()
+		return nil, err
+	}
+	r.phase = 2
+	return r, nil
+}
+
+// Close removes the spill file.
+func (r *Reader) Close() error {
+	if r.cur != nil {
+		r.cur.close()
+		r.cur = nil
+	}
+	if r.spill != nil {
+		name := r.spill.Name()
+		r.spill.Close()
+		r.spill = nil
+		return os.Remove(name)
+	}
+	return nil
+}
+
+// Dataset implements importer.Described: the file's name, and the
+// dataset named after it (DatasetName).
+func (r *Reader) Dataset() importer.Dataset {
+	return importer.Dataset{Name: DatasetName(r.file), File: r.file}
+}
+
+// DatasetName is the dataset a file is named for when nothing else says:
+// its base name without the FtM extensions ("zala.ftm.json" is "zala").
+func DatasetName(file string) string {
+	name := filepath.Base(file)
+	for _, ext := range []string{".json", ".ijson", ".jsonl", ".ftm"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	return name
+}
+
+// Progress implements importer.Measured: the second and third passes.
+func (r *Reader) Progress() (done, total int64) {
+	n := r.done
+	if r.cur != nil {
+		n += r.cur.cr.n
+	}
+	return n, 2 * r.size
+}
+
+// Kept counts the property values kept as attributes, by property (the
+// FtM top-level keys as "ftm:<key>"), so far.
+func (r *Reader) Kept() map[string]int { return r.stats.Kept }
+
+// scanner is one pass over the file, a line at a time.
+type scanner struct {
+	rc   io.ReadCloser
+	cr   *countingReader
+	br   *bufio.Reader
+	line int
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (r *Reader) begin() (*scanner, error) {
+	rc, err := r.open()
+	if err != nil {
+		return nil, err
+	}
+	cr := &countingReader{r: rc}
+	return &scanner{rc: rc, cr: cr, br: bufio.NewReaderSize(cr, 1<<16)}, nil
+}
+
+func (s *scanner) close() { s.rc.Close() }
+
+var errLongLine = fmt.Errorf("longer than %d bytes", ftmmodel.MaxLineLen)
+
+// next returns the next non-blank line (without its end), io.EOF at the end.
+func (s *scanner) next() ([]byte, error) {
+	for {
+		var buf []byte
+		long := false
+		for {
+			chunk, err := s.br.ReadSlice('\n')
+			if len(buf)+len(chunk) > ftmmodel.MaxLineLen {
+				long = true
+			} else {
+				buf = append(buf, chunk...)
+			}
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err == io.EOF && len(buf) == 0 && !long {
+				return nil, io.EOF
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			break
+		}
+		s.line++
+		if long {
+			return nil, errLongLine
+		}
+		if line := bytes.TrimSpace(buf); len(line) > 0 {
+			return line, nil
+		}
+	}
+}
+
+// lineRecord names a line that could not be read as an entity.
+func lineRecord(n int) string { return fmt.Sprintf("line %d", n) }
+
+func (r *Reader) intern(s string) string {
+	if v, ok := r.schemas[s]; ok {
+		return v
+	}
+	r.schemas[s] = s
+	return s
+}
+
+func (r *Reader) buildIndex() error {
+	s, err := r.begin()
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	for {
+		line, err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err == errLongLine {
+			continue // reported by the later passes
+		}
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", r.file, s.line, err)
+		}
+		e, perr := ftmmodel.Parse(line)
+		if perr != nil {
+			continue
+		}
+		if _, dup := r.index[e.ID]; dup {
+			continue // reported by the later passes
+		}
+		x := &ref{schema: r.intern(e.Schema), role: ftmmodel.RoleOf(e.Schema), line: s.line}
+		switch x.role {
+		case ftmmodel.Node:
+			x.kind, x.class = ftmmodel.NodeKind(e)
+			for _, id := range e.Properties["addressEntity"] {
+				r.referenced[id] = true
+			}
+		case ftmmodel.Post:
+			x.kind, x.class = ftmmodel.NodeKind(e)
+			x.org = firstValue(e, "organization")
+		case ftmmodel.Link:
+			if sc, _ := ftmmodel.SchemaByName(e.Schema); sc.Is("Occupancy") {
+				if p := firstValue(e, "post"); p != "" {
+					r.occupied[p] = true
+				}
+			}
+		case ftmmodel.Embedded:
+			if sc, _ := ftmmodel.SchemaByName(e.Schema); sc.Is("Identification") {
+				if h := firstValue(e, "holder"); h != "" {
+					r.held[h] = append(r.held[h], e.ID)
+				}
+			}
+		}
+		if x.role == ftmmodel.Embedded || x.role == ftmmodel.Post {
+			if err := r.spillLine(x, line); err != nil {
+				return err
+			}
+		}
+		r.index[e.ID] = x
+	}
+	// An Identification whose holder is not a node is not kept.
+	for h, ids := range r.held {
+		if x, ok := r.index[h]; ok && (x.role == ftmmodel.Node || (x.role == ftmmodel.Post && !r.Folded(h))) {
+			for _, id := range ids {
+				r.referenced[id] = true
+			}
+			sort.Strings(ids)
+			continue
+		}
+		delete(r.held, h)
+	}
+	return nil
+}
+
+func firstValue(e *ftmmodel.Entity, prop string) string {
+	if vs := e.Properties[prop]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+func (r *Reader) spillLine(x *ref, line []byte) error {
+	if r.spill == nil {
+		f, err := os.CreateTemp("", "polgraph-ftm-*.spill")
+		if err != nil {
+			return err
+		}
+		r.spill = f
+	}
+	if _, err := r.spill.Write(line); err != nil {
+		return err
+	}
+	x.off, x.n = r.spillEnd, int32(len(line))
+	r.spillEnd += int64(len(line))
+	return nil
+}
+
+// Ref implements ftm.Index.
+func (r *Reader) Ref(id string) (ftmmodel.Ref, bool) {
+	x, ok := r.index[id]
+	if !ok {
+		return ftmmodel.Ref{}, false
+	}
+	out := ftmmodel.Ref{Schema: x.schema}
+	switch x.role {
+	case ftmmodel.Node:
+		out.Kind, out.Class = x.kind, x.class
+	case ftmmodel.Post:
+		if !r.Folded(id) {
+			out.Kind, out.Class = x.kind, x.class
+		}
+	}
+	return out, true
+}
+
+// Entity implements ftm.Index: an Embedded or Post entity, read back from
+// the spill file.
+func (r *Reader) Entity(id string) (*ftmmodel.Entity, error) {
+	x, ok := r.index[id]
+	if !ok || r.spill == nil || (x.role != ftmmodel.Embedded && x.role != ftmmodel.Post) {
+		return nil, fmt.Errorf("no entity %q kept", id)
+	}
+	buf := make([]byte, x.n)
+	if _, err := r.spill.ReadAt(buf, x.off); err != nil {
+		return nil, err
+	}
+	return ftmmodel.Parse(buf)
+}
+
+// Held implements ftm.Index.
+func (r *Reader) Held(id string) []string { return r.held[id] }
+
+// Folded implements ftm.Index: an occupied Position of an organization
+// folds into its occupancies.
+func (r *Reader) Folded(id string) bool {
+	x, ok := r.index[id]
+	if !ok || x.role != ftmmodel.Post || !r.occupied[id] || x.org == "" {
+		return false
+	}
+	o, ok := r.index[x.org]
+	return ok && o.role == ftmmodel.Node && o.kind == kg.Organization
+}
+
+// Next implements importer.Reader.
+func (r *Reader) Next() (importer.Record, error) {
+	for r.phase < 4 {
+		if r.cur == nil {
+			s, err := r.begin()
+			if err != nil {
+				return importer.Record{}, err
+			}
+			r.cur = s
+		}
+		line, err := r.cur.next()
+		if err == io.EOF {
+			r.done += r.cur.cr.n
+			r.cur.close()
+			r.cur = nil
+			r.phase++
+			continue
+		}
+		if err == errLongLine {
+			if r.phase == 2 {
+				return importer.Record{}, importer.Recordf(lineRecord(r.cur.line), "", "%v", err)
+			}
+			continue
+		}
+		if err != nil {
+			return importer.Record{}, fmt.Errorf("%s: line %d: %w", r.file, r.cur.line, err)
+		}
+		rec, ok, err := r.record(line, r.cur.line)
+		if err != nil || ok {
+			return rec, err
+		}
+	}
+	return importer.Record{}, io.EOF
+}
+
+// record converts one line in the current pass; ok is false when the line
+// has nothing for this pass.
+func (r *Reader) record(line []byte, n int) (importer.Record, bool, error) {
+	e, err := ftmmodel.Parse(line)
+	if err != nil {
+		if r.phase != 2 {
+			return importer.Record{}, false, nil
+		}
+		id := lineRecord(n)
+		field, reason := splitField(err.Error())
+		return importer.Record{}, true, &importer.RecordError{Record: id, Field: field, Reason: fmt.Sprintf("%s (line %d)", reason, n)}
+	}
+	x := r.index[e.ID]
+	if x == nil {
+		return importer.Record{}, false, nil
+	}
+	if x.line != n {
+		// A second entity under an id already seen.
+		if r.phase != 2 {
+			return importer.Record{}, false, nil
+		}
+		return importer.Record{}, true, importer.Recordf(e.ID, "id", "line %d: the id is used by the entity on line %d", n, x.line)
+	}
+	fail := func(err error) (importer.Record, bool, error) {
+		field, reason := splitField(err.Error())
+		return importer.Record{}, true, &importer.RecordError{Record: e.ID, Field: field, Reason: fmt.Sprintf("%s (line %d, %s)", reason, n, e.Schema)}
+	}
+	switch r.phase {
+	case 2:
+		if x.role == ftmmodel.Node || (x.role == ftmmodel.Post && !r.Folded(e.ID)) {
+			ent, _, err := ftmmodel.ToEntity(e, r, &r.stats)
+			if err != nil {
+				return fail(err)
+			}
+			return importer.Record{ID: e.ID, Entity: &ent}, true, nil
+		}
+	case 3:
+		switch x.role {
+		case ftmmodel.Node, ftmmodel.Post:
+			if x.role == ftmmodel.Post && r.Folded(e.ID) {
+				return importer.Record{}, false, nil
+			}
+			_, rels, err := ftmmodel.ToEntity(e, r, nil)
+			if err != nil || len(rels) == 0 {
+				return importer.Record{}, false, nil // its error was reported with the entity
+			}
+			return importer.Record{ID: e.ID, Relationships: rels}, true, nil
+		case ftmmodel.Link:
+			rel, err := ftmmodel.ToRelationship(e, r, &r.stats)
+			if err != nil {
+				return fail(err)
+			}
+			return importer.Record{ID: e.ID, Relationships: []kg.Relationship{rel}}, true, nil
+		case ftmmodel.Embedded:
+			if !r.referenced[e.ID] {
+				return importer.Record{ID: e.ID, Skip: fmt.Sprintf("%s entity not referenced by any entity imported (an %s is kept inside the entities that name it)", e.Schema, e.Schema)}, true, nil
+			}
+		case ftmmodel.Skip:
+			return importer.Record{ID: e.ID, Skip: fmt.Sprintf("schema %s is not modelled by polgraph", e.Schema)}, true, nil
+		}
+	}
+	return importer.Record{}, false, nil
+}
+
+// splitField splits "field: reason" as ftm's errors say it.
+func splitField(msg string) (field, reason string) {
+	if i := strings.Index(msg, ": "); i > 0 && !strings.ContainsAny(msg[:i], " \"") {
+		return msg[:i], msg[i+2:]
+	}
+	return "", msg
+}
