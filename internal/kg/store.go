@@ -89,6 +89,7 @@ type Store interface {
 	// a write and its audit record commit together.
 	KeyStore
 	AuditStore
+	ProposalStore
 }
 
 // View is a read of the whole graph (Store.Snapshot). Every store keeps two
@@ -121,6 +122,9 @@ type Batch struct {
 	Evidence      []EvidenceAdd
 	// Remove, when not empty, makes the batch a removal (curate.go).
 	Remove Removal
+	// Proposals are review-queue proposals to store with the write
+	// (decided by Decide: a decided proposal is never made pending again).
+	Proposals []Proposal
 
 	// Op names the operation in errors ("apply" when empty) and Paths
 	// locates problems in the caller's input; neither is stored.
@@ -140,7 +144,7 @@ type Batch struct {
 
 // Empty reports whether the batch writes nothing.
 func (b *Batch) Empty() bool {
-	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0 && b.Remove.Empty()
+	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0 && b.Remove.Empty() && len(b.Proposals) == 0
 }
 
 // EvidenceAdd adds one piece of evidence to an existing relationship.

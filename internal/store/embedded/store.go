@@ -55,7 +55,8 @@ var (
 	bucketAuditActor   = []byte("audit_actor")
 
 	allBuckets = [][]byte{bucketEntities, bucketRelationships, bucketMeta,
-		bucketKeys, bucketKeyHashes, bucketAudit, bucketAuditSubject, bucketAuditActor}
+		bucketKeys, bucketKeyHashes, bucketAudit, bucketAuditSubject, bucketAuditActor,
+		bucketProposals, bucketProposalArticle}
 )
 
 // lockTimeout is how long Open waits for another process to release the
@@ -250,7 +251,11 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 
 	// Only writers change g, and writers hold writeMu: reading g here
 	// without mu is safe.
-	st, err := s.g.stage(&b)
+	props, err := s.storedProposals(ctx, &b)
+	if err != nil {
+		return err
+	}
+	st, err := s.g.stage(&b, props)
 	if err != nil {
 		return err
 	}
@@ -303,6 +308,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 			if err := rb.Put(buf.key(r.ID), buf.value(func(b []byte) []byte { return encodeRelationship(b, r) })); err != nil {
 				return err
 			}
+		}
+		if err := putProposals(tx, st.decision.Proposals); err != nil {
+			return err
 		}
 		if st.record != nil {
 			if err := s.putAudit(tx, st.record); err != nil {

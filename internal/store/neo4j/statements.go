@@ -40,12 +40,15 @@ const (
 	labelAuditRecord  = "AuditRecord"
 	labelAuditSubject = "AuditSubject"
 	relAuditOf        = "AUDIT_OF"
+
+	// The review queue's proposals.
+	labelProposal = "Proposal"
 )
 
 // internalLabels and internalRelTypes are the labels and types outside the
 // vocabulary (for the lint's schema).
 var (
-	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject}
+	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject, labelProposal}
 	internalRelTypes = []string{relAsserts, relHasKey, relAuditOf}
 )
 
@@ -104,6 +107,14 @@ const (
 	stCitingRels        = "relationships_citing"
 	stNamingEntities    = "entities_naming"
 	stDeleteEntities    = "delete_entities"
+
+	stProposalsByID         = "proposals_by_id"
+	stLockProposals         = "lock_proposals"
+	stPutProposals          = "put_proposals"
+	stListProposals         = "list_proposals"
+	stCountProposals        = "count_proposals"
+	stListArticleProposals  = "list_article_proposals"
+	stCountArticleProposals = "count_article_proposals"
 
 	prefixUpsertEntities = "upsert_entities/"      // + kind label
 	prefixCreateRels     = "create_relationships/" // + type
@@ -416,6 +427,42 @@ RETURN a.data AS data
 ORDER BY a.id
 LIMIT $limit`)
 
+	// The review queue: the proposal whole as JSON in data.
+	add(stProposalsByID, `
+MATCH (p:Proposal)
+WHERE p.id IN $ids
+RETURN p.data AS data`)
+	add(stLockProposals, `
+MATCH (p:Proposal)
+WHERE p.id IN $ids
+SET p._lock = true
+REMOVE p._lock
+RETURN p.data AS data`)
+	add(stPutProposals, `
+UNWIND $rows AS row
+MERGE (p:Proposal {id: row.id})
+SET p.article = row.article, p.status = row.status, p.data = row.data`)
+	add(stListProposals, `
+MATCH (p:Proposal)
+WHERE p.id > $after AND ($status = '' OR p.status = $status)
+RETURN p.data AS data
+ORDER BY p.id
+LIMIT $limit`)
+	add(stCountProposals, `
+MATCH (p:Proposal)
+WHERE $status = '' OR p.status = $status
+RETURN count(p) AS total`)
+	add(stListArticleProposals, `
+MATCH (p:Proposal)
+WHERE p.article = $article AND p.id > $after AND ($status = '' OR p.status = $status)
+RETURN p.data AS data
+ORDER BY p.id
+LIMIT $limit`)
+	add(stCountArticleProposals, `
+MATCH (p:Proposal)
+WHERE p.article = $article AND ($status = '' OR p.status = $status)
+RETURN count(p) AS total`)
+
 	// Traversals.
 	// One hop: for each frontier node, its first $per_node neighbours not
 	// yet in the network, each at its lowest-id passing relationship, in
@@ -548,6 +595,9 @@ func schema() []schemaItem {
 		{"audit_actor_id", "CREATE INDEX audit_actor_id IF NOT EXISTS FOR (a:AuditRecord) ON (a.actor, a.id)"},
 		{"audit_subject_id", "CREATE CONSTRAINT audit_subject_id IF NOT EXISTS FOR (s:AuditSubject) REQUIRE s.id IS UNIQUE"},
 		{"key_guard_name", "CREATE CONSTRAINT key_guard_name IF NOT EXISTS FOR (g:KeyGuard) REQUIRE g.name IS UNIQUE"},
+		// The review queue.
+		{"proposal_id", "CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id IS UNIQUE"},
+		{"proposal_article_id", "CREATE INDEX proposal_article_id IF NOT EXISTS FOR (p:Proposal) ON (p.article, p.id)"},
 	}
 	for _, t := range kg.RelTypes {
 		typ := mustRelPattern([]kg.RelType{t})

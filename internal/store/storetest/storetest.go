@@ -65,6 +65,7 @@ func Run(t *testing.T, newStore func(t *testing.T) kg.Store, cfg Config) {
 	t.Run("Audit", s.testAudit)
 	t.Run("Snapshot", s.testSnapshot)
 	t.Run("Curation", s.testCuration)
+	t.Run("Proposals", s.testProposals)
 }
 
 // open returns a fresh store closed at the end of the test.
