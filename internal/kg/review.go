@@ -103,7 +103,7 @@ func (s *Service) IngestArticle(ctx context.Context, in ArticleInput) (IngestedA
 	if in.ID == "" {
 		in.ID = ArticleID(in.URL, in.Text)
 	}
-	article := Entity{ID: in.ID, Kind: Article, Title: in.Title, URL: in.URL, Published: in.Published, Text: in.Text}
+	article := Entity{ID: in.ID, Kind: Article, Name: in.Title, Title: in.Title, URL: in.URL, Published: in.Published, Text: in.Text}
 	if in.Byline != "" {
 		article.Attributes = []Attribute{{Name: "byline", Value: strings.TrimSpace(in.Byline)}}
 	}
