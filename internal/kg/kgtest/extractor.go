@@ -92,7 +92,7 @@ func (Extractor) Extract(ctx context.Context, a kg.ArticleText, g kg.Gazetteer) 
 			ref := e.ID
 			add(kg.Proposal{ID: id(a.ID, "mentions", ref), Article: a.ID, Kind: kg.ProposeRelationship,
 				Relationship: &kg.Relationship{Type: kg.Mentions, From: a.ID, To: ref},
-				Quote: text, Start: start, End: end, Rule: "kgtest/mentions", Confidence: 0.9})
+				Quote:        text, Start: start, End: end, Rule: "kgtest/mentions", Confidence: 0.9})
 			ms = append(ms, mention{entity: ref, kind: kind, class: class, start: start, end: end})
 		}
 		if membership.MatchString(sentence) {
@@ -101,7 +101,7 @@ func (Extractor) Extract(ctx context.Context, a kg.ArticleText, g kg.Gazetteer) 
 					if p.kind == kg.Person && o.class == kg.Party {
 						add(kg.Proposal{ID: id(a.ID, "member_of", p.entity, o.entity), Article: a.ID, Kind: kg.ProposeRelationship,
 							Relationship: &kg.Relationship{Type: kg.MemberOf, From: p.entity, To: o.entity},
-							Quote: strings.TrimSpace(sentence), Start: offset, End: offset + utf8.RuneCountInString(sentence),
+							Quote:        strings.TrimSpace(sentence), Start: offset, End: offset + utf8.RuneCountInString(sentence),
 							Rule: "kgtest/membership", Confidence: 0.6})
 					}
 				}

@@ -27,7 +27,7 @@ func proposalFixture() (kg.Entity, kg.Entity, []kg.Proposal) {
 			Rule: "ner/org", Confidence: 0.7, Status: kg.ProposalPending},
 		{ID: "prop-c", Article: article.ID, Kind: kg.ProposeRelationship,
 			Relationship: &kg.Relationship{Type: kg.MemberOf, From: person.ID, To: party.ID, Until: kg.MustDate("2024-03")},
-			Quote: "Jane Roe, an MP, left the Green Party", Start: 0, End: 38, Rule: "relate/departure", Confidence: 0.6,
+			Quote:        "Jane Roe, an MP, left the Green Party", Start: 0, End: 38, Rule: "relate/departure", Confidence: 0.6,
 			Status: kg.ProposalPending},
 		{ID: "prop-d", Article: other.ID, Kind: kg.ProposeEntity, Entity: &party, Quote: "x", Start: 0, End: 1,
 			Rule: "ner/org", Confidence: 0.5, Status: kg.ProposalPending},
