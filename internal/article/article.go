@@ -190,3 +190,8 @@ func tidy(s string) string {
 	}
 	return strings.TrimSpace(blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
 }
+
+// Input is the document as kg.Service.IngestArticle takes it.
+func (d Document) Input() kg.ArticleInput {
+	return kg.ArticleInput{Title: d.Title, URL: d.URL, Outlet: d.Outlet, Byline: d.Byline, Published: d.Published, Text: d.Text}
+}
