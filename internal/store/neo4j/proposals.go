@@ -85,13 +85,18 @@ func (s *Store) ListProposals(ctx context.Context, q kg.ProposalQuery) (kg.Propo
 	defer cancel()
 	page, count := stListProposals, stCountProposals
 	params := map[string]any{"status": string(q.Status), "after": q.After, "limit": int64(q.First + 1)}
-	if q.Article != "" {
+	var countParams map[string]any
+	switch {
+	case q.Article != "":
 		page, count = stListArticleProposals, stCountArticleProposals
 		params["article"] = q.Article
+		countParams = map[string]any{"article": q.Article, "status": string(q.Status)}
+	case q.Status != "":
+		count, countParams = stCountProposalsByStatus, map[string]any{"status": string(q.Status)}
 	}
 	return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (kg.ProposalPage, error) {
 		var out kg.ProposalPage
-		recs, err := run(ctx, tx, count, params)
+		recs, err := run(ctx, tx, count, countParams)
 		if err != nil {
 			return out, err
 		}

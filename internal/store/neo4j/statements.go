@@ -108,13 +108,14 @@ const (
 	stNamingEntities    = "entities_naming"
 	stDeleteEntities    = "delete_entities"
 
-	stProposalsByID         = "proposals_by_id"
-	stLockProposals         = "lock_proposals"
-	stPutProposals          = "put_proposals"
-	stListProposals         = "list_proposals"
-	stCountProposals        = "count_proposals"
-	stListArticleProposals  = "list_article_proposals"
-	stCountArticleProposals = "count_article_proposals"
+	stProposalsByID          = "proposals_by_id"
+	stLockProposals          = "lock_proposals"
+	stPutProposals           = "put_proposals"
+	stListProposals          = "list_proposals"
+	stCountProposals         = "count_proposals"
+	stCountProposalsByStatus = "count_proposals_by_status"
+	stListArticleProposals   = "list_article_proposals"
+	stCountArticleProposals  = "count_article_proposals"
 
 	prefixUpsertEntities = "upsert_entities/"      // + kind label
 	prefixCreateRels     = "create_relationships/" // + type
@@ -450,7 +451,9 @@ ORDER BY p.id
 LIMIT $limit`)
 	add(stCountProposals, `
 MATCH (p:Proposal)
-WHERE $status = '' OR p.status = $status
+RETURN count(p) AS total`)
+	add(stCountProposalsByStatus, `
+MATCH (p:Proposal {status: $status})
 RETURN count(p) AS total`)
 	add(stListArticleProposals, `
 MATCH (p:Proposal)
@@ -459,8 +462,8 @@ RETURN p.data AS data
 ORDER BY p.id
 LIMIT $limit`)
 	add(stCountArticleProposals, `
-MATCH (p:Proposal)
-WHERE p.article = $article AND ($status = '' OR p.status = $status)
+MATCH (p:Proposal {article: $article})
+WHERE $status = '' OR p.status = $status
 RETURN count(p) AS total`)
 
 	// Traversals.
@@ -598,6 +601,8 @@ func schema() []schemaItem {
 		// The review queue.
 		{"proposal_id", "CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id IS UNIQUE"},
 		{"proposal_article_id", "CREATE INDEX proposal_article_id IF NOT EXISTS FOR (p:Proposal) ON (p.article, p.id)"},
+		{"proposal_article", "CREATE INDEX proposal_article IF NOT EXISTS FOR (p:Proposal) ON (p.article)"},
+		{"proposal_status", "CREATE INDEX proposal_status IF NOT EXISTS FOR (p:Proposal) ON (p.status)"},
 	}
 	for _, t := range kg.RelTypes {
 		typ := mustRelPattern([]kg.RelType{t})
