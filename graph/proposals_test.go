@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/polgraph/polgraph/internal/kg/kgtest"
+	"github.com/polgraph/polgraph/internal/review"
 	"github.com/polgraph/polgraph/internal/server"
 )
 
@@ -241,13 +242,14 @@ func TestIngestArticleHTMLAndErrors(t *testing.T) {
 	bare.fails(ingestArticleMutation, map[string]any{"in": map[string]any{"text": "x"}}, "UNAVAILABLE")
 }
 
-// The seed article (../shared, when present) goes through the same queue.
+// The seed article (../shared, when present) goes through the same queue
+// with the pipeline the server binds (internal/extract's rules).
 func TestReviewQueueSeed(t *testing.T) {
 	text, err := os.ReadFile(filepath.Join("..", "..", "shared", "seed", "han-dong-bbc.txt"))
 	if err != nil {
 		t.Skipf("seed article not available: %v", err)
 	}
-	e := newEnv(t, false, withExtractor)
+	e := newEnv(t, false, func(o *server.Options) { o.Service = o.Service.WithExtractor(review.Pipeline{}) })
 	var ing ingestResult
 	e.ok(ingestArticleMutation, map[string]any{"in": map[string]any{"text": string(text), "outlet": "BBC", "autoAccept": 0.0}}, &ing)
 	if ing.IngestArticle.Proposed == 0 || ing.IngestArticle.Accepted == 0 {
@@ -262,5 +264,40 @@ func TestReviewQueueSeed(t *testing.T) {
 	}
 	if c := e.counts(); c.Relationships == 0 {
 		t.Errorf("auto-accepting the seed wrote no relationships: %+v", c)
+	}
+	// Han Dong is in the graph, tied to what the article says of him,
+	// with the article as evidence (which ties the pipeline finds is
+	// internal/extract's to score: see its eval-extract).
+	var s struct {
+		Search struct {
+			Edges []struct {
+				Node struct {
+					ID            string
+					Relationships struct {
+						Edges []struct {
+							Node struct {
+								Type     string
+								To       struct{ Name string }
+								Evidence []struct{ Article struct{ ID string } }
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	e.ok(`query { search(query: "Han Dong", kinds: [PERSON], first: 1) { edges { node { id ... on Person {
+	  relationships(direction: OUT, first: 100) { edges { node { type to { name } evidence { article { id } } } } } } } } } }`, nil, &s)
+	if len(s.Search.Edges) == 0 {
+		t.Fatal("no Han Dong after auto-accepting the seed")
+	}
+	rels := s.Search.Edges[0].Node.Relationships.Edges
+	for _, edge := range rels {
+		if r := edge.Node; len(r.Evidence) == 0 || r.Evidence[0].Article.ID != ing.IngestArticle.Article.ID {
+			t.Errorf("%s to %s has evidence %+v, want the article", r.Type, r.To.Name, r.Evidence)
+		}
+	}
+	if len(rels) == 0 || len(ing.IngestArticle.Skipped) > 0 {
+		t.Errorf("Han Dong's relationships: %+v\nskipped: %v", s.Search.Edges[0].Node.Relationships, ing.IngestArticle.Skipped)
 	}
 }

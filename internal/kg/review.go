@@ -324,7 +324,7 @@ func (s *Service) admissible(ctx context.Context, article Entity, props []Propos
 		existing = nil
 	}
 	known := func(id string) bool {
-		if id == article.ID || proposed[id] {
+		if id == article.ID || id == article.Outlet || proposed[id] {
 			return true
 		}
 		_, ok := existing[id]
