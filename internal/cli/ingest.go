@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,12 +11,31 @@ import (
 )
 
 func ingestCommand() Command {
+	var format string
+	var af articleFlags
 	return Command{
-		Name:    "ingest",
-		Args:    "FILE...",
-		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph; all are checked before any is written`,
-		Options: []string{"data", "store", "log-level", "log-format"},
-		Run:     runIngest,
+		Name: "ingest",
+		Args: "FILE...",
+		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph; all are checked before any is written. ` +
+			`--format article reads news articles (text or HTML) into proposals for review`,
+		Options:      []string{"data", "store", "log-level", "log-format"},
+		Interspersed: true,
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&format, "format", "dossier", "what the files are: dossier (JSON) or article (plain text or HTML)")
+			af.add(fs)
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			switch format {
+			case "dossier":
+				return runIngest(ctx, env, args)
+			case "article":
+				if len(args) == 0 {
+					return fmt.Errorf("%w: ingest --format article needs at least one article file", ErrUsage)
+				}
+				return runIngestArticles(ctx, env, &af, args)
+			}
+			return fmt.Errorf("%w: unknown --format %q (want dossier or article)", ErrUsage, format)
+		},
 	}
 }
 

@@ -52,7 +52,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		return err
 	}
 	metrics := server.NewMetrics()
-	svc = kg.NewService(metrics.Store(store), svc.Limits())
+	svc = kg.NewService(metrics.Store(store), svc.Limits()).WithExtractor(env.extractor())
 	if cfg.Demo {
 		if err := loadDemo(kg.WithPrincipal(ctx, kg.Principal{Name: kg.ActorDemo, Role: kg.RoleEditor, Authenticated: true}), svc, env.Logger); err != nil {
 			return err

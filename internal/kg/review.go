@@ -157,6 +157,9 @@ func (s *Service) IngestArticle(ctx context.Context, in ArticleInput) (IngestedA
 	}
 	res := IngestedArticle{}
 	props, res.Skipped = s.admissible(ctx, article, props)
+	if props, err = s.undecided(ctx, article.ID, props); err != nil {
+		return IngestedArticle{}, err
+	}
 	if len(props) > MaxProposals {
 		return IngestedArticle{}, Invalidf(op, "text", "the extractor proposed %d things, above the maximum %d per article", len(props), MaxProposals)
 	}
@@ -348,6 +351,34 @@ func (s *Service) admissible(ctx context.Context, article Entity, props []Propos
 		kept = append(kept, p)
 	}
 	return kept, skipped
+}
+
+// undecided drops the entity proposals that link a mention to an entity
+// an earlier reading of the article proposed and had accepted: once
+// accepted, the entity is stored, so the extractor now links to it, and
+// asking the analyst again would repeat a decision already made.
+func (s *Service) undecided(ctx context.Context, article string, props []Proposal) ([]Proposal, error) {
+	before, err := s.articleProposals(ctx, article)
+	if err != nil || len(before) == 0 {
+		return props, err
+	}
+	accepted := map[string]bool{}
+	for _, p := range before {
+		if p.Kind == ProposeEntity && p.Status == ProposalAccepted {
+			accepted[p.Entity.ID] = true
+			if p.LinkedTo != "" {
+				accepted[p.LinkedTo] = true
+			}
+		}
+	}
+	out := props[:0]
+	for _, p := range props {
+		if p.Kind == ProposeEntity && p.LinkedTo != "" && accepted[p.LinkedTo] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // storeGazetteer is the Gazetteer of a Service's store.
