@@ -50,6 +50,7 @@ func commands() []Command {
 		copyCommand(),
 		migrateCommand(),
 		benchCommand(),
+		evalExtractCommand(),
 		versionCommand(),
 		helpCommand(),
 	}

@@ -93,6 +93,9 @@ func Resolve(ms []ner.Mention) (chains []Chain, of []int) {
 			}
 		case m.Kind == kg.Country:
 			newChain(i)
+		case m.Kind == kg.Person && len(w) >= 2 && recent(func(ch *Chain) bool { return ch.Kind == kg.Person && isSuffix(words(ch.Name), w) }) >= 0:
+			// "Ms de Vries" for Anna de Vries.
+			add(i, recent(func(ch *Chain) bool { return ch.Kind == kg.Person && isSuffix(words(ch.Name), w) }))
 		case m.Kind == kg.Person && len(w) >= 2:
 			// A full name after its short form ("Mr Dong ... Han Dong").
 			if c := recent(func(ch *Chain) bool {
@@ -153,4 +156,12 @@ func hasPrefix(a, b []string) bool {
 		}
 	}
 	return len(b) >= 2 || len(a) == len(b)
+}
+
+// isSuffix reports whether short is a proper tail of long.
+func isSuffix(long, short []string) bool {
+	if len(short) >= len(long) {
+		return false
+	}
+	return slices.Equal(long[len(long)-len(short):], short)
 }

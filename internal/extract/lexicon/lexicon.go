@@ -255,6 +255,10 @@ var OrgHeads = map[string]kg.OrgClass{
 	"commons": kg.Legislature, "parliament": kg.Legislature, "assembly": kg.Legislature, "congress": kg.Legislature,
 	"senate": kg.Legislature, "duma": kg.Legislature, "bundestag": kg.Legislature, "knesset": kg.Legislature,
 	"sejm": kg.Legislature, "lords": kg.Legislature, "riksdag": kg.Legislature, "storting": kg.Legislature,
+	"riigikogu": kg.Legislature, "saeima": kg.Legislature, "seimas": kg.Legislature, "folketing": kg.Legislature,
+	"eduskunta": kg.Legislature, "althing": kg.Legislature, "oireachtas": kg.Legislature, "dail": kg.Legislature,
+	"rada": kg.Legislature, "cortes": kg.Legislature, "bundesrat": kg.Legislature, "nationalrat": kg.Legislature,
+	"majlis": kg.Legislature, "diet": kg.Legislature, "legislature": kg.Legislature, "lok sabha": kg.Legislature,
 	"ministry": kg.Ministry, "department": kg.Ministry,
 	"consulate": kg.DiplomaticMission, "embassy": kg.DiplomaticMission, "mission": kg.DiplomaticMission,
 	"news": kg.MediaOutlet, "mail": kg.MediaOutlet, "times": kg.MediaOutlet, "post": kg.MediaOutlet,
@@ -271,6 +275,12 @@ var OrgHeads = map[string]kg.OrgClass{
 	"government": kg.Government, "cabinet": kg.Government,
 	"union": kg.OtherOrg, "university": kg.OtherOrg, "foundation": kg.OtherOrg, "institute": kg.OtherOrg,
 	"association": kg.OtherOrg, "federation": kg.OtherOrg, "organization": kg.OtherOrg, "organisation": kg.OtherOrg,
+}
+
+// Seats are the buildings news names governments by.
+var Seats = map[string]bool{
+	"kremlin": true, "white house": true, "elysee": true, "downing street": true, "zhongnanhai": true,
+	"blue house": true, "quirinale": true, "chancellery": true, "moncloa": true, "palacio de planalto": true,
 }
 
 // Outlets are media outlets news names without a head word.

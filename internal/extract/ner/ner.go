@@ -205,6 +205,8 @@ func headlineMentions(s *segment.Sentence, si int, known map[string]Mention) []M
 			if !ok {
 				if c, how := lexicon.Country(text); c != nil && how != "demonym" && isCap(ts[i].Text) {
 					m, ok = Mention{Kind: kg.Country, Country: c, Name: c.Name, Capital: how == "capital", Source: "lexicon"}, true
+				} else if lexicon.Outlets[strings.ToLower(text)] {
+					m, ok = Mention{Kind: kg.Organization, Class: kg.MediaOutlet, Source: "lexicon"}, true
 				}
 			}
 			if !ok {
@@ -214,6 +216,16 @@ func headlineMentions(s *segment.Sentence, si int, known map[string]Mention) []M
 			out = append(out, m)
 			found = j - i
 			break
+		}
+		if found == 0 && i >= 2 && strings.EqualFold(ts[i-2].Text, "source") && ts[i-1].Text == ":" && isCap(ts[i].Text) {
+			// "Source: Lusa", the agency the article comes from.
+			j := i + 1
+			for j < len(ts) && isCap(ts[j].Text) {
+				j++
+			}
+			out = append(out, Mention{Text: textOf(s, ts, i, j), Start: ts[i].Start, End: ts[j-1].End, Sentence: si, Tok0: i, Tok1: j,
+				Kind: kg.Organization, Class: kg.MediaOutlet, Source: "context", Headline: true})
+			found = j - i
 		}
 		if found == 0 {
 			found = 1
@@ -310,6 +322,13 @@ func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(str
 				j++
 				continue
 			}
+			if words[j] == "of" && j+2 < len(ts) && words[j+1] == "the" && isCap(words[j+2]) && isNameToken(words[j+2]) {
+				j += 3 // "Assembly of the Republic"
+				continue
+			}
+			if (words[j] == "of" || words[j] == "for" || words[j] == "on") && !ofJoins(strings.ToLower(words[j-1])) {
+				break // "Ms Lopes of Podemos" is two names
+			}
 			if connectors[strings.ToLower(words[j])] && j+1 < len(ts) && isCap(words[j+1]) && isNameToken(words[j+1]) && words[j] != "The" {
 				// "Michael Kovrig and Michael Spavor" are two names; "The
 				// Globe and Mail" is one.
@@ -330,6 +349,16 @@ func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(str
 	}
 	sortMentions(out)
 	return out, nil
+}
+
+// ofJoins reports whether "<w> of X" is one name: an organisation's head
+// word or a word that heads institutions ("House of Commons").
+func ofJoins(w string) bool {
+	switch w {
+	case "house", "chamber", "republic", "state", "people's", "secretary", "minister", "court", "bank", "university", "kingdom", "union", "council":
+		return true
+	}
+	return lexicon.OrgHeads[w] != ""
 }
 
 func lowerAll(ws []string) []string {
@@ -487,8 +516,11 @@ func classifyRun(s *segment.Sentence, si int, ts []segment.Token, words []string
 	}
 	for k := i; k < j; k++ {
 		name, r, n := lexicon.RoleAt(lw, k)
-		if n == 0 || !r.Title || k+n >= j || !isCap(words[k+n]) {
+		if n == 0 || !r.Title || k+n >= j {
 			continue
+		}
+		if !isCap(words[k+n]) && !(connectors[lw[k+n]] && k+n+1 < j && isCap(words[k+n+1])) {
+			continue // "Ms de Vries": a particle may follow a title
 		}
 		// "Prime Minister" in "Prime Minister Justin Trudeau" is a title;
 		// "President" in "the President of France" is not (nothing follows).
@@ -556,6 +588,8 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 	switch {
 	case prev == ":" && m.Tok0 >= 2 && lw[m.Tok0-2] == "source", prev == "source:":
 		m.Kind, m.Class, m.Source = kg.Organization, kg.MediaOutlet, "context"
+	case lexicon.Seats[kg.NormalizeName(strings.TrimPrefix(text, "The "))]:
+		m.Kind, m.Class, m.Source = kg.Organization, kg.Government, "lexicon"
 	case lexicon.Outlets[strings.ToLower(strings.TrimPrefix(text, "The "))]:
 		m.Kind, m.Class, m.Source = kg.Organization, kg.MediaOutlet, "lexicon"
 	case lexicon.OutletNouns[prev] && m.Title == "":

@@ -11,9 +11,9 @@ import (
 
 var (
 	monthRe  = `(january|february|march|april|may|june|july|august|september|october|november|december)`
-	dmyRe    = regexp.MustCompile(`\b(\d{1,2}) ` + monthRe + `,? (\d{4})\b`)
-	mdyRe    = regexp.MustCompile(`\b` + monthRe + ` (\d{1,2}),? (\d{4})\b`)
-	myRe     = regexp.MustCompile(`\b` + monthRe + `,? (\d{4})\b`)
+	dmyRe    = regexp.MustCompile(`\b(\d{1,2}) ` + monthRe + ` ?,? (\d{4})\b`)
+	mdyRe    = regexp.MustCompile(`\b` + monthRe + ` (\d{1,2}) ?,? (\d{4})\b`)
+	myRe     = regexp.MustCompile(`\b` + monthRe + ` ?,? (\d{4})\b`)
 	yearRe   = regexp.MustCompile(`\b(?:in|since|the|of|until) ((?:19|20)\d{2})\b`)
 	monthIn  = regexp.MustCompile(`\b(?:in|since|last|this|early|late) ` + monthRe + `\b`)
 	weekdayR = regexp.MustCompile(`\b(?:on|last|this) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)

@@ -95,7 +95,7 @@ func (r *reader) statements(si int, t string, date kg.Date) {
 	}
 	r.lastSpeaker = speaker.ID
 	for _, qq := range quotes {
-		if qq.b-qq.a < 4 {
+		if qq.b-qq.a < 3 {
 			continue
 		}
 		quote := strings.TrimSpace(string([]rune(s.Text)[ts[qq.a].Start-s.Start : ts[qq.b-1].End-s.Start]))
@@ -255,11 +255,12 @@ func (r *reader) events2(si int, t string, date kg.Date) {
 		if len(parts[j]) == 0 {
 			continue
 		}
-		r.event(si, tr.typ, date, parts[j])
+		anaphoric := tr.at > 0 && (ws[tr.at-1] == "his" || ws[tr.at-1] == "her" || ws[tr.at-1] == "the" || ws[tr.at-1] == "its")
+		r.event(si, tr.typ, date, parts[j], anaphoric)
 	}
 }
 
-func (r *reader) event(si int, typ string, date kg.Date, parts []*kg.Entity) {
+func (r *reader) event(si int, typ string, date kg.Date, parts []*kg.Entity, anaphoric bool) {
 	var ps []*kg.Entity
 	for _, p := range parts {
 		if p != nil {
@@ -269,11 +270,11 @@ func (r *reader) event(si int, typ string, date kg.Date, parts []*kg.Entity) {
 	if len(ps) == 0 {
 		return
 	}
-	// A dateless event of the same type in the next sentence continues it
-	// ("The motion passed. Mr X cast his vote in favour.").
+	// "his vote", "the arrest" in the next sentence, undated, is the same
+	// event ("The motion passed. Mr X cast his vote in favour.").
 	var ev *eventRec
 	for _, old := range r.events {
-		if old.e.EventType == typ && (old.sentence == si || old.sentence == si-1 && date.IsZero()) {
+		if old.e.EventType == typ && (old.sentence == si || old.sentence == si-1 && date.IsZero() && anaphoric) {
 			ev = old
 		}
 	}
@@ -339,7 +340,7 @@ func (r *reader) article() {
 		r.rel(si, "mentions", 0.9, kg.Mentions, art, e, "")
 	}
 	for _, f := range r.facts {
-		if f.Entity != nil && f.Entity.Kind == kg.Organization {
+		if f.Entity != nil && (f.Entity.Kind == kg.Organization || f.Entity.Kind == kg.Country) {
 			r.facts = append(r.facts, Fact{Relationship: &kg.Relationship{ID: kg.RelationshipID(kg.Mentions, art.ID, f.Entity.ID, ""), Type: kg.Mentions, From: art.ID, To: f.Entity.ID}, Sentence: f.Sentence, Rule: "mentions", Confidence: 0.8})
 		}
 	}

@@ -58,6 +58,7 @@ type reader struct {
 	lastAlleg   *kg.Entity
 	lastSpeaker string
 	events      []*eventRec
+	cur         int // the sentence being read
 }
 
 type eventRec struct {
@@ -225,6 +226,9 @@ func (r *reader) subject(si int, text string, m []int, kind, idx, pron int) *kg.
 
 const subj = `(?:⟨([poc])(\d+)⟩|\b(he|she)\b)`
 
+// psubj is subj for a person only (who leaves or joins a party).
+const psubj = `(?:⟨(p)(\d+)⟩|\b(he|she)\b)`
+
 var roleAlt = func() string {
 	var ks []string
 	for k, v := range lexicon.Roles {
@@ -241,27 +245,33 @@ var (
 	possApposRe = regexp.MustCompile(`⟨([co])(\d+)⟩ 's (?:[a-z-]+ ){0,2}?` + roleAlt + `(?: of ([a-z]+(?: and [a-z]+| [a-z]+)?))?(?: (?:in|to|at) (?:⟨([lc])(\d+)⟩))? , (?:the )?⟨p(\d+)⟩`)
 	// Peter Szijjarto, Hungary's foreign minister | X, the ambassador of Y
 	apposPossRe = regexp.MustCompile(`⟨p(\d+)⟩ , (?:the |a |who is )?(?:⟨([co])(\d+)⟩ 's (?:[a-z-]+ ){0,2}?` + roleAlt + `(?: of ([a-z]+(?: and [a-z]+)?))?(?: (?:in|to) ⟨([lc])(\d+)⟩)?|(?:[a-z-]+ ){0,2}?` + roleAlt + `(?: (?:of|for|at|in|to) (?:the )?⟨([co])(\d+)⟩))`)
+	// the Estonian finance minister, Karin Vaher
+	demonymApposRe = regexp.MustCompile(`(?:^|\bthe |\ba |, )([a-z]+) ` + roleAlt + ` , ⟨p(\d+)⟩`)
+	// police accused him of ...
+	activeAccuseRe = regexp.MustCompile(`\b(?:accused|accuses|accuse|accusing|suspect|suspects|suspected) (?:⟨([poc])(\d+)⟩|(him|her|them)) of\b`)
 	// Huawei senior executive Meng Wanzhou | Canada MP Han Dong | French President X
 	prefixRoleRe = regexp.MustCompile(`(?:⟨([co])(\d+)⟩|\b([a-z]+)) (?:'s )?(?:[a-z-]+ )?` + roleAlt + ` ⟨p(\d+)⟩`)
 	// Prime Minister Justin Trudeau's governing Liberal Party
 	possPartyRe = regexp.MustCompile(`⟨p(\d+)⟩ 's (?:(?:governing|ruling|own|opposition|centre-right|centre-left|right-wing|left-wing|conservative|populist|nationalist|new) )*⟨o(\d+)⟩`)
 	// spokesman for China's minister of foreign affairs, Wang Wenbin
 	spokesRe      = regexp.MustCompile(`spokes(?:man|woman|person) for (?:the )?(?:⟨([co])(\d+)⟩(?: 's (minister of [a-z]+(?: and [a-z]+| [a-z]+)?|foreign minister|foreign ministry|ministry of [a-z]+(?: [a-z]+)?))?)(?: , ⟨p(\d+)⟩)?`)
+	spokesBefore  = regexp.MustCompile(`spokes(?:man|woman|person) for (?:the )?$`)
 	spokesAfterRe = regexp.MustCompile(`⟨p(\d+)⟩ , (?:a |the )?(?:[a-z]+ )?spokes(?:man|woman|person) for (?:the )?⟨([oc])(\d+)⟩`)
 
-	leaveRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(leave|leaves|left|leaving|quit|quits|quitting|resigned from|resigns from|resign from|defected from|defect from|defects from|step down from|stepped down from|steps down from|expelled from|kicked out of|withdrew from|withdraw from|exit|exits|exited)(?: [a-z']+){0,3}? ⟨o(\d+)⟩`)
-	joinRe      = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(join|joins|joined|joining|rejoined|rejoins|defected to|defects to|switched to|crossed the floor to)(?: [a-z']+){0,3}? ⟨o(\d+)⟩`)
+	leaveRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(leave|leaves|left|leaving|quit|quits|quitting|resigned from|resigns from|resign from|defected from|defect from|defects from|step down from|stepped down from|steps down from|expelled from|kicked out of|withdrew from|withdraw from|exit|exits|exited)(?: (?:[a-z']+|⟨[pc]\d+⟩)){0,5}? ⟨o(\d+)⟩`)
+	joinRe      = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(join|joins|joined|joining|rejoined|rejoins|defected to|defects to|switched to|crossed the floor to)(?: [a-z']+){0,5}? ⟨o(\d+)⟩`)
 	memberRe    = regexp.MustCompile(subj + ` (?:, |is |was |has been |remains )(?:a |an )?(?:[a-z]+ )?(?:member|mp|lawmaker|senator|deputy) (?:of|for|in) (?:the )?⟨o(\d+)⟩`)
 	partyRoleRe = regexp.MustCompile(`⟨o(\d+)⟩ (mp|lawmaker|senator|deputy|member|politician|candidate|leader|chairman|chairwoman|chair|mep)s? ⟨p(\d+)⟩`)
 	electedRe   = regexp.MustCompile(subj + ` (?:, who )?(?:was |has been |had been |were |first )?(?:re-)?elected (?:to|as an? mp for|in) (?:(?:the )?⟨o(\d+)⟩|parliament|the legislature)`)
 
-	accusedRe    = regexp.MustCompile(subj + ` (?:has |have |had |was |were |is |are |being |been )*(?:accused|suspected|charged|alleged|investigated|under investigation)\b`)
-	allegedlyRe  = regexp.MustCompile(subj + ` (?:allegedly|reportedly|is alleged to|was alleged to|is said to have|was said to have)\b`)
-	claimsRe     = regexp.MustCompile(`\b(?:allegations?|accusations?|claims?|reports?|concerns?|suspicions?|fears?|evidence)(?: (?:that|of [a-z]+ by|against|of))? (?:the [a-z]+ )?(?:⟨([poc])(\d+)⟩|\b(he|she|him|her)\b)`)
-	deniedRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,2}?(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|rebuffed)(?: (?:the|these|those|all|any|such|an|a))?(?: [a-z-]+)? (?:allegations?|accusations?|claims?|charges?|reports?|wrongdoing|suggestions?)(?: (?:against|about|of) (?:⟨([poc])(\d+)⟩|(him|her|them|it)))?`)
-	deniedThatRe = regexp.MustCompile(subj + ` (?:[a-z,]+ ){0,12}?(?:denied|denies|deny|rejected|rejects) that ⟨([poc])(\d+)⟩`)
-	groundlessRe = regexp.MustCompile(`\b(?:claims?|allegations?|accusations?|reports?|suggestions?|charges?)\b(?: of [a-z]+ by ⟨([poc])(\d+)⟩)?[^⟨]{0,80}?\b(?:are|is|were|was|be)\b (?:[a-z]+ )?(?:groundless|baseless|false|untrue|unfounded|fabricated|nonsense|lies|smears?|absurd|ridiculous)\b`)
-	quoteDenyRe  = regexp.MustCompile(`\b(?:false|untrue|groundless|baseless|unfounded|fabricated|lies|smear)\b`)
+	accusedRe     = regexp.MustCompile(subj + ` (?:has |have |had |was |were |is |are |being |been )*(?:accused|suspected|charged|alleged|investigated|under investigation)\b`)
+	allegedlyRe   = regexp.MustCompile(subj + ` (?:allegedly|reportedly|is alleged to|was alleged to|is said to have|was said to have)\b`)
+	claimsRe      = regexp.MustCompile(`\b(?:allegations?|accusations?|claims?|reports?|concerns?|suspicions?|fears?|evidence)(?: (?:that|of [a-z]+ by|against|of))? (?:the [a-z]+ )?(?:⟨([poc])(\d+)⟩|\b(he|she|him|her)\b)`)
+	deniedRe      = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,2}?(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|rebuffed)(?: (?:the|these|those|all|any|such|an|a))?(?: [a-z-]+)? (?:allegations?|accusations?|claims?|charges?|reports?|wrongdoing|suggestions?)(?: (?:against|about|of) (?:⟨([poc])(\d+)⟩|(him|her|them|it)))?`)
+	deniedThatRe  = regexp.MustCompile(subj + ` (?:(?:[a-z,]+|⟨[poc]\d+⟩) ){0,16}?(?:denied|denies|deny|rejected|rejects) that (?:⟨([poc])(\d+)⟩|(it|he|she|they)\b)`)
+	groundlessRe  = regexp.MustCompile(`\b(?:claims?|allegations?|accusations?|reports?|suggestions?|charges?)\b(?: of [a-z]+ by ⟨([poc])(\d+)⟩)?[^⟨]{0,80}?\b(?:are|is|were|was|be)\b (?:[a-z]+ )?(?:groundless|baseless|false|untrue|unfounded|fabricated|nonsense|lies|smears?|absurd|ridiculous)\b`)
+	whichDeniedRe = regexp.MustCompile(`\b(?:which|a claim|claims|an allegation|allegations|accusations|a charge|charges|an accusation)(?: that)? (he|she) (?:has |had |strongly |flatly )?(?:denied|denies|rejected|rejects|dismissed|dismisses|disputed|disputes)\b`)
+	quoteDenyRe   = regexp.MustCompile(`\b(?:false|untrue|groundless|baseless|unfounded|fabricated|lies|smear)\b`)
 
 	reportRe = regexp.MustCompile(`\b(?:reports?|reported|reporting|according to|citing|investigation|revealed|published by|told|confirmed to|statement to|interview with)\b`)
 	sourceRe = regexp.MustCompile(`^(?:source|sources|credit) :? ⟨o(\d+)⟩$|^\( ?⟨o(\d+)⟩ ?\)|^by [a-z ]+ , ⟨o(\d+)⟩`)
@@ -287,7 +297,7 @@ func (r *reader) roleTarget(si int, role string, poss *kg.Entity, portfolio, pla
 		} else if placeKind == "c" {
 			place = r.ent(atoi(placeIdx)).Name
 		}
-		m := r.builtOrg(si, lexicon.MissionName(kind, country, place), kg.DiplomaticMission)
+		m := r.mission(si, kind, country, place)
 		r.rel(si, "mission-represents", 0.8, kg.Represents, m, poss, "")
 		return kg.HoldsPosition, m, nil
 	case rl.Class == kg.Ministry && country != nil:
@@ -305,6 +315,19 @@ func (r *reader) roleTarget(si int, role string, poss *kg.Entity, portfolio, pla
 		return kg.MemberOf, r.legislature(country), nil
 	}
 	return rl.Rel, poss, nil
+}
+
+// mission is a country's mission: the article's own mission of that
+// country when it names one ("the Russian embassy in Oslo" for "Russia's
+// ambassador to Norway"), else one built from the role.
+func (r *reader) mission(si int, kind string, country *lexicon.CountryInfo, place string) *kg.Entity {
+	prefix := kg.NormalizeName(lexicon.MissionName(kind, country, ""))
+	for c := range r.in.Chains {
+		if ch := &r.in.Chains[c]; ch.Kind == kg.Organization && ch.Class == kg.DiplomaticMission && strings.HasPrefix(kg.NormalizeName(ch.Name), prefix) {
+			return r.ent(c)
+		}
+	}
+	return r.builtOrg(si, lexicon.MissionName(kind, country, place), kg.DiplomaticMission)
 }
 
 // builtOrg is an organisation a rule names: the chain of that name when
@@ -338,6 +361,7 @@ func (r *reader) legislature(country *lexicon.CountryInfo) *kg.Entity {
 }
 
 func (r *reader) sentence(si int) {
+	r.cur = si
 	t := r.text(si)
 	date := DateIn(t, r.in.Published)
 	get := func(m []int, i int) string {
@@ -354,11 +378,23 @@ func (r *reader) sentence(si int) {
 	}
 	// Roles.
 	for _, m := range possApposRe.FindAllStringSubmatchIndex(t, -1) {
+		if spokesBefore.MatchString(t[:m[0]]) {
+			continue // "a spokesman for China's foreign minister, X": X is the spokesman
+		}
 		poss := r.actor(get(m, 1), get(m, 2))
 		person := r.ent(atoi(get(m, 7)))
 		role := get(m, 3)
 		typ, to, _ := r.roleTarget(si, role, poss, get(m, 4), get(m, 5), get(m, 6))
 		r.rel(si, "role-possessive-apposition", 0.85, typ, person, to, roleName(role))
+	}
+	for _, m := range demonymApposRe.FindAllStringSubmatchIndex(t, -1) {
+		// "the Estonian finance minister, Karin Vaher"
+		c, how := lexicon.Country(get(m, 1))
+		if c == nil || how != "demonym" || spokesBefore.MatchString(t[:m[0]]) {
+			continue
+		}
+		typ, to, _ := r.roleTarget(si, get(m, 2), r.countryEntity(c), "", "", "")
+		r.rel(si, "role-demonym-apposition", 0.8, typ, r.ent(atoi(get(m, 3))), to, roleName(get(m, 2)))
 	}
 	for _, m := range apposPossRe.FindAllStringSubmatchIndex(t, -1) {
 		person := r.ent(atoi(get(m, 1)))
@@ -373,20 +409,13 @@ func (r *reader) sentence(si int) {
 		}
 	}
 	for _, m := range prefixRoleRe.FindAllStringSubmatchIndex(t, -1) {
-		person := r.ent(atoi(get(m, 4)))
-		role := get(m, 3)
+		person := r.ent(atoi(get(m, 5)))
+		role := get(m, 4)
 		var poss *kg.Entity
 		if get(m, 1) != "" {
 			poss = r.actor(get(m, 1), get(m, 2))
-		} else if c, how := lexicon.Country(get(m, 3-0)); c != nil && how == "demonym" {
-			_ = c
-		}
-		if poss == nil {
-			w := get(m, 3)
-			_ = w
-			if c, how := lexicon.Country(t[m[6]:m[7]]); c != nil && how == "demonym" {
-				poss = r.countryEntity(c)
-			}
+		} else if c, how := lexicon.Country(get(m, 3)); c != nil && how == "demonym" {
+			poss = r.countryEntity(c)
 		}
 		if poss == nil {
 			continue
@@ -454,7 +483,7 @@ func (r *reader) sentence(si int) {
 		if strings.Contains(verb, "expel") || strings.Contains(verb, "kicked") {
 			typ = "expulsion"
 		}
-		r.event(si, typ, date, []*kg.Entity{who, org})
+		r.event(si, typ, date, []*kg.Entity{who, org}, false)
 	}
 	for _, m := range joinRe.FindAllStringSubmatchIndex(t, -1) {
 		who := r.subject(si, t, m, 1, 2, 3)
@@ -508,9 +537,13 @@ func (r *reader) sentence(si int) {
 	for _, m := range accusedRe.FindAllStringSubmatchIndex(t, -1) {
 		accuse(r.subject(si, t, m, 1, 2, 3), "accused-of")
 	}
+	for _, m := range activeAccuseRe.FindAllStringSubmatchIndex(t, -1) {
+		accuse(r.subject(si, t, m, 1, 2, 3), "accused-active")
+	}
 	for _, m := range allegedlyRe.FindAllStringSubmatchIndex(t, -1) {
 		accuse(r.subject(si, t, m, 1, 2, 3), "allegedly")
 	}
+	direct := len(accusedHere) > 0
 	for _, m := range claimsRe.FindAllStringSubmatchIndex(t, -1) {
 		// "the allegations against him" in a denial is the denier's own.
 		if deniedRe.MatchString(t) && get(m, 3) != "" {
@@ -519,10 +552,10 @@ func (r *reader) sentence(si int) {
 		accuse(r.subject(si, t, m, 1, 2, 3), "allegations-that")
 	}
 	// Who else the accusation names is involved in it.
-	if len(accusedHere) > 0 {
+	if direct {
 		for _, c := range r.chainsIn(si, false) {
 			e := r.ent(c)
-			if slices.Contains(accusedHere, e) || e.Kind == kg.Country || e.Classification == kg.MediaOutlet {
+			if slices.Contains(accusedHere, e) || e.Kind == kg.Country || e.Classification == kg.MediaOutlet || r.afterBy(si, c) {
 				continue
 			}
 			r.rel(si, "involved-in-accusation", 0.6, kg.InvolvedIn, e, r.lastAlleg, "")
@@ -544,9 +577,26 @@ func (r *reader) sentence(si int) {
 		}
 		r.rel(si, "denied-allegations", 0.8, kg.DeniedBy, who, target, "")
 	}
+	for _, m := range whichDeniedRe.FindAllStringSubmatchIndex(t, -1) {
+		// "..., which she denied"; "a claim he rejected".
+		who := r.pronoun(si, t, m[2])
+		r.deny(si, who, nil, "denied-relative", 0.7)
+	}
 	for _, m := range deniedThatRe.FindAllStringSubmatchIndex(t, -1) {
+		// The denier is the sentence's first person, else its subject.
 		who := r.subject(si, t, m, 1, 2, 3)
+		if pm := phRe.FindAllStringSubmatch(t[:m[1]], -1); pm != nil && get(m, 6) == "" {
+			for _, x := range pm {
+				if x[1] == "p" {
+					who = r.ent(atoi(x[2]))
+					break
+				}
+			}
+		}
 		acc := r.actor(get(m, 4), get(m, 5))
+		if get(m, 6) != "" {
+			acc = who // "Moscow denied that it had ..."
+		}
 		if acc == nil {
 			continue
 		}
@@ -579,13 +629,29 @@ func titleCase(s string) string {
 	return strings.Join(w, " ")
 }
 
+// countryEntity is the article's chain for the country, or, when only its
+// demonym is written ("the Estonian finance minister"), a new entity.
 func (r *reader) countryEntity(c *lexicon.CountryInfo) *kg.Entity {
 	for i := range r.in.Chains {
 		if r.in.Chains[i].Kind == kg.Country && r.in.Links[i].Entity.Name == c.Name {
 			return r.ent(i)
 		}
 	}
-	return nil
+	if e, ok := r.built[link.Slug(c.Name)]; ok {
+		return e
+	}
+	return r.entity(r.cur, "demonym-country", 0.6, &kg.Entity{ID: link.Slug(c.Name), Kind: kg.Country, Name: c.Name, CountryCode: c.Code})
+}
+
+// afterBy reports whether chain c's first mention in sentence si follows
+// "by" (an accuser or a reporter, not someone involved).
+func (r *reader) afterBy(si, c int) bool {
+	for k, x := range r.tokOf[si] {
+		if x == c {
+			return k > 0 && r.masked[si][k-1] == "by"
+		}
+	}
+	return false
 }
 
 // chainsIn lists the chains named in sentence si (outside quotes unless
