@@ -99,18 +99,25 @@ func (s *Store) ListProposals(ctx context.Context, q kg.ProposalQuery) (kg.Propo
 				}
 			}
 			id := k[len(prefix):]
-			p, ok, err := readProposal(tx, id)
-			if err != nil {
-				return err
-			}
-			if !ok || (q.Status != "" && p.Status != q.Status) {
-				continue
+			// Only what is filtered by status or goes on the page is
+			// decoded: counting the rest needs its key only.
+			onPage := string(id) > q.After && len(page.Proposals) < q.First
+			var p kg.Proposal
+			if q.Status != "" || onPage {
+				var ok bool
+				var err error
+				if p, ok, err = readProposal(tx, id); err != nil {
+					return err
+				}
+				if !ok || (q.Status != "" && p.Status != q.Status) {
+					continue
+				}
 			}
 			page.TotalCount++
 			if string(id) <= q.After {
 				continue
 			}
-			if len(page.Proposals) == q.First {
+			if !onPage {
 				page.HasNextPage = true
 				continue
 			}
