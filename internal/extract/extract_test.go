@@ -64,14 +64,22 @@ func TestOwnArticles(t *testing.T) {
 		if _, err := os.Stat(txt); err != nil {
 			continue // the seed: its text lives in ../shared
 		}
+		// Articles the rules were developed against must stay high; the
+		// held-out ones (heldout-*: golds committed before the first run,
+		// rules never tuned on them) measure generalisation, with lower
+		// floors.
+		entFloor, relFloor := 0.9, 0.85
+		if strings.HasPrefix(base, "heldout-") {
+			entFloor, relFloor = 0.75, 0.7
+		}
 		t.Run(base, func(t *testing.T) {
 			rep, _ := run(t, txt, g)
 			logReport(t, rep)
-			if f := rep.Get("entities").F1(); f < 0.8 {
-				t.Errorf("entity F1 %.2f below 0.8", f)
+			if f := rep.Get("entities").F1(); f < entFloor {
+				t.Errorf("entity F1 %.2f below %.2f", f, entFloor)
 			}
-			if f := rep.Get("relationships").F1(); f < 0.6 {
-				t.Errorf("relationship F1 %.2f below 0.6", f)
+			if f := rep.Get("relationships").F1(); f < relFloor {
+				t.Errorf("relationship F1 %.2f below %.2f", f, relFloor)
 			}
 		})
 	}

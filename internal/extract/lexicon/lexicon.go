@@ -211,9 +211,16 @@ var Roles = map[string]Role{
 	"diplomat":           {kg.HoldsPosition, kg.DiplomaticMission, true},
 	"judge":              {kg.HoldsPosition, kg.Court, true},
 
-	"spokesman":    {kg.SpokespersonFor, "", false},
-	"spokeswoman":  {kg.SpokespersonFor, "", false},
-	"spokesperson": {kg.SpokespersonFor, "", false},
+	"chief":                 {kg.HoldsPosition, "", false},
+	"foreign policy chief":  {kg.HoldsPosition, "", true},
+	"deputy governor":       {kg.HoldsPosition, "", true},
+	"deputy leader":         {kg.HoldsPosition, kg.Party, true},
+	"deputy prime minister": {kg.HoldsPosition, "", true},
+	"vice president":        {kg.HoldsPosition, "", true},
+	"vice-president":        {kg.HoldsPosition, "", true},
+	"spokesman":             {kg.SpokespersonFor, "", false},
+	"spokeswoman":           {kg.SpokespersonFor, "", false},
+	"spokesperson":          {kg.SpokespersonFor, "", false},
 
 	"executive":               {kg.WorksFor, kg.Company, false},
 	"senior executive":        {kg.WorksFor, kg.Company, false},
@@ -273,6 +280,7 @@ var OrgHeads = map[string]kg.OrgClass{
 	"company": kg.Company, "group": kg.Company, "bank": kg.Company, "holdings": kg.Company, "corporation": kg.Company,
 	"technologies": kg.Company, "industries": kg.Company, "airlines": kg.Company, "motors": kg.Company,
 	"government": kg.Government, "cabinet": kg.Government,
+	"fund": kg.OtherOrg, "programme": kg.OtherOrg, "program": kg.OtherOrg, "forum": kg.OtherOrg,
 	"union": kg.OtherOrg, "university": kg.OtherOrg, "foundation": kg.OtherOrg, "institute": kg.OtherOrg,
 	"association": kg.OtherOrg, "federation": kg.OtherOrg, "organization": kg.OtherOrg, "organisation": kg.OtherOrg,
 }

@@ -322,7 +322,7 @@ func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(str
 				j++
 				continue
 			}
-			if words[j] == "of" && j+2 < len(ts) && words[j+1] == "the" && isCap(words[j+2]) && isNameToken(words[j+2]) {
+			if words[j] == "of" && j+2 < len(ts) && words[j+1] == "the" && isCap(words[j+2]) && isNameToken(words[j+2]) && ofJoins(strings.ToLower(words[j-1])) {
 				j += 3 // "Assembly of the Republic"
 				continue
 			}
@@ -349,6 +349,27 @@ func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(str
 	}
 	sortMentions(out)
 	return out, nil
+}
+
+var functionWords = map[string]bool{"the": true, "a": true, "an": true, "on": true, "in": true, "at": true, "according": true,
+	"after": true, "before": true, "when": true, "while": true, "but": true, "and": true, "as": true, "for": true, "from": true,
+	"by": true, "with": true, "to": true, "of": true, "if": true, "this": true, "that": true, "his": true, "her": true, "their": true, "its": true}
+
+// orgRun reports whether words (lower case) end in an organisation's head
+// word, or have one before "of".
+func orgRun(ws []string) bool {
+	if len(ws) == 0 {
+		return false
+	}
+	if lexicon.OrgHeads[ws[len(ws)-1]] != "" {
+		return true
+	}
+	for k := 0; k+1 < len(ws); k++ {
+		if ws[k+1] == "of" && lexicon.OrgHeads[ws[k]] != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ofJoins reports whether "<w> of X" is one name: an organisation's head
@@ -489,6 +510,11 @@ func classifyRun(s *segment.Sentence, si int, ts []segment.Token, words []string
 			if !lexicon.IsCommon(words[a]) {
 				break
 			}
+			// An organisation keeps its adjectives ("National Assembly",
+			// "Central Bank of Kenya"); only function words go.
+			if b-a >= 2 && orgRun(lw[a:b]) && !functionWords[lw[a]] {
+				break
+			}
 			// "The" inside a sentence stays with an outlet ("newspaper The Globe").
 			if words[a] == "The" && a > 0 && a+1 < b && lexicon.OutletNouns[lw[a-1]] {
 				break
@@ -592,7 +618,7 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 		m.Kind, m.Class, m.Source = kg.Organization, kg.Government, "lexicon"
 	case lexicon.Outlets[strings.ToLower(strings.TrimPrefix(text, "The "))]:
 		m.Kind, m.Class, m.Source = kg.Organization, kg.MediaOutlet, "lexicon"
-	case lexicon.OutletNouns[prev] && m.Title == "":
+	case lexicon.OutletNouns[prev] && m.Title == "", m.Tok1-m.Tok0 >= 2 && lexicon.OutletNouns[lw[m.Tok0]], lexicon.OutletNouns[next] && m.Title == "" && labelOf(m.Tok0, m.Tok1) != "PERSON":
 		m.Kind, m.Class, m.Source = kg.Organization, kg.MediaOutlet, "context"
 	case lexicon.OrgHeads[last] != "" && m.Tok1-m.Tok0 >= 1 && !(m.Tok1-m.Tok0 == 1 && m.Title != ""):
 		m.Kind, m.Class, m.Source = kg.Organization, lexicon.OrgHeads[last], "lexicon"
@@ -625,7 +651,6 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 			}
 		}
 	}
-	_ = next
 	return nil
 }
 

@@ -155,7 +155,7 @@ func firstWords(s string, n int) string {
 // Event triggers: a word and the type of event it names.
 var triggers = map[string]string{
 	"arrest": "arrest", "arrested": "arrest", "arresting": "arrest",
-	"detained": "detention", "detention": "detention", "imprisoned": "detention", "jailed": "detention", "imprisonment": "detention",
+	"detained": "arrest", "detention": "detention", "imprisoned": "detention", "jailed": "detention", "imprisonment": "detention",
 	"released": "release", "freed": "release",
 	"vote": "vote", "voted": "vote", "voting": "vote", "passed": "vote", "approved": "vote",
 	"expelled": "expulsion", "expel": "expulsion", "expels": "expulsion", "expulsion": "expulsion",
@@ -213,6 +213,9 @@ func (r *reader) events2(si int, t string, date kg.Date) {
 		if len(trs) > 0 && trs[len(trs)-1].typ == typ {
 			continue
 		}
+		if hypothetical(ws, i) {
+			continue // "must still be approved": not (yet) an event
+		}
 		trs = append(trs, trig{i, typ})
 	}
 	if len(trs) == 0 {
@@ -233,8 +236,28 @@ func (r *reader) events2(si int, t string, date kg.Date) {
 				k = j
 			}
 		}
+		if trs[k].at < i && clauseBreak(ws[trs[k].at:i]) {
+			continue // after the trigger's clause: "..., said Y"
+		}
 		if !slices.Contains(parts[k], e) {
 			parts[k] = append(parts[k], e)
+		}
+	}
+	// "X, who was sacked": the name before the relative clause is the one
+	// the clause's event happened to.
+	for j, tr := range trs {
+		if k := tr.at; k >= 4 && ws[k-3] == "who" && ws[k-4] == "," || k >= 3 && ws[k-2] == "who" && ws[k-3] == "," {
+			at := k - 4
+			if ws[k-2] == "who" {
+				at = k - 3
+			}
+			if c := of[at-1]; at >= 1 && c >= 0 {
+				e := r.ent(c)
+				for jj := range parts {
+					parts[jj] = slices.DeleteFunc(parts[jj], func(x *kg.Entity) bool { return x == e })
+				}
+				parts[j] = append(parts[j], e)
+			}
 		}
 	}
 	for j, tr := range trs {
@@ -270,13 +293,23 @@ func (r *reader) event(si int, typ string, date kg.Date, parts []*kg.Entity, ana
 	if len(ps) == 0 {
 		return
 	}
-	// "his vote", "the arrest" in the next sentence, undated, is the same
-	// event ("The motion passed. Mr X cast his vote in favour.").
+	// The same event again: in the same sentence; in the next one,
+	// undated, naming one of its participants ("Mr X was arrested. Mr X
+	// was detained at his home."); or a definite or possessive reference
+	// ("his vote", "the detention"), which never starts an event of its
+	// own.
 	var ev *eventRec
 	for _, old := range r.events {
-		if old.e.EventType == typ && (old.sentence == si || old.sentence == si-1 && date.IsZero() && anaphoric) {
+		if old.e.EventType != typ {
+			continue
+		}
+		shares := slices.ContainsFunc(ps, func(p *kg.Entity) bool { return slices.Contains(old.parts, p.ID) })
+		if old.sentence == si || anaphoric || old.sentence == si-1 && date.IsZero() && shares {
 			ev = old
 		}
+	}
+	if ev == nil && anaphoric {
+		return
 	}
 	if ev == nil {
 		name := strings.ToUpper(typ[:1]) + typ[1:] + ": " + ps[0].Name
@@ -344,4 +377,28 @@ func (r *reader) article() {
 			r.facts = append(r.facts, Fact{Relationship: &kg.Relationship{ID: kg.RelationshipID(kg.Mentions, art.ID, f.Entity.ID, ""), Type: kg.Mentions, From: art.ID, To: f.Entity.ID}, Sentence: f.Sentence, Rule: "mentions", Confidence: 0.8})
 		}
 	}
+}
+
+var modals = map[string]bool{"must": true, "will": true, "would": true, "could": true, "should": true, "may": true, "might": true, "can": true, "to": true}
+
+// hypothetical reports whether the trigger at i is governed by a modal
+// within three words ("must still be approved", "could be arrested").
+func hypothetical(ws []string, i int) bool {
+	for k := max(0, i-3); k < i; k++ {
+		if modals[ws[k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseBreak reports whether words contain the end of a clause.
+func clauseBreak(ws []string) bool {
+	for _, w := range ws {
+		switch w {
+		case ",", ";", "that", "but", ":", "--", "—":
+			return true
+		}
+	}
+	return false
 }

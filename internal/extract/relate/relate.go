@@ -250,7 +250,7 @@ var (
 	// police accused him of ...
 	activeAccuseRe = regexp.MustCompile(`\b(?:accused|accuses|accuse|accusing|suspect|suspects|suspected) (?:⟨([poc])(\d+)⟩|(him|her|them)) of\b`)
 	// Huawei senior executive Meng Wanzhou | Canada MP Han Dong | French President X
-	prefixRoleRe = regexp.MustCompile(`(?:⟨([co])(\d+)⟩|\b([a-z]+)) (?:'s )?(?:[a-z-]+ )?` + roleAlt + ` ⟨p(\d+)⟩`)
+	prefixRoleRe = regexp.MustCompile(`(?:⟨([co])(\d+)⟩|\b([a-z]+)) (?:'s )?(?:(?:senior|former|deputy|acting|interim|new|top|veteran|opposition|ruling|foreign|then|chief|outgoing|incoming|junior|longtime|long-time) )?` + roleAlt + ` ⟨p(\d+)⟩`)
 	// Prime Minister Justin Trudeau's governing Liberal Party
 	possPartyRe = regexp.MustCompile(`⟨p(\d+)⟩ 's (?:(?:governing|ruling|own|opposition|centre-right|centre-left|right-wing|left-wing|conservative|populist|nationalist|new) )*⟨o(\d+)⟩`)
 	// spokesman for China's minister of foreign affairs, Wang Wenbin
@@ -258,11 +258,12 @@ var (
 	spokesBefore  = regexp.MustCompile(`spokes(?:man|woman|person) for (?:the )?$`)
 	spokesAfterRe = regexp.MustCompile(`⟨p(\d+)⟩ , (?:a |the )?(?:[a-z]+ )?spokes(?:man|woman|person) for (?:the )?⟨([oc])(\d+)⟩`)
 
-	leaveRe     = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(leave|leaves|left|leaving|quit|quits|quitting|resigned from|resigns from|resign from|defected from|defect from|defects from|step down from|stepped down from|steps down from|expelled from|kicked out of|withdrew from|withdraw from|exit|exits|exited)(?: (?:[a-z']+|⟨[pc]\d+⟩)){0,5}? ⟨o(\d+)⟩`)
-	joinRe      = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(join|joins|joined|joining|rejoined|rejoins|defected to|defects to|switched to|crossed the floor to)(?: [a-z']+){0,5}? ⟨o(\d+)⟩`)
-	memberRe    = regexp.MustCompile(subj + ` (?:, |is |was |has been |remains )(?:a |an )?(?:[a-z]+ )?(?:member|mp|lawmaker|senator|deputy) (?:of|for|in) (?:the )?⟨o(\d+)⟩`)
-	partyRoleRe = regexp.MustCompile(`⟨o(\d+)⟩ (mp|lawmaker|senator|deputy|member|politician|candidate|leader|chairman|chairwoman|chair|mep)s? ⟨p(\d+)⟩`)
-	electedRe   = regexp.MustCompile(subj + ` (?:, who )?(?:was |has been |had been |were |first )?(?:re-)?elected (?:to|as an? mp for|in) (?:(?:the )?⟨o(\d+)⟩|parliament|the legislature)`)
+	leaveRe         = regexp.MustCompile(psubj + ` (?:[a-z]+ ){0,3}?(leave|leaves|left|leaving|quit|quits|quitting|resigned from|resigns from|resign from|defected from|defect from|defects from|step down from|stepped down from|steps down from|expelled from|kicked out of|withdrew from|withdraw from|exit|exits|exited)(?: (?:[a-z']+|⟨[pc]\d+⟩)){0,5}? ⟨o(\d+)⟩`)
+	joinRe          = regexp.MustCompile(psubj + ` (?:[a-z]+ ){0,3}?(join|joins|joined|joining|rejoined|rejoins|defected to|defects to|switched to|crossed the floor to)(?: [a-z']+){0,5}? ⟨o(\d+)⟩`)
+	memberRe        = regexp.MustCompile(subj + ` (?:, |is |was |has been |remains )(?:a |an )?(?:[a-z]+ )?(?:member|mp|lawmaker|senator|deputy) (?:of|for|in) (?:the )?⟨o(\d+)⟩`)
+	partyRoleRe     = regexp.MustCompile(`⟨o(\d+)⟩ (mp|lawmaker|senator|deputy|member|politician|candidate|leader|chairman|chairwoman|chair|mep)s? ⟨p(\d+)⟩`)
+	personOfPartyRe = regexp.MustCompile(`⟨p(\d+)⟩ (?:, )?(?:of|from) (?:the )?⟨o(\d+)⟩`)
+	electedRe       = regexp.MustCompile(subj + ` (?:, who )?(?:was |has been |had been |were |first )?(?:re-)?elected (?:to|as an? mp for|in) (?:(?:the )?⟨o(\d+)⟩|parliament|the legislature)`)
 
 	accusedRe     = regexp.MustCompile(subj + ` (?:has |have |had |was |were |is |are |being |been )*(?:accused|suspected|charged|alleged|investigated|under investigation)\b`)
 	allegedlyRe   = regexp.MustCompile(subj + ` (?:allegedly|reportedly|is alleged to|was alleged to|is said to have|was said to have)\b`)
@@ -271,6 +272,7 @@ var (
 	deniedThatRe  = regexp.MustCompile(subj + ` (?:(?:[a-z,]+|⟨[poc]\d+⟩) ){0,16}?(?:denied|denies|deny|rejected|rejects) that (?:⟨([poc])(\d+)⟩|(it|he|she|they)\b)`)
 	groundlessRe  = regexp.MustCompile(`\b(?:claims?|allegations?|accusations?|reports?|suggestions?|charges?)\b(?: of [a-z]+ by ⟨([poc])(\d+)⟩)?[^⟨]{0,80}?\b(?:are|is|were|was|be)\b (?:[a-z]+ )?(?:groundless|baseless|false|untrue|unfounded|fabricated|nonsense|lies|smears?|absurd|ridiculous)\b`)
 	whichDeniedRe = regexp.MustCompile(`\b(?:which|a claim|claims|an allegation|allegations|accusations|a charge|charges|an accusation)(?: that)? (he|she) (?:has |had |strongly |flatly )?(?:denied|denies|rejected|rejects|dismissed|dismisses|disputed|disputes)\b`)
+	calledRe      = regexp.MustCompile(subj + ` (?:, )?(?:[a-z]+ ){0,2}?(?:called|described|branded|dismissed) the (?:allegations?|accusations?|claims?|charges?|case|reports?|investigation) (?:as )?(?:[a-z]+ )?(?:politically motivated|baseless|groundless|false|absurd|fabricated|unfounded|a witch hunt|a smear|lies|nonsense)`)
 	quoteDenyRe   = regexp.MustCompile(`\b(?:false|untrue|groundless|baseless|unfounded|fabricated|lies|smear)\b`)
 
 	reportRe = regexp.MustCompile(`\b(?:reports?|reported|reporting|according to|citing|investigation|revealed|published by|told|confirmed to|statement to|interview with)\b`)
@@ -498,6 +500,20 @@ func (r *reader) sentence(si int) {
 	for _, m := range memberRe.FindAllStringSubmatchIndex(t, -1) {
 		r.rel(si, "membership-apposition", 0.8, kg.MemberOf, r.subject(si, t, m, 1, 2, 3), r.ent(atoi(get(m, 4))), "")
 	}
+	for _, m := range personOfPartyRe.FindAllStringSubmatchIndex(t, -1) {
+		// "Opposition leader Ruth Achieng of the Orange Democratic Movement"
+		person, org := r.ent(atoi(get(m, 1))), r.ent(atoi(get(m, 2)))
+		if org.Classification != kg.Party {
+			continue
+		}
+		typ, role := kg.MemberOf, ""
+		for _, ti := range r.chain(atoi(get(m, 1))).Titles {
+			if rl := lexicon.Roles[ti]; rl.Rel == kg.Leads && (rl.Class == kg.Party || rl.Class == "") && ti != "president" && ti != "prime minister" {
+				typ, role = kg.Leads, ti
+			}
+		}
+		r.rel(si, "person-of-party", 0.7, typ, person, org, role)
+	}
 	for _, m := range partyRoleRe.FindAllStringSubmatchIndex(t, -1) {
 		org, person := r.ent(atoi(get(m, 1))), r.ent(atoi(get(m, 3)))
 		typ := kg.MemberOf
@@ -576,6 +592,12 @@ func (r *reader) sentence(si int) {
 			target = r.lastAlleg
 		}
 		r.rel(si, "denied-allegations", 0.8, kg.DeniedBy, who, target, "")
+	}
+	for _, m := range calledRe.FindAllStringSubmatchIndex(t, -1) {
+		// "His lawyer, X, called the charges politically motivated."
+		if who := r.subject(si, t, m, 1, 2, 3); who != nil {
+			r.deny(si, who, nil, "called-baseless", 0.7)
+		}
 	}
 	for _, m := range whichDeniedRe.FindAllStringSubmatchIndex(t, -1) {
 		// "..., which she denied"; "a claim he rejected".

@@ -1,0 +1,56 @@
+package extract
+
+import (
+	"context"
+	"testing"
+
+	"github.com/polgraph/polgraph/internal/demotest"
+	"github.com/polgraph/polgraph/internal/extract/gazetteer"
+	"github.com/polgraph/polgraph/internal/kg"
+)
+
+// TestLinksToGraph reads an article (written for this test) against the
+// demo dataset through gazetteer.Service, i.e. the store's full-text
+// search: on the embedded store, or on Neo4j when NEO4J_URI is set. The
+// people and bodies the graph already holds are linked, not proposed anew.
+func TestLinksToGraph(t *testing.T) {
+	svc := demotest.Service(t)
+	text := "Canadian MP Han Dong met Prime Minister Justin Trudeau on Friday.\n\n" +
+		"Mr Dong, who now sits as an independent in the House of Commons, said the Liberal Party had treated him unfairly.\n\n" +
+		"“I was never disloyal,” Mr Dong said. Mr Trudeau did not comment."
+	props, err := Rules{}.Extract(context.Background(), Article{ID: "test-article", Text: text}, gazetteer.Service{Svc: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := map[string]bool{}
+	for _, p := range props {
+		if p.Kind != kg.ProposeEntity || !p.Entity.Kind.Actor() {
+			continue
+		}
+		if p.LinkedTo == "" {
+			if p.Entity.Kind == kg.Person {
+				t.Errorf("person %q proposed as new; the graph holds it", p.Entity.Name)
+			}
+			continue
+		}
+		linked[p.LinkedTo] = true
+		if p.Entity.ID != p.LinkedTo {
+			t.Errorf("linked proposal carries entity %q, not the linked %q", p.Entity.ID, p.LinkedTo)
+		}
+	}
+	for _, id := range []string{"han-dong", "justin-trudeau", "house-of-commons", "liberal-party"} {
+		if !linked[id] {
+			t.Errorf("%s not linked; linked: %v", id, linked)
+		}
+	}
+	// Relationships point at the linked ids.
+	found := false
+	for _, p := range props {
+		if r := p.Relationship; r != nil && r.Type == kg.Stated && r.From == "han-dong" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no STATED from han-dong: relationships do not use the linked id")
+	}
+}
