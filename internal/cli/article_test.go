@@ -1,9 +1,14 @@
 package cli_test
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -33,5 +38,41 @@ func TestIngestArticleNextToServe(t *testing.T) {
 	art := edge["article"].(map[string]any)
 	if art["published"] != "2024-10-07" || art["outlet"].(map[string]any)["name"] != "Alpine Post" {
 		t.Errorf("the article as the server stored it: %v", art)
+	}
+}
+
+// --llm-url reads the article with a chat model. This test talks to a
+// local httptest server standing in for an OpenAI-compatible endpoint; no
+// model is called.
+func TestIngestArticleWithLLM(t *testing.T) {
+	text := "MP leaves party\nTom Berger, a member of the Freedom Party, said on Monday he would leave the Freedom Party.\n"
+	answer := `{"entities":[{"key":"tom","kind":"PERSON","name":"Tom Berger","quote":"Tom Berger, a member of the Freedom Party, said on Monday he would leave the Freedom Party.","confidence":0.9},
+	  {"key":"fp","kind":"ORGANIZATION","name":"Freedom Party","classification":"PARTY","quote":"Tom Berger, a member of the Freedom Party, said on Monday he would leave the Freedom Party.","confidence":0.9}],
+	 "relationships":[{"from":"tom","type":"MEMBER_OF","to":"fp","quote":"Tom Berger, a member of the Freedom Party, said on Monday he would leave the Freedom Party.","confidence":0.8}]}`
+	var gotKey atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotKey.Store(r.Header.Get("Authorization"))
+		json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"message": map[string]string{"role": "assistant", "content": answer}}}})
+	}))
+	defer srv.Close()
+	t.Setenv("POLGRAPH_LLM_KEY", "sekrit")
+	dir := t.TempDir()
+	file := filepath.Join(t.TempDir(), "mp.txt")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustPolgraph(t, "ingest", "--data", dir, "--format", "article", file, "--llm-url", srv.URL+"/v1", "--llm-model", "test-model", "--auto-accept", "0")
+	if !regexp.MustCompile(`: [1-9][0-9]* proposals \(0 pending, [1-9][0-9]* accepted\)`).MatchString(out) {
+		t.Errorf("ingest with the LLM: %q", out)
+	}
+	if gotKey.Load() != "Bearer sekrit" {
+		t.Errorf("the endpoint got Authorization %q", gotKey.Load())
+	}
+	export := mustPolgraph(t, "export", "--data", dir, "--format", "json")
+	if !strings.Contains(export, `"MEMBER_OF"`) || !strings.Contains(export, "Tom Berger") {
+		t.Errorf("the LLM's proposals were not accepted into the graph:\n%s", export)
+	}
+	if _, err := polgraph(t, "ingest", "--data", dir, "--format", "article", file, "--llm-url", srv.URL); err == nil || !strings.Contains(err.Error(), "--llm-model") {
+		t.Errorf("--llm-url without --llm-model: %v", err)
 	}
 }

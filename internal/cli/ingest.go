@@ -18,7 +18,7 @@ func ingestCommand() Command {
 		Args: "FILE...",
 		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph; all are checked before any is written. ` +
 			`--format article reads news articles (text or HTML) into proposals for review`,
-		Options:      []string{"data", "store", "log-level", "log-format"},
+		Options:      []string{"data", "store", "log-level", "log-format", "llm-url", "llm-model"},
 		Interspersed: true,
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&format, "format", "dossier", "what the files are: dossier (JSON) or article (plain text or HTML)")

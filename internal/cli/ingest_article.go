@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/polgraph/polgraph/internal/article"
+	"github.com/polgraph/polgraph/internal/extract/llm"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/review"
 )
@@ -85,9 +86,29 @@ func readArticle(name string, f *articleFlags) (kg.ArticleInput, error) {
 	return in, nil
 }
 
-// extractor is what the command line reads articles with: internal/extract's
-// rule-based pipeline.
-func (env *Env) extractor() kg.Extractor { return review.Pipeline{} }
+// extractor is what the command line and the server read articles with:
+// internal/extract's rule-based pipeline, or, with --llm-url and
+// --llm-model (key from POLGRAPH_LLM_KEY), the chat model behind an
+// OpenAI-compatible endpoint.
+func (env *Env) extractor() (kg.Extractor, error) {
+	c := env.Config
+	switch {
+	case c.LLMURL == "" && c.LLMModel == "":
+		return review.Pipeline{}, nil
+	case c.LLMURL == "":
+		return nil, fmt.Errorf("%w: --llm-model needs --llm-url", ErrUsage)
+	case c.LLMModel == "":
+		return nil, fmt.Errorf("%w: --llm-url needs --llm-model", ErrUsage)
+	}
+	if c.LLMKey == "" {
+		env.Logger.Warn("no POLGRAPH_LLM_KEY: the LLM endpoint is called without a key", "llm-url", c.LLMURL)
+	}
+	x, err := llm.New(llm.Config{URL: c.LLMURL, Model: c.LLMModel, Key: c.LLMKey})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	return review.Pipeline{X: x}, nil
+}
 
 // runIngestArticles ingests articles, each on its own (one article's
 // failure leaves the ones before it stored).
@@ -101,13 +122,20 @@ func runIngestArticles(ctx context.Context, env *Env, f *articleFlags, files []s
 			return err
 		}
 	}
+	x, err := env.extractor()
+	if err != nil {
+		return err
+	}
 	rm, svc, ctx, done, err := env.serverOrService(ctx)
 	if err != nil {
 		return err
 	}
 	defer done(&err)
+	if rm != nil && env.Config.LLMURL != "" {
+		return fmt.Errorf("%w: polgraph serve runs on this data directory and reads articles with its own extractor: give --llm-url to serve, or stop it", ErrUsage)
+	}
 	if svc != nil {
-		svc = svc.WithExtractor(env.extractor())
+		svc = svc.WithExtractor(x)
 	}
 	for i, in := range inputs {
 		var res articleResult
