@@ -2,6 +2,9 @@ package review_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/polgraph/polgraph/internal/kg"
@@ -47,4 +50,23 @@ func TestPipelineLinksToTheGraph(t *testing.T) {
 	if m, _ := svc.Store().FindEntities(ctx, kg.Match{Kind: kg.Person, Names: []string{"Tom Berger"}}); len(m) != 1 {
 		t.Errorf("persons named Tom Berger: %v, want only person-42", m)
 	}
+}
+
+// BenchmarkIngestArticle reads the example article into proposals and
+// stores them (embedded store, or Neo4j with NEO4J_URI), a new article
+// each time: the review queue's cost on top of the pipeline's.
+func BenchmarkIngestArticle(b *testing.B) {
+	text, err := os.ReadFile(filepath.Join("..", "..", "examples", "articles", "mp-crosses-floor.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	svc := kg.NewService(teststore.Open(b), kg.DefaultLimits).WithExtractor(review.Pipeline{})
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := svc.IngestArticle(ctx, kg.ArticleInput{Text: string(text), URL: fmt.Sprintf("https://news.example/%d", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 }
