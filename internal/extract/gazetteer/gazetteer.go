@@ -33,6 +33,9 @@ type Gazetteer interface {
 	Lookup(ctx context.Context, name string, kinds []kg.Kind) ([]Candidate, error)
 }
 
+// MaxNameWords is the longest name (in words) looked up.
+const MaxNameWords = 8
+
 var actorKinds = []kg.Kind{kg.Person, kg.Organization, kg.Country}
 
 // Match compares a name read in an article with an entity's name and
@@ -170,10 +173,16 @@ func (g Service) Lookup(ctx context.Context, name string, kinds []kg.Kind) ([]Ca
 	if max := g.Svc.Limits().MaxPageSize; max > 0 && first > max {
 		first = max
 	}
-	if kg.NormalizeName(name) == "" {
+	// A name is a few words; a longer run of capitals (a headline, a
+	// title-cased list) is not worth a search, and the service would
+	// refuse it.
+	if n := len(kg.Tokens(name)); n == 0 || n > MaxNameWords {
 		return nil, nil
 	}
 	page, err := g.Svc.Search(ctx, name, kinds, &first, "")
+	if kg.KindOf(err) == kg.KindInvalid {
+		return nil, nil // a name the search cannot take (too long): no candidates
+	}
 	if err != nil {
 		return nil, err
 	}

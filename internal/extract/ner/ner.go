@@ -259,11 +259,17 @@ func quoteDepths(ts []segment.Token) []bool {
 func recognizeSentence(s *segment.Sentence, si int, opt Options, lookup func(string) ([]gazetteer.Candidate, error)) ([]Mention, error) {
 	ts := s.Tokens
 	quoted := quoteDepths(ts)
+	// The model runs only for a sentence with a name nothing else
+	// classified: it is the slowest signal.
 	var labels []span
-	if opt.Model != nil && !s.Headline {
-		labels = opt.Model.labels(s.Text)
-	}
+	labeled := false
 	labelOf := func(t0, t1 int) string {
+		if !labeled {
+			labeled = true
+			if opt.Model != nil && !s.Headline {
+				labels = opt.Model.labels(s.Text)
+			}
+		}
 		a, b := ts[t0].Start-s.Start, ts[t1-1].End-s.Start
 		for _, l := range labels {
 			if l.start < b && a < l.end {
@@ -624,7 +630,7 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 		m.Kind, m.Class, m.Source = kg.Organization, lexicon.OrgHeads[last], "lexicon"
 	case lexicon.OrgNouns[prev] != "" && m.Title == "":
 		m.Kind, m.Class, m.Source = kg.Organization, lexicon.OrgNouns[prev], "context"
-	case m.Title != "" && !isOrgTitle(m.Title):
+	case m.Title != "":
 		m.Kind, m.Source = kg.Person, "title"
 	case followedByEmployeeRole(lw, m.Tok1):
 		m.Kind, m.Class, m.Source = kg.Organization, kg.Company, "context"
@@ -644,7 +650,7 @@ func classify(m *Mention, s *segment.Sentence, ts []segment.Token, words, lw []s
 				m.Kind, m.Class = kg.Organization, kg.OtherOrg
 			}
 		default:
-			if m.Tok1-m.Tok0 >= 2 && m.Tok0 > 0 && !s.Headline {
+			if m.Tok1-m.Tok0 >= 2 && !s.Headline && (m.Tok0 > 0 || noCommon(lw[m.Tok0:m.Tok1])) {
 				m.Kind, m.Source = kg.Person, "shape"
 			} else if m.Tok0 > 0 || m.Tok1-m.Tok0 >= 2 {
 				m.Unknown, m.Source = true, "shape"
@@ -667,8 +673,6 @@ func isAllCaps(s string) bool {
 	return n >= 2
 }
 
-func isOrgTitle(t string) bool { return false }
-
 // followedByEmployeeRole reads "Huawei senior executive", "Acme chief
 // executive": a name before a job at a company is the company.
 func followedByEmployeeRole(lw []string, i int) bool {
@@ -682,4 +686,15 @@ func sortMentions(ms []Mention) {
 			ms[j], ms[j-1] = ms[j-1], ms[j]
 		}
 	}
+}
+
+// noCommon reports whether none of the words is a common word (a
+// sentence-initial "Lena Fischer" is a name; "Some Chinese" is not).
+func noCommon(ws []string) bool {
+	for _, w := range ws {
+		if lexicon.IsCommon(w) || connectors[w] {
+			return false
+		}
+	}
+	return true
 }

@@ -279,7 +279,7 @@ var (
 	sourceRe = regexp.MustCompile(`^(?:source|sources|credit) :? ⟨o(\d+)⟩$|^\( ?⟨o(\d+)⟩ ?\)|^by [a-z ]+ , ⟨o(\d+)⟩`)
 )
 
-func (r *reader) roleTarget(si int, role string, poss *kg.Entity, portfolio, placeKind, placeIdx string) (kg.RelType, *kg.Entity, *kg.Entity) {
+func (r *reader) roleTarget(si int, role string, poss *kg.Entity, portfolio, placeKind, placeIdx string) (kg.RelType, *kg.Entity) {
 	rl := lexicon.Roles[role]
 	var country *lexicon.CountryInfo
 	if poss != nil && poss.Kind == kg.Country {
@@ -301,22 +301,22 @@ func (r *reader) roleTarget(si int, role string, poss *kg.Entity, portfolio, pla
 		}
 		m := r.mission(si, kind, country, place)
 		r.rel(si, "mission-represents", 0.8, kg.Represents, m, poss, "")
-		return kg.HoldsPosition, m, nil
+		return kg.HoldsPosition, m
 	case rl.Class == kg.Ministry && country != nil:
 		p := strings.TrimSpace(portfolio)
 		if w := strings.Fields(role); len(w) == 2 && w[1] == "minister" {
 			p = lexicon.Portfolios[w[0]]
 		}
 		if p == "" {
-			return kg.HoldsPosition, poss, nil
+			return kg.HoldsPosition, poss
 		}
 		m := r.builtOrg(si, lexicon.MinistryName(p, country), kg.Ministry)
 		r.rel(si, "ministry-part-of", 0.8, kg.PartOf, m, poss, "")
-		return kg.HoldsPosition, m, nil
+		return kg.HoldsPosition, m
 	case rl.Class == kg.Legislature && country != nil:
-		return kg.MemberOf, r.legislature(country), nil
+		return kg.MemberOf, r.legislature(country)
 	}
-	return rl.Rel, poss, nil
+	return rl.Rel, poss
 }
 
 // mission is a country's mission: the article's own mission of that
@@ -386,7 +386,7 @@ func (r *reader) sentence(si int) {
 		poss := r.actor(get(m, 1), get(m, 2))
 		person := r.ent(atoi(get(m, 7)))
 		role := get(m, 3)
-		typ, to, _ := r.roleTarget(si, role, poss, get(m, 4), get(m, 5), get(m, 6))
+		typ, to := r.roleTarget(si, role, poss, get(m, 4), get(m, 5), get(m, 6))
 		r.rel(si, "role-possessive-apposition", 0.85, typ, person, to, roleName(role))
 	}
 	for _, m := range demonymApposRe.FindAllStringSubmatchIndex(t, -1) {
@@ -395,18 +395,18 @@ func (r *reader) sentence(si int) {
 		if c == nil || how != "demonym" || spokesBefore.MatchString(t[:m[0]]) {
 			continue
 		}
-		typ, to, _ := r.roleTarget(si, get(m, 2), r.countryEntity(c), "", "", "")
+		typ, to := r.roleTarget(si, get(m, 2), r.countryEntity(c), "", "", "")
 		r.rel(si, "role-demonym-apposition", 0.8, typ, r.ent(atoi(get(m, 3))), to, roleName(get(m, 2)))
 	}
 	for _, m := range apposPossRe.FindAllStringSubmatchIndex(t, -1) {
 		person := r.ent(atoi(get(m, 1)))
 		if get(m, 4) != "" {
 			poss := r.actor(get(m, 2), get(m, 3))
-			typ, to, _ := r.roleTarget(si, get(m, 4), poss, get(m, 5), get(m, 6), get(m, 7))
+			typ, to := r.roleTarget(si, get(m, 4), poss, get(m, 5), get(m, 6), get(m, 7))
 			r.rel(si, "role-apposition", 0.8, typ, person, to, roleName(get(m, 4)))
 		} else if get(m, 8) != "" {
 			org := r.actor(get(m, 9), get(m, 10))
-			typ, to, _ := r.roleTarget(si, get(m, 8), org, "", "", "")
+			typ, to := r.roleTarget(si, get(m, 8), org, "", "", "")
 			r.rel(si, "role-apposition-of", 0.8, typ, person, to, roleName(get(m, 8)))
 		}
 	}
@@ -427,7 +427,7 @@ func (r *reader) sentence(si int) {
 			r.rel(si, "party-role-prefix", 0.8, kg.MemberOf, person, poss, "")
 			continue
 		}
-		typ, to, _ := r.roleTarget(si, role, poss, "", "", "")
+		typ, to := r.roleTarget(si, role, poss, "", "", "")
 		if poss.Kind == kg.Organization && rl.Class != "" && rl.Class != poss.Classification && rl.Class != kg.Company {
 			continue
 		}
