@@ -2,6 +2,8 @@ package kg
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
@@ -150,10 +152,11 @@ func (s *Service) IngestArticle(ctx context.Context, in ArticleInput) (IngestedA
 	props, err := s.extractor.Extract(ctx, ArticleText{ID: article.ID, Title: article.Title, URL: article.URL,
 		Outlet: article.Outlet, Published: article.Published, Byline: in.Byline, Text: article.Text}, storeGazetteer{s})
 	if err != nil {
-		if _, ok := err.(*Error); ok {
+		var kerr *Error
+		if errors.As(err, &kerr) {
 			return IngestedArticle{}, err
 		}
-		return IngestedArticle{}, Internal(op, err)
+		return IngestedArticle{}, Internal(op, fmt.Errorf("the extractor could not read the article: %w", err))
 	}
 	res := IngestedArticle{}
 	props, res.Skipped = s.admissible(ctx, article, props)
