@@ -4,17 +4,28 @@ import (
 	"context"
 	"testing"
 
-	"github.com/polgraph/polgraph/internal/demotest"
 	"github.com/polgraph/polgraph/internal/extract/gazetteer"
 	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/store/teststore"
 )
 
-// TestLinksToGraph reads an article (written for this test) against the
-// demo dataset through gazetteer.Service, i.e. the store's full-text
+// TestLinksToGraph reads an article (written for this test) against a
+// small graph through gazetteer.Service, i.e. the store's full-text
 // search: on the embedded store, or on Neo4j when NEO4J_URI is set. The
 // people and bodies the graph already holds are linked, not proposed anew.
 func TestLinksToGraph(t *testing.T) {
-	svc := demotest.Service(t)
+	svc := kg.NewService(teststore.Open(t), kg.DefaultLimits)
+	for _, e := range []kg.Entity{
+		{ID: "han-dong", Kind: kg.Person, Name: "Han Dong", Description: "Member of Parliament for Don Valley North, Canada"},
+		{ID: "justin-trudeau", Kind: kg.Person, Name: "Justin Trudeau"},
+		{ID: "justin-trudeau-namesake", Kind: kg.Person, Name: "Justin Trudeaux"}, // a fuzzy decoy; the exact name wins
+		{ID: "house-of-commons", Kind: kg.Organization, Name: "House of Commons of Canada", Aliases: []string{"House of Commons"}, Classification: kg.Legislature},
+		{ID: "liberal-party", Kind: kg.Organization, Name: "Liberal Party of Canada", Aliases: []string{"Liberal Party", "Liberals"}, Classification: kg.Party},
+	} {
+		if _, err := svc.UpsertEntity(context.Background(), e); err != nil {
+			t.Fatalf("storing %s: %v", e.ID, err)
+		}
+	}
 	text := "Canadian MP Han Dong met Prime Minister Justin Trudeau on Friday.\n\n" +
 		"Mr Dong, who now sits as an independent in the House of Commons, said the Liberal Party had treated him unfairly.\n\n" +
 		"“I was never disloyal,” Mr Dong said. Mr Trudeau did not comment."

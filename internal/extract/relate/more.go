@@ -161,7 +161,7 @@ var triggers = map[string]string{
 	"expelled": "expulsion", "expel": "expulsion", "expels": "expulsion", "expulsion": "expulsion",
 	"appointed": "appointment", "appoints": "appointment", "appoint": "appointment", "nominated": "appointment", "named": "appointment",
 	"resigned": "resignation", "resigns": "resignation", "resignation": "resignation",
-	"elected": "election", "re-elected": "election",
+	"elected": "election", "re-elected": "election", "defeated": "election",
 	"met": "meeting", "meeting": "meeting", "speak": "meeting", "spoke": "meeting", "talks": "meeting", "conversation": "meeting",
 	"sentenced": "sentencing", "convicted": "conviction", "charged": "charge", "indicted": "charge",
 	"defended": "defence", "sacked": "dismissal", "fired": "dismissal", "dismissed": "dismissal",

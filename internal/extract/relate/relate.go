@@ -77,6 +77,7 @@ func Relate(in *Input) []Fact {
 		}
 		r.sentence(si)
 	}
+	r.titles()
 	r.article()
 	return r.facts
 }
@@ -247,6 +248,13 @@ var (
 	apposPossRe = regexp.MustCompile(`⟨p(\d+)⟩ , (?:the |a |who is )?(?:⟨([co])(\d+)⟩ 's (?:[a-z-]+ ){0,2}?` + roleAlt + `(?: of ([a-z]+(?: and [a-z]+)?))?(?: (?:in|to) ⟨([lc])(\d+)⟩)?|(?:[a-z-]+ ){0,2}?` + roleAlt + `(?: (?:of|for|at|in|to) (?:the )?⟨([co])(\d+)⟩))`)
 	// the Estonian finance minister, Karin Vaher
 	demonymApposRe = regexp.MustCompile(`(?:^|\bthe |\ba |, )([a-z]+) ` + roleAlt + ` , ⟨p(\d+)⟩`)
+	// Mr Asante, 61, who leads the National Democratic Congress
+	leadsVerbRe = regexp.MustCompile(subj + ` (?:, \d+ )?(?:, (?:who|which) )?(?:now |also )?(?:leads|led|heads|headed|chairs|chaired|founded) (?:the )?⟨o(\d+)⟩`)
+	// X was sworn in as Ghana's president | became prime minister of Y | appointed X, ..., as finance minister
+	becameRe      = regexp.MustCompile(subj + ` (?:[a-z]+ ){0,3}?(?:sworn in as|became|was elected|was re-elected|was named|was appointed|took office as|installed as) (?:the )?(?:(?:new|next|first|interim|acting) )?(?:⟨c(\d+)⟩ 's )?(?:new )?` + roleAlt + `(?: of (?:the )?⟨([co])(\d+)⟩)?`)
+	appointedAsRe = regexp.MustCompile(`\b(?:appointed|named|nominated|chose|picked) ⟨p(\d+)⟩ (?:, [^,]{1,60} , )?as (?:the )?(?:new )?(?:⟨c(\d+)⟩ 's )?` + roleAlt + `(?: of (?:the )?⟨([co])(\d+)⟩)?`)
+	// the former president, John Boateng
+	descApposRe = regexp.MustCompile(`(?:^|\bthe |\ba )(?:(?:former|new|outgoing|incoming|current|then|acting|interim|late) )?` + roleAlt + ` , ⟨p(\d+)⟩`)
 	// police accused him of ...
 	activeAccuseRe = regexp.MustCompile(`\b(?:accused|accuses|accuse|accusing|suspect|suspects|suspected) (?:⟨([poc])(\d+)⟩|(him|her|them)) of\b`)
 	// Huawei senior executive Meng Wanzhou | Canada MP Han Dong | French President X
@@ -319,6 +327,69 @@ func (r *reader) roleTarget(si int, role string, poss *kg.Entity, portfolio, pla
 	return rl.Rel, poss
 }
 
+// office records that who holds role at at; with at unknown, a role held
+// at a country (president, prime minister, minister) is taken to be held at
+// the article's country when it names exactly one.
+func (r *reader) office(si int, rule string, who *kg.Entity, role string, at *kg.Entity) {
+	if who == nil || role == "" {
+		return
+	}
+	if at == nil {
+		at = r.onlyCountry()
+		if at == nil {
+			return
+		}
+	}
+	typ, to := r.roleTarget(si, role, at, "", "", "")
+	r.rel(si, rule, 0.7, typ, who, to, roleName(role))
+}
+
+// onlyCountry is the article's country when it names exactly one.
+func (r *reader) onlyCountry() *kg.Entity {
+	var found *kg.Entity
+	for c := range r.in.Chains {
+		if r.in.Chains[c].Kind == kg.Country {
+			if found != nil {
+				return nil
+			}
+			found = r.ent(c)
+		}
+	}
+	return found
+}
+
+// titles gives the people whose titles are offices held at a country
+// ("President Samuel Otieno", "Vice-President Ama Owusu") that office at
+// the article's one country, unless a rule already placed them.
+func (r *reader) titles() {
+	country := r.onlyCountry()
+	if country == nil {
+		return
+	}
+	placed := map[string]bool{}
+	for _, f := range r.facts {
+		if rel := f.Relationship; rel != nil && (rel.Type == kg.Leads || rel.Type == kg.HoldsPosition) {
+			placed[rel.From] = true
+		}
+	}
+	for mi, m := range r.in.Mentions {
+		c := r.in.Of[mi]
+		if c < 0 || m.Title == "" || m.Headline || r.in.Chains[c].Kind != kg.Person {
+			continue
+		}
+		rl := lexicon.Roles[m.Title]
+		if rl.Class != "" || (rl.Rel != kg.Leads && rl.Rel != kg.HoldsPosition) || placed[r.ent(c).ID] {
+			continue
+		}
+		switch m.Title {
+		case "chairman", "chairwoman", "mayor", "governor", "director", "chief":
+			continue // offices of a body or a city, not of the state
+		}
+		placed[r.ent(c).ID] = true
+		r.rel(m.Sentence, "title-of-country", 0.6, rl.Rel, r.ent(c), country, roleName(m.Title))
+	}
+}
+
 // mission is a country's mission: the article's own mission of that
 // country when it names one ("the Russian embassy in Oslo" for "Russia's
 // ambassador to Norway"), else one built from the role.
@@ -372,12 +443,6 @@ func (r *reader) sentence(si int) {
 		}
 		return t[m[2*i]:m[2*i+1]]
 	}
-	roleName := func(role string) string {
-		if role == "mp" {
-			return "MP"
-		}
-		return role
-	}
 	// Roles.
 	for _, m := range possApposRe.FindAllStringSubmatchIndex(t, -1) {
 		if spokesBefore.MatchString(t[:m[0]]) {
@@ -397,6 +462,39 @@ func (r *reader) sentence(si int) {
 		}
 		typ, to := r.roleTarget(si, get(m, 2), r.countryEntity(c), "", "", "")
 		r.rel(si, "role-demonym-apposition", 0.8, typ, r.ent(atoi(get(m, 3))), to, roleName(get(m, 2)))
+	}
+	for _, m := range leadsVerbRe.FindAllStringSubmatchIndex(t, -1) {
+		r.rel(si, "leads-verb", 0.8, kg.Leads, r.subject(si, t, m, 1, 2, 3), r.ent(atoi(get(m, 4))), "")
+	}
+	for _, m := range becameRe.FindAllStringSubmatchIndex(t, -1) {
+		who := r.subject(si, t, m, 1, 2, 3)
+		var at *kg.Entity
+		if get(m, 4) != "" {
+			at = r.ent(atoi(get(m, 4)))
+		} else if get(m, 6) != "" {
+			at = r.actor(get(m, 6), get(m, 7))
+		}
+		r.office(si, "became-role", who, get(m, 5), at)
+	}
+	for _, m := range appointedAsRe.FindAllStringSubmatchIndex(t, -1) {
+		var at *kg.Entity
+		if get(m, 2) != "" {
+			at = r.ent(atoi(get(m, 2)))
+		} else if get(m, 4) != "" {
+			at = r.actor(get(m, 4), get(m, 5))
+		}
+		r.office(si, "appointed-as", r.ent(atoi(get(m, 1))), get(m, 3), at)
+	}
+	for _, m := range descApposRe.FindAllStringSubmatchIndex(t, -1) {
+		if spokesBefore.MatchString(t[:m[0]]) {
+			continue
+		}
+		// Preceded by a country's possessive or a demonym, the rules above
+		// have it; here the role stands alone ("the former president, X").
+		if m[0] > 0 && strings.HasSuffix(t[:m[0]], "'s ") {
+			continue
+		}
+		r.office(si, "role-apposition-bare", r.ent(atoi(get(m, 2))), get(m, 1), nil)
 	}
 	for _, m := range apposPossRe.FindAllStringSubmatchIndex(t, -1) {
 		person := r.ent(atoi(get(m, 1)))
@@ -641,6 +739,14 @@ func (r *reader) sentence(si int) {
 	}
 	// Events.
 	r.events2(si, t, date)
+}
+
+// roleName is a role as a relationship's role ("MP", "consul-general").
+func roleName(role string) string {
+	if role == "mp" {
+		return "MP"
+	}
+	return role
 }
 
 func titleCase(s string) string {
