@@ -9,6 +9,7 @@ import (
 	"github.com/polgraph/polgraph/graph/generated"
 	"github.com/polgraph/polgraph/internal/ftm"
 	"github.com/polgraph/polgraph/internal/importer"
+	"github.com/polgraph/polgraph/graph/model"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -87,6 +88,9 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	// ...and kept counts for at most ftm.MaxKeptFields fields.
 	cx.ImportSummary.Kept = func(child int) int { return times(ftm.MaxKeptFields, child) }
 	cx.Query.AuditLog = func(child int, _, _ *string, _ *time.Time, first *int, _ *string) int { return page(child, first) }
+	cx.Query.Proposals = func(child int, _ *string, _ *kg.ProposalStatus, first *int, _ *string) int { return page(child, first) }
+	// Reading an article runs the extractor over up to a megabyte of text.
+	cx.Mutation.IngestArticle = func(child int, _ model.ArticleInput) int { return satAdd(child, IngestArticleCost) }
 	return generated.NewExecutableSchema(c)
 }
 
@@ -95,6 +99,11 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 // typos), so with the default limit of 250,000 one operation can search
 // about a hundred words in all.
 const SearchWordCost = 2500
+
+// IngestArticleCost is what ingestArticle adds to an operation's
+// complexity: reading an article is the heaviest write there is, so one
+// operation cannot ingest more than a few.
+const IngestArticleCost = 50000
 
 func orDefault(v *int, def int) int {
 	if v == nil || *v < 1 {

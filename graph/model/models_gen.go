@@ -26,6 +26,42 @@ type APIKey struct {
 	RevokedBy *string    `json:"revokedBy,omitempty"`
 }
 
+// What ingesting an article did.
+type ArticleIngestResult struct {
+	// The article, as stored.
+	Article *Article `json:"article"`
+	// How many proposals this reading made (list them with proposals(article:)).
+	Proposed int `json:"proposed"`
+	// How many of them wait for review.
+	Pending int `json:"pending"`
+	// How many autoAccept accepted.
+	Accepted int `json:"accepted"`
+	// Proposals that could not be stored or accepted, each with why (at most 100).
+	Skipped []string `json:"skipped"`
+}
+
+// An article to read. Give its text or its HTML page (the main text, title,
+// byline, outlet, date and canonical URL are taken from the page); the other
+// fields win over what the page says.
+type ArticleInput struct {
+	// The article as plain text.
+	Text *string `json:"text,omitempty"`
+	// The article as an HTML page.
+	HTML *string `json:"html,omitempty"`
+	// The headline; the text's first line when neither this nor the page gives one.
+	Title *string `json:"title,omitempty"`
+	// An http(s) URL; the article's id is derived from it.
+	URL *string `json:"url,omitempty"`
+	// The publishing outlet, by entity id or name (a new media outlet when unknown).
+	Outlet *string `json:"outlet,omitempty"`
+	// Who wrote it.
+	Byline *string `json:"byline,omitempty"`
+	// Publication date.
+	Published *kg.Date `json:"published,omitempty"`
+	// Accept every proposal whose confidence is at least this (0..1; 0 accepts all).
+	AutoAccept *float64 `json:"autoAccept,omitempty"`
+}
+
 // A page of the audit log, oldest first.
 type AuditConnection struct {
 	Edges    []AuditEdge `json:"edges"`
@@ -250,6 +286,20 @@ type MergeResult struct {
 // The mutations. Each is atomic: everything is validated first, then written at
 // once, or nothing is written.
 type Mutation struct {
+}
+
+// A page of proposals.
+type ProposalConnection struct {
+	Edges    []ProposalEdge `json:"edges"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+	// How many proposals the whole listing holds.
+	TotalCount int `json:"totalCount"`
+}
+
+// One proposal of a page.
+type ProposalEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *kg.Proposal `json:"node"`
 }
 
 // The queries.

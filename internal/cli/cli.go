@@ -32,7 +32,11 @@ type Command struct {
 	Options []string
 	// Flags adds command-specific flags that are not config options.
 	Flags func(fs *flag.FlagSet)
-	Run   func(ctx context.Context, env *Env, args []string) error
+	// Interspersed takes flags after the arguments too ("FILE --url U");
+	// commands with subcommands leave it off, so that the subcommand parses
+	// its own flags.
+	Interspersed bool
+	Run          func(ctx context.Context, env *Env, args []string) error
 }
 
 // commands is the command table, in the order help lists them.
@@ -108,14 +112,43 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	if cmd.Flags != nil {
 		cmd.Flags(fs)
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	parse := parseInterspersed
+	if !cmd.Interspersed {
+		parse = func(fs *flag.FlagSet, args []string) ([]string, error) {
+			err := fs.Parse(args)
+			return fs.Args(), err
+		}
+	}
+	positional, err := parse(fs, args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	env := &Env{Config: cfg, Logger: NewLogger(cfg, stderr), Stdout: stdout, Stderr: stderr}
-	return cmd.Run(ctx, env, fs.Args())
+	return cmd.Run(ctx, env, positional)
+}
+
+// parseInterspersed parses flags before and after the arguments
+// ("ingest --format article FILE --url U"), as the standard flag package
+// stops at the first argument; after "--" everything is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 func defaultNote(o config.Option) string {

@@ -75,7 +75,7 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 			jobs = append(jobs, importJob{label: a, format: "FTM", files: []string{a}})
 		}
 	default:
-		return fmt.Errorf("%w: --format %q: want dossier, popolo, csv or ftm", ErrUsage, f.format)
+		return fmt.Errorf("%w: --format %q: want dossier, popolo, csv, ftm or article", ErrUsage, f.format)
 	}
 	var mode resolve.Mode
 	if f.match != "" {

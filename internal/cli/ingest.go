@@ -12,14 +12,17 @@ import (
 
 func ingestCommand() Command {
 	var f importFlags
+	var af articleFlags
 	return Command{
 		Name: "ingest",
 		Args: "FILE...",
 		Summary: `load dossiers (JSON files; "-" reads standard input) into the graph, all checked before any is written; ` +
-			`or datasets: --format popolo (Popolo JSON files), csv (a polgraph CSV export, or actors and ties spreadsheets) or ftm (FollowTheMoney entity files)`,
-		Options: []string{"data", "store", "log-level", "log-format"},
+			`or datasets: --format popolo (Popolo JSON files), csv (a polgraph CSV export, or actors and ties spreadsheets) or ftm (FollowTheMoney entity files); ` +
+			`or --format article: news articles (text or HTML) read into proposals for review`,
+		Options:      []string{"data", "store", "log-level", "log-format", "llm-url", "llm-model"},
+		Interspersed: true,
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&f.format, "format", "dossier", "what the files are: dossier, popolo, csv or ftm")
+			fs.StringVar(&f.format, "format", "dossier", "what the files are: dossier, popolo, csv, ftm or article (plain text or HTML)")
 			fs.StringVar(&f.name, "dataset-name", "", "the dataset's name (popolo: default the file's name; csv spreadsheets: required)")
 			fs.StringVar(&f.url, "dataset-url", "", "where the dataset is published (popolo: default the file's first meta source)")
 			fs.StringVar(&f.publisher, "publisher", "", "who publishes the dataset")
@@ -29,15 +32,22 @@ func ingestCommand() Command {
 			fs.StringVar(&f.match, "match", "", "resolve records against the graph: exact (identifiers, then names) or fuzzy (also typos, transliterations, initials); "+
 				"below the threshold, possible duplicates are recorded instead (default: identifiers, then exact names)")
 			fs.Float64Var(&f.threshold, "threshold", 0, "with --match, the score (0..1) at or above which a record attaches to a stored entity (default 0.85)")
+			af.add(fs)
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
-			if f.format != "dossier" {
+			switch f.format {
+			case "dossier":
+				return runIngest(ctx, env, args)
+			case "article":
 				if len(args) == 0 {
-					return fmt.Errorf("%w: ingest --format %s needs at least one file", ErrUsage, f.format)
+					return fmt.Errorf("%w: ingest --format article needs at least one article file", ErrUsage)
 				}
-				return runImport(ctx, env, &f, args)
+				return runIngestArticles(ctx, env, &af, args)
 			}
-			return runIngest(ctx, env, args)
+			if len(args) == 0 {
+				return fmt.Errorf("%w: ingest --format %s needs at least one file", ErrUsage, f.format)
+			}
+			return runImport(ctx, env, &f, args)
 		},
 	}
 }

@@ -27,7 +27,7 @@ func serveCommand() Command {
 		Options: []string{"addr", "data", "store", "demo", "log-level", "log-format", "shutdown-timeout",
 			"max-body-bytes", "max-complexity", "max-depth", "max-tokens", "max-aliases", "max-selections", "max-search-words",
 			"request-timeout", "write-timeout", "export-timeout", "allowed-hosts", "persisted-queries", "introspection", "access-log-sample",
-			"require-auth-for-reads", "allow-anonymous-writes"},
+			"require-auth-for-reads", "allow-anonymous-writes", "llm-url", "llm-model"},
 		Run: runServe,
 	}
 }
@@ -52,7 +52,11 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		return err
 	}
 	metrics := server.NewMetrics()
-	svc = kg.NewService(metrics.Store(store), svc.Limits())
+	x, err := env.extractor()
+	if err != nil {
+		return err
+	}
+	svc = kg.NewService(metrics.Store(store), svc.Limits()).WithExtractor(x)
 	if cfg.Demo {
 		if err := loadDemo(kg.WithPrincipal(ctx, kg.Principal{Name: kg.ActorDemo, Role: kg.RoleEditor, Authenticated: true}), svc, env.Logger); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,10 +16,15 @@ import (
 
 // Config is everything polgraph can be told.
 type Config struct {
-	Addr             string        // serve: listen address
-	DataDir          string        // embedded store directory; "" means the default
-	Store            string        // store URI; overrides DataDir when set
-	APIKey           string        // copy: the key sent to a server named by URL
+	Addr    string // serve: listen address
+	DataDir string // embedded store directory; "" means the default
+	Store   string // store URI; overrides DataDir when set
+	APIKey  string // copy: the key sent to a server named by URL
+	// The optional LLM extractor of articles (ingest --format article,
+	// serve): an OpenAI-compatible endpoint, off unless LLMURL is set.
+	LLMURL           string
+	LLMModel         string
+	LLMKey           string        // from the environment only (POLGRAPH_LLM_KEY)
 	Demo             bool          // serve: load the demo dataset into an empty store
 	LogLevel         slog.Level    // debug, info, warn, error
 	LogFormat        string        // text or json
@@ -100,6 +106,31 @@ func Options() []Option {
 			Usage: "the API key sent to a server named by its URL (copy --to http://HOST:PORT needs an admin key); prefer the environment variable to the flag, which other users can see",
 			set:   func(c *Config, v string) error { c.APIKey = v; return nil },
 			get:   func(c *Config) string { return c.APIKey },
+		},
+		{
+			Name: "llm-url", Env: "POLGRAPH_LLM_URL", Default: "",
+			Usage: "read articles with the chat model behind this OpenAI-compatible endpoint (https://host/v1) instead of the rules; needs --llm-model and POLGRAPH_LLM_KEY",
+			set: func(c *Config, v string) error {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return fmt.Errorf("%q is not an http(s) URL", v)
+				}
+				c.LLMURL = v
+				return nil
+			},
+			get: func(c *Config) string { return c.LLMURL },
+		},
+		{
+			Name: "llm-model", Env: "POLGRAPH_LLM_MODEL", Default: "",
+			Usage: "the model --llm-url serves",
+			set:   func(c *Config, v string) error { c.LLMModel = v; return nil },
+			get:   func(c *Config) string { return c.LLMModel },
+		},
+		{
+			Name: "llm-key", Env: "POLGRAPH_LLM_KEY", Default: "", Secret: true,
+			Usage: "the API key sent to --llm-url (set it in the environment: no command takes it as a flag)",
+			set:   func(c *Config, v string) error { c.LLMKey = v; return nil },
+			get:   func(c *Config) string { return c.LLMKey },
 		},
 		{
 			Name: "demo", Env: "POLGRAPH_DEMO", Default: "false", Bool: true,

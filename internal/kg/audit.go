@@ -49,6 +49,17 @@ type AuditRecord struct {
 
 	Entities      []EntityChange       `json:"entities,omitempty"`
 	Relationships []RelationshipChange `json:"relationships,omitempty"`
+	// Proposals are the review-queue proposals the write stored or
+	// decided. A revert leaves them as they are.
+	Proposals []ProposalChange `json:"proposals,omitempty"`
+}
+
+// ProposalChange is a proposal before and after a write (Before nil when
+// the write stored it first).
+type ProposalChange struct {
+	ID     string    `json:"id"`
+	Before *Proposal `json:"before"`
+	After  *Proposal `json:"after"`
 }
 
 // KeyRef is the key a key operation concerned (never its hash or secret).
@@ -84,6 +95,12 @@ func (r *AuditRecord) Subjects() []string {
 	}
 	for _, c := range r.Entities {
 		set[c.ID] = true
+	}
+	for _, c := range r.Proposals {
+		set[c.ID] = true
+		if c.After != nil {
+			set[c.After.Article] = true
+		}
 	}
 	for _, c := range r.Relationships {
 		set[c.ID] = true
@@ -163,7 +180,15 @@ func NewWriteRecord(m AuditMeta, st Stored, d Decision) (rec AuditRecord, ok boo
 			rec.Relationships = append(rec.Relationships, RelationshipChange{ID: id, Before: &old})
 		}
 	}
-	return rec, len(rec.Entities)+len(rec.Relationships) > 0
+	for i := range d.Proposals {
+		after := d.Proposals[i]
+		var before *Proposal
+		if old, ok := st.Proposals[after.ID]; ok {
+			before = &old
+		}
+		rec.Proposals = append(rec.Proposals, ProposalChange{ID: after.ID, Before: before, After: &after})
+	}
+	return rec, len(rec.Entities)+len(rec.Relationships)+len(rec.Proposals) > 0
 }
 
 // NewKeyRecord builds the record of a key operation.

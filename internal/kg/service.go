@@ -46,8 +46,9 @@ var DefaultLimits = Limits{
 // importers): it validates and bounds every request once, for every store,
 // then calls the Store.
 type Service struct {
-	store  Store
-	limits Limits
+	store     Store
+	limits    Limits
+	extractor Extractor // reads articles (IngestArticle); nil: none
 }
 
 // NewService wraps a store.
@@ -422,6 +423,10 @@ func (s *Service) Apply(ctx context.Context, op string, b *Batch, paths BatchPat
 	for i := range b.Relationships {
 		b.Relationships[i].Normalize()
 		p.list = append(p.list, b.Relationships[i].Validate(paths.relationship(i))...)
+	}
+	for i := range b.Proposals {
+		b.Proposals[i].Normalize()
+		p.list = append(p.list, b.Proposals[i].Validate("proposals"+index(i))...)
 	}
 	for i := range b.Evidence {
 		ev := &b.Evidence[i]

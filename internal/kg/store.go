@@ -91,6 +91,7 @@ type Store interface {
 	AuditStore
 	RedirectStore
 	DuplicateStore
+	ProposalStore
 }
 
 // View is a read of the whole graph (Store.Snapshot). Every store keeps two
@@ -125,6 +126,9 @@ type Batch struct {
 	Remove Removal
 	// Merge, when set, makes the batch a merge (merge.go).
 	Merge *Merge
+	// Proposals are review-queue proposals to store with the write
+	// (decided by Decide: a decided proposal is never made pending again).
+	Proposals []Proposal
 
 	// Op names the operation in errors ("apply" when empty) and Paths
 	// locates problems in the caller's input; neither is stored.
@@ -144,7 +148,7 @@ type Batch struct {
 
 // Empty reports whether the batch writes nothing.
 func (b *Batch) Empty() bool {
-	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0 && b.Remove.Empty() && b.Merge.Empty()
+	return len(b.Entities) == 0 && len(b.Relationships) == 0 && len(b.Evidence) == 0 && b.Remove.Empty() && b.Merge.Empty() && len(b.Proposals) == 0
 }
 
 // EvidenceAdd adds one piece of evidence to an existing relationship.

@@ -33,6 +33,8 @@ type Stored struct {
 	// entities that name it as their outlet or speaker.
 	Citing map[string][]Relationship
 	Naming map[string][]string
+	// Proposals holds every proposal of Batch.ProposalIDs that is stored.
+	Proposals map[string]Proposal
 }
 
 // Decision is a decided write: what the store must hold after it.
@@ -54,6 +56,8 @@ type Decision struct {
 	// evidence and kept because the caller asked (they are among
 	// Relationships), in id order.
 	Unsupported []string
+	// Proposals to store whole, in id order: only those that change.
+	Proposals []Proposal
 }
 
 // Reads lists the ids a store must read before Decide: every entity the
@@ -98,6 +102,9 @@ func (b *Batch) EachRead(entity, relationship func(id string)) {
 	for _, ev := range b.Evidence {
 		addE(ev.Evidence.Source())
 		relationship(ev.Relationship)
+	}
+	for i := range b.Proposals {
+		addE(b.Proposals[i].Article)
 	}
 	for _, id := range b.Remove.Entities {
 		addE(id)
@@ -171,7 +178,7 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		op = "apply"
 	}
 	if !b.Remove.Empty() {
-		if len(b.Entities)+len(b.Relationships)+len(b.Evidence) > 0 {
+		if len(b.Entities)+len(b.Relationships)+len(b.Evidence)+len(b.Proposals) > 0 {
 			return Decision{}, Invalidf(op, "batch", "a write either stores or removes: this one does both")
 		}
 		return decideRemoval(op, b, st)
@@ -230,6 +237,9 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		if ok, why := ep.allows(kind, class); !ok {
 			p.add(path(), "%q %s", id, why)
 		}
+	}
+	for i := range b.Proposals {
+		expect(b.Proposals[i].Article, articleEnd, func() string { return "proposals" + index(i) + ".article" })
 	}
 	for i := range b.Entities {
 		e := &b.Entities[i]
@@ -353,6 +363,11 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		return Decision{}, Invalid(op, p.list...)
 	}
 
+	props, err := decideProposals(op, b, st)
+	if err != nil {
+		return Decision{}, err
+	}
+
 	// Sort pointers, not the records, then copy each once.
 	ents := make([]*Entity, 0, len(batch))
 	for _, e := range batch {
@@ -368,6 +383,7 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		Entities:      make([]Entity, len(ents)),
 		Relationships: make([]Relationship, len(order)),
 		Created:       created,
+		Proposals:     props,
 	}
 	for i, e := range ents {
 		d.Entities[i] = *e

@@ -298,10 +298,11 @@ func (g *graph) detachedStored(ids []string, st *kg.Stored) {
 // stage decides a batch with kg.Decide against what the graph holds. The
 // caller holds writeMu, so nothing changes between this read and the
 // write. Nothing is changed here.
-func (g *graph) stage(b *kg.Batch) (*staged, error) {
+func (g *graph) stage(b *kg.Batch, proposals map[string]kg.Proposal) (*staged, error) {
 	st := kg.Stored{
 		Entities:      make(map[string]*kg.Entity, len(b.Entities)+len(b.Relationships)),
 		Relationships: make(map[string]kg.Relationship), // most writes create
+		Proposals:     proposals,
 	}
 	// What b.Reads lists, without sorting it: nothing here locks.
 	b.EachRead(func(id string) {

@@ -60,7 +60,8 @@ var (
 	bucketDuplicates = []byte("duplicates")
 
 	allBuckets = [][]byte{bucketEntities, bucketRelationships, bucketMeta,
-		bucketKeys, bucketKeyHashes, bucketAudit, bucketAuditSubject, bucketAuditActor, bucketDuplicates}
+		bucketKeys, bucketKeyHashes, bucketAudit, bucketAuditSubject, bucketAuditActor, bucketDuplicates,
+		bucketProposals, bucketProposalArticle}
 )
 
 // lockTimeout is how long Open waits for another process to release the
@@ -255,7 +256,11 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 
 	// Only writers change g, and writers hold writeMu: reading g here
 	// without mu is safe.
-	st, err := s.g.stage(&b)
+	props, err := s.storedProposals(ctx, &b)
+	if err != nil {
+		return err
+	}
+	st, err := s.g.stage(&b, props)
 	if err != nil {
 		return err
 	}
@@ -308,6 +313,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 			if err := rb.Put(buf.key(r.ID), buf.value(func(b []byte) []byte { return encodeRelationship(b, r) })); err != nil {
 				return err
 			}
+		}
+		if err := putProposals(tx, st.decision.Proposals); err != nil {
+			return err
 		}
 		if st.record != nil {
 			if err := s.putAudit(tx, st.record); err != nil {

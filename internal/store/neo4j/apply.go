@@ -47,6 +47,11 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 		if err != nil {
 			return kg.Decision{}, err
 		}
+		if len(b.Proposals) > 0 {
+			if st.Proposals, err = proposalsByID(ctx, tx, b.ProposalIDs(), true); err != nil {
+				return kg.Decision{}, err
+			}
+		}
 		d, err := kg.Decide(&b, st)
 		if err != nil {
 			return kg.Decision{}, err
@@ -55,6 +60,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 			return kg.Decision{}, err
 		}
 		if err := write(ctx, tx, st, d); err != nil {
+			return kg.Decision{}, err
+		}
+		if err := putProposals(ctx, tx, d.Proposals); err != nil {
 			return kg.Decision{}, err
 		}
 		if len(d.RemoveEntities) > 0 {

@@ -45,12 +45,14 @@ const (
 
 	// Duplicate candidate pairs (duplicates.go).
 	labelDuplicate = "DuplicatePair"
+	// The review queue's proposals.
+	labelProposal = "Proposal"
 )
 
 // internalLabels and internalRelTypes are the labels and types outside the
 // vocabulary (for the lint's schema).
 var (
-	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject, labelDuplicate}
+	internalLabels   = []string{labelEntity, labelKey, labelAPIKey, labelAuditRecord, labelAuditSubject, labelDuplicate, labelProposal}
 	internalRelTypes = []string{relAsserts, relHasKey, relAuditOf, relSourceOf}
 )
 
@@ -119,6 +121,15 @@ const (
 	stCitingRels        = "relationships_citing"
 	stNamingEntities    = "entities_naming"
 	stDeleteEntities    = "delete_entities"
+
+	stProposalsByID          = "proposals_by_id"
+	stLockProposals          = "lock_proposals"
+	stPutProposals           = "put_proposals"
+	stListProposals          = "list_proposals"
+	stCountProposals         = "count_proposals"
+	stCountProposalsByStatus = "count_proposals_by_status"
+	stListArticleProposals   = "list_article_proposals"
+	stCountArticleProposals  = "count_article_proposals"
 
 	prefixUpsertEntities = "upsert_entities/"      // + kind label
 	prefixCreateRels     = "create_relationships/" // + type
@@ -493,6 +504,44 @@ RETURN a.data AS data
 ORDER BY a.id
 LIMIT $limit`)
 
+	// The review queue: the proposal whole as JSON in data.
+	add(stProposalsByID, `
+MATCH (p:Proposal)
+WHERE p.id IN $ids
+RETURN p.data AS data`)
+	add(stLockProposals, `
+MATCH (p:Proposal)
+WHERE p.id IN $ids
+SET p._lock = true
+REMOVE p._lock
+RETURN p.data AS data`)
+	add(stPutProposals, `
+UNWIND $rows AS row
+MERGE (p:Proposal {id: row.id})
+SET p.article = row.article, p.status = row.status, p.data = row.data`)
+	add(stListProposals, `
+MATCH (p:Proposal)
+WHERE p.id > $after AND ($status = '' OR p.status = $status)
+RETURN p.data AS data
+ORDER BY p.id
+LIMIT $limit`)
+	add(stCountProposals, `
+MATCH (p:Proposal)
+RETURN count(p) AS total`)
+	add(stCountProposalsByStatus, `
+MATCH (p:Proposal {status: $status})
+RETURN count(p) AS total`)
+	add(stListArticleProposals, `
+MATCH (p:Proposal)
+WHERE p.article = $article AND p.id > $after AND ($status = '' OR p.status = $status)
+RETURN p.data AS data
+ORDER BY p.id
+LIMIT $limit`)
+	add(stCountArticleProposals, `
+MATCH (p:Proposal {article: $article})
+WHERE $status = '' OR p.status = $status
+RETURN count(p) AS total`)
+
 	// Traversals.
 	// One hop: for each frontier node, its first $per_node neighbours not
 	// yet in the network, each at its lowest-id passing relationship, in
@@ -628,6 +677,11 @@ func schema() []schemaItem {
 		// Duplicate candidate pairs.
 		{"duplicate_pair", "CREATE CONSTRAINT duplicate_pair IF NOT EXISTS FOR (d:DuplicatePair) REQUIRE d.pair IS UNIQUE"},
 		{"duplicate_score", "CREATE INDEX duplicate_score IF NOT EXISTS FOR (d:DuplicatePair) ON (d.score)"},
+		// The review queue.
+		{"proposal_id", "CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id IS UNIQUE"},
+		{"proposal_article_id", "CREATE INDEX proposal_article_id IF NOT EXISTS FOR (p:Proposal) ON (p.article, p.id)"},
+		{"proposal_article", "CREATE INDEX proposal_article IF NOT EXISTS FOR (p:Proposal) ON (p.article)"},
+		{"proposal_status", "CREATE INDEX proposal_status IF NOT EXISTS FOR (p:Proposal) ON (p.status)"},
 	}
 	for _, t := range kg.RelTypes {
 		typ := mustRelPattern([]kg.RelType{t})

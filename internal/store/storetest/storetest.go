@@ -68,6 +68,7 @@ func Run(t *testing.T, newStore func(t *testing.T) kg.Store, cfg Config) {
 	t.Run("Provenance", s.testProvenance)
 	t.Run("Merge", s.testMerge)
 	t.Run("Duplicates", s.testDuplicates)
+	t.Run("Proposals", s.testProposals)
 }
 
 // open returns a fresh store closed at the end of the test.
