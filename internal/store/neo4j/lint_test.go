@@ -38,6 +38,7 @@ var paramSamples = map[string]any{
 	"direction":      "BOTH",
 	"entity":         "x",
 	"source":         "",
+	"article":        "",
 	"unsupported":    false,
 	"at_lo":          0,
 	"at_hi":          99991231,

@@ -34,6 +34,8 @@ var propertyKeys = []string{
 	"hash", "created", "created_by", "revoked", "revoked_by",
 	// Audit records (and subjects: id).
 	"actor", "data",
+	// Proposals (id, status and data are above).
+	"article",
 	// Duplicate pairs.
 	"pair", "a", "b", "score", "reasons", "found", "verdict", "judged_by", "judged_at",
 	// Write locks (never stored: set and removed in one statement).
