@@ -7,9 +7,9 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/polgraph/polgraph/graph/generated"
+	"github.com/polgraph/polgraph/graph/model"
 	"github.com/polgraph/polgraph/internal/ftm"
 	"github.com/polgraph/polgraph/internal/importer"
-	"github.com/polgraph/polgraph/graph/model"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
