@@ -243,6 +243,14 @@ func readNaming(ctx context.Context, tx neo4j.ManagedTransaction, params map[str
 	return nil
 }
 
+// deletedMeanwhile reports whether a node a lock statement matched was
+// deleted by a transaction that held its lock first: once the lock is
+// granted the statement returns it with no properties. It is then not
+// stored (a write that references it is NOT_FOUND; one that writes it
+// creates it anew), as if this write had come after the delete, which it
+// did.
+func deletedMeanwhile(n neo4j.Node) bool { return len(n.Props) == 0 }
+
 // lockAndReadIDs locks and reads entities and relationships: written ones
 // through MERGE (so that two writes of one new id serialise; an entity made
 // by the MERGE is not reported as stored), referenced ones and the
@@ -263,6 +271,9 @@ func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, r
 			if created == true {
 				continue // made by this transaction's MERGE: not stored
 			}
+			if deletedMeanwhile(n) {
+				continue
+			}
 			e, err := entityFromNode(n)
 			if err != nil {
 				return st, err
@@ -279,6 +290,9 @@ func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, r
 			n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "e")
 			if err != nil {
 				return st, err
+			}
+			if deletedMeanwhile(n) {
+				continue
 			}
 			e, err := entityFromNode(n)
 			if err != nil {
