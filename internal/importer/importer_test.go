@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/polgraph/polgraph/internal/importer"
+	"github.com/polgraph/polgraph/internal/importer/importertest"
 	"github.com/polgraph/polgraph/internal/importer/popolo"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/open"
@@ -33,38 +34,6 @@ func popoloFile(t testing.TB, name string) string {
 		t.Skipf("shared data absent: %v", err)
 	}
 	return p
-}
-
-// graph is the whole stored graph, import times left out (they differ
-// between runs by design).
-type graph struct {
-	Entities      []kg.Entity
-	Relationships []kg.Relationship
-}
-
-func snapshot(t testing.TB, st kg.Store) graph {
-	t.Helper()
-	ctx := context.Background()
-	var g graph
-	if err := st.ScanEntities(ctx, func(e kg.Entity) error {
-		for i := range e.Sources {
-			e.Sources[i].Imported = time.Time{}
-		}
-		g.Entities = append(g.Entities, e)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.ScanRelationships(ctx, func(r kg.Relationship) error {
-		for i := range r.Evidence {
-			r.Evidence[i].Imported = time.Time{}
-		}
-		g.Relationships = append(g.Relationships, r)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return g
 }
 
 func importPopolo(t testing.TB, svc *kg.Service, path string, opt importer.Options) importer.Summary {
@@ -107,7 +76,7 @@ func TestPopoloRealFilesIdempotent(t *testing.T) {
 			t.Errorf("%s: %d records read, the file has %d", name, sum.Records, counts.records)
 		}
 	}
-	before := snapshot(t, st)
+	before := importertest.Snapshot(context.Background(), t, st)
 	audit := auditCount(t, st)
 	for _, name := range []string{"australia-representatives.json", "new-zealand-house.json"} {
 		sum := importPopolo(t, svc, popoloFile(t, name), importer.Options{})
@@ -115,7 +84,7 @@ func TestPopoloRealFilesIdempotent(t *testing.T) {
 			t.Errorf("a second import of %s wrote: %s", name, sum.String())
 		}
 	}
-	if diff := cmp.Diff(before, snapshot(t, st)); diff != "" {
+	if diff := cmp.Diff(before, importertest.Snapshot(context.Background(), t, st)); diff != "" {
 		t.Errorf("a second import changed the graph (-before +after):\n%s", diff)
 	}
 	if got := auditCount(t, st); got != audit {
@@ -251,7 +220,7 @@ func TestPopoloResumeAfterKill(t *testing.T) {
 	// database, snapshotted and emptied).
 	st := teststore.Open(t)
 	importPopolo(t, kg.NewService(st, kg.DefaultLimits), path, importer.Options{BatchSize: 100})
-	want := snapshot(t, st)
+	want := importertest.Snapshot(context.Background(), t, st)
 	if os.Getenv("NEO4J_URI") != "" {
 		st = teststore.Open(t) // emptied
 	} else {
@@ -293,7 +262,7 @@ func TestPopoloResumeAfterKill(t *testing.T) {
 		defer s.Close()
 		st = s
 	}
-	partial := snapshot(t, st)
+	partial := importertest.Snapshot(context.Background(), t, st)
 	if len(partial.Entities) == 0 || len(partial.Entities) >= len(want.Entities) {
 		t.Fatalf("the killed import left %d entities of %d: not midway", len(partial.Entities), len(want.Entities))
 	}
@@ -301,7 +270,7 @@ func TestPopoloResumeAfterKill(t *testing.T) {
 	if sum.Entities.Unchanged == 0 {
 		t.Errorf("the rerun found nothing of the killed run: %s", sum.String())
 	}
-	if diff := cmp.Diff(want, snapshot(t, st)); diff != "" {
+	if diff := cmp.Diff(want, importertest.Snapshot(context.Background(), t, st)); diff != "" {
 		t.Errorf("killed and rerun differs from uninterrupted (-want +got):\n%s", diff)
 	}
 }
@@ -348,7 +317,7 @@ func TestBatchSplitOnTimeout(t *testing.T) {
 	path := popoloFile(t, "new-zealand-house.json")
 	st := teststore.Open(t)
 	sum := importPopolo(t, kg.NewService(st, kg.DefaultLimits), path, importer.Options{})
-	want := snapshot(t, st)
+	want := importertest.Snapshot(context.Background(), t, st)
 	if sum.Batches != 1 {
 		t.Fatalf("the whole import is %d batches, want 1", sum.Batches)
 	}
@@ -357,7 +326,7 @@ func TestBatchSplitOnTimeout(t *testing.T) {
 	if sum.Batches < 4 || sum.ErrorCount != 0 || sum.Entities.Created != 130 || sum.Relationships.Created != 243 {
 		t.Errorf("split import: %s", sum.String())
 	}
-	if diff := cmp.Diff(want, snapshot(t, st)); diff != "" {
+	if diff := cmp.Diff(want, importertest.Snapshot(context.Background(), t, st)); diff != "" {
 		t.Errorf("split import differs (-whole +split):\n%s", diff)
 	}
 }

@@ -53,11 +53,9 @@ type Input struct {
 
 // FileInput is the file at path.
 func FileInput(path string) (Input, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return Input{}, err
-	}
-	return Input{Name: filepath.Base(path), Size: st.Size(), Open: func() (io.ReadCloser, error) { return os.Open(path) }}, nil
+	return importer.OpenFile(path, func(open func() (io.ReadCloser, error), size int64, name string) (Input, error) {
+		return Input{Name: name, Size: size, Open: open}, nil
+	})
 }
 
 // TextInput is a document held in memory (the GraphQL mutation's).
@@ -243,27 +241,16 @@ func checkColumns(f *file) error {
 func (r *Reader) Progress() (done, total int64) {
 	d := r.done
 	if r.open != nil && r.open.cr != nil {
-		d += r.open.cr.n
+		d += r.open.cr.N
 	}
 	return d, r.total
-}
-
-type counting struct {
-	r io.Reader
-	n int64
-}
-
-func (c *counting) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // openFile is the file being read.
 type openFile struct {
 	file
 	rc    io.ReadCloser
-	cr    *counting
+	cr    *importer.CountingReader
 	csv   *encsv.Reader
 	queue []importer.Record
 }
@@ -280,7 +267,7 @@ func (r *Reader) Next() (importer.Record, error) {
 			if err != nil {
 				return importer.Record{}, err
 			}
-			cr := &counting{r: rc}
+			cr := &importer.CountingReader{R: rc}
 			c := encsv.NewReader(cr)
 			c.FieldsPerRecord = len(f.header)
 			c.ReuseRecord = true
@@ -299,7 +286,7 @@ func (r *Reader) Next() (importer.Record, error) {
 		row, err := o.csv.Read()
 		if err == io.EOF {
 			o.rc.Close()
-			r.done += o.cr.n
+			r.done += o.cr.N
 			r.open = nil
 			r.cur++
 			continue

@@ -72,13 +72,7 @@ type ref struct {
 }
 
 // Open reads the FtM file at path.
-func Open(path string) (*Reader, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	return New(func() (io.ReadCloser, error) { return os.Open(path) }, st.Size(), filepath.Base(path))
-}
+func Open(path string) (*Reader, error) { return importer.OpenFile(path, New) }
 
 // New reads an FtM file that open opens (three times); size is its length
 // in bytes (0 when unknown), file its name in provenance. It reads the
@@ -131,7 +125,7 @@ func DatasetName(file string) string {
 func (r *Reader) Progress() (done, total int64) {
 	n := r.done
 	if r.cur != nil {
-		n += r.cur.cr.n
+		n += r.cur.cr.N
 	}
 	return n, 2 * r.size
 }
@@ -143,20 +137,9 @@ func (r *Reader) Kept() map[string]int { return r.stats.Kept }
 // scanner is one pass over the file, a line at a time.
 type scanner struct {
 	rc   io.ReadCloser
-	cr   *countingReader
+	cr   *importer.CountingReader
 	br   *bufio.Reader
 	line int
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 func (r *Reader) begin() (*scanner, error) {
@@ -164,7 +147,7 @@ func (r *Reader) begin() (*scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := &countingReader{r: rc}
+	cr := &importer.CountingReader{R: rc}
 	return &scanner{rc: rc, cr: cr, br: bufio.NewReaderSize(cr, 1<<16)}, nil
 }
 
@@ -365,7 +348,7 @@ func (r *Reader) Next() (importer.Record, error) {
 		}
 		line, err := r.cur.next()
 		if err == io.EOF {
-			r.done += r.cur.cr.n
+			r.done += r.cur.cr.N
 			r.cur.close()
 			r.cur = nil
 			r.phase++

@@ -1,13 +1,12 @@
 package ftm
 
 import (
-	"errors"
-	"io"
 	"os"
 	"testing"
 
 	ftmmodel "github.com/polgraph/polgraph/internal/ftm"
 	"github.com/polgraph/polgraph/internal/importer"
+	"github.com/polgraph/polgraph/internal/importer/importertest"
 )
 
 // FuzzReader feeds arbitrary bytes to the FtM reader: it never panics,
@@ -46,24 +45,7 @@ func FuzzReader(f *testing.F) {
 			return
 		}
 		defer r.Close()
-		for i := 0; ; i++ {
-			if i > 100000 {
-				t.Fatal("the reader does not end")
-			}
-			rec, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			var re *importer.RecordError
-			if errors.As(err, &re) {
-				if re.Record == "" || re.Reason == "" {
-					t.Fatalf("a record error without record or reason: %+v", re)
-				}
-				continue
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		if err := importertest.ReadAll(t, r, func(rec importer.Record) {
 			if rec.ID == "" || (rec.Entity == nil && len(rec.Relationships) == 0 && rec.Skip == "") {
 				t.Fatalf("an empty record: %+v", rec)
 			}
@@ -73,6 +55,8 @@ func FuzzReader(f *testing.F) {
 			for i := range rec.Relationships {
 				ftmmodel.FromRelationship(&rec.Relationships[i], ftmmodel.LinkEnd{})
 			}
+		}); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

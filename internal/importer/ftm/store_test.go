@@ -17,6 +17,7 @@ import (
 	ftmmodel "github.com/polgraph/polgraph/internal/ftm"
 	"github.com/polgraph/polgraph/internal/importer"
 	"github.com/polgraph/polgraph/internal/importer/ftm"
+	"github.com/polgraph/polgraph/internal/importer/importertest"
 	"github.com/polgraph/polgraph/internal/kg"
 	"github.com/polgraph/polgraph/internal/store/teststore"
 	"github.com/polgraph/polgraph/internal/testtool"
@@ -46,38 +47,6 @@ func need(t testing.TB, path string) string {
 		t.Skipf("shared data absent: %v", err)
 	}
 	return path
-}
-
-// graph is the whole stored graph, import times left out (they differ
-// between runs by design).
-type graph struct {
-	Entities      []kg.Entity
-	Relationships []kg.Relationship
-}
-
-func snapshot(t testing.TB, st kg.Store) graph {
-	t.Helper()
-	ctx := testCtx(t)
-	var g graph
-	if err := st.ScanEntities(ctx, func(e kg.Entity) error {
-		for i := range e.Sources {
-			e.Sources[i].Imported = time.Time{}
-		}
-		g.Entities = append(g.Entities, e)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.ScanRelationships(ctx, func(r kg.Relationship) error {
-		for i := range r.Evidence {
-			r.Evidence[i].Imported = time.Time{}
-		}
-		g.Relationships = append(g.Relationships, r)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return g
 }
 
 // load imports an FtM file (given as bytes) under the dataset name.
@@ -160,14 +129,14 @@ func TestRoundTrip(t *testing.T) {
 			if sum.SkippedCount != tc.skipped || sum.ErrorCount != tc.errors {
 				t.Errorf("%d skipped, %d failed; want %d and %d", sum.SkippedCount, sum.ErrorCount, tc.skipped, tc.errors)
 			}
-			first := snapshot(t, st1)
+			first := importertest.Snapshot(testCtx(t), t, st1)
 
 			// Importing again changes nothing.
 			again := load(t, svc1, data, "in.ftm.json", "ftm test")
 			if again.Entities.Created+again.Entities.Updated+again.Relationships.Created+again.Relationships.Updated != 0 {
 				t.Errorf("a second import wrote: %s", again.String())
 			}
-			if d := cmp.Diff(first, snapshot(t, st1)); d != "" {
+			if d := cmp.Diff(first, importertest.Snapshot(testCtx(t), t, st1)); d != "" {
 				t.Errorf("a second import changed the graph (-before +after):\n%s", d)
 			}
 
@@ -183,7 +152,7 @@ func TestRoundTrip(t *testing.T) {
 			if sum2.ErrorCount != 0 {
 				t.Errorf("re-import of the export: %s", sum2.String())
 			}
-			if d := cmp.Diff(first, snapshot(t, st2)); d != "" {
+			if d := cmp.Diff(first, importertest.Snapshot(testCtx(t), t, st2)); d != "" {
 				t.Errorf("import -> export -> import changed the graph (-first +second):\n%s", d)
 			}
 			if !strings.Contains(string(out), `"schema":"Address"`) {

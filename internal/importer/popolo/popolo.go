@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -148,13 +147,7 @@ type Reader struct {
 }
 
 // Open reads the Popolo file at path.
-func Open(path string) (*Reader, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	return New(func() (io.ReadCloser, error) { return os.Open(path) }, st.Size(), filepath.Base(path))
-}
+func Open(path string) (*Reader, error) { return importer.OpenFile(path, New) }
 
 // New reads a Popolo document that open opens (it is opened twice); size
 // is its length in bytes (0 when unknown), file its name in provenance.
@@ -175,7 +168,7 @@ func (r *Reader) Dataset() importer.Dataset { return r.meta }
 // Progress implements importer.Measured.
 func (r *Reader) Progress() (done, total int64) {
 	if r.pass != nil {
-		return r.pass.cr.n, r.size
+		return r.pass.cr.N, r.size
 	}
 	if r.done {
 		return r.size, r.size
@@ -188,22 +181,11 @@ type item struct {
 	err error
 }
 
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // pass is one read of the file: a decoder positioned inside the top-level
 // object.
 type pass struct {
 	rc  io.ReadCloser
-	cr  *countingReader
+	cr  *importer.CountingReader
 	dec *json.Decoder
 	// inside an array: its key and the index of the next element
 	key string
@@ -215,7 +197,7 @@ func (r *Reader) begin() (*pass, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := &countingReader{r: rc}
+	cr := &importer.CountingReader{R: rc}
 	dec := json.NewDecoder(bufio.NewReaderSize(cr, 1<<16))
 	dec.UseNumber()
 	p := &pass{rc: rc, cr: cr, dec: dec}
