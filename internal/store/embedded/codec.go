@@ -196,22 +196,16 @@ func (r *recReader) time() time.Time {
 	if r.uint() == 0 || r.err != nil {
 		return time.Time{}
 	}
-	var x uint64
-	for i, shift := 0, uint(0); i < len(r.s) && i < binary.MaxVarintLen64; i, shift = i+1, shift+7 {
-		c := r.s[i]
-		if c < 0x80 {
-			r.s = r.s[i+1:]
-			x |= uint64(c) << shift
-			v := int64(x >> 1)
-			if x&1 != 0 {
-				v = ^v
-			}
-			return time.UnixMicro(v).UTC()
-		}
-		x |= uint64(c&0x7f) << shift
+	// binary.AppendVarint writes the uvarint of the zigzag encoding.
+	x := r.uint()
+	if r.err != nil {
+		return time.Time{}
 	}
-	r.err = errShortRecord
-	return time.Time{}
+	v := int64(x >> 1)
+	if x&1 != 0 {
+		v = ^v
+	}
+	return time.UnixMicro(v).UTC()
 }
 
 // attributes reads an attribute list, copying its strings when asked.
