@@ -119,7 +119,7 @@ func encodings(t *testing.T, db *bolt.DB) (jsonRecs, binary int, version string)
 
 // TestMigrateSchema1 opens data directories written by schema 1 (JSON
 // records), whole and half-migrated, and checks that Open rewrites every
-// record in the binary encoding, sets version 2, and reads back exactly
+// record in the binary encoding, sets the current version, and reads back exactly
 // what was stored.
 func TestMigrateSchema1(t *testing.T) {
 	for _, every := range []int{1, 2} {
