@@ -60,6 +60,22 @@ func (w *recWriter) time(t time.Time) {
 	w.b = binary.AppendVarint(w.b, t.UnixMicro())
 }
 
+func (w *recWriter) strs(ss []string) {
+	w.uint(uint64(len(ss)))
+	for _, s := range ss {
+		w.str(s)
+	}
+}
+
+// source writes a provenance: an entity's kg.Source, or the dataset fields
+// of a kg.Evidence.
+func (w *recWriter) source(src kg.Source) {
+	w.str(src.Dataset)
+	w.str(src.Record)
+	w.str(src.File)
+	w.time(src.Imported)
+}
+
 func (w *recWriter) attributes(attrs []kg.Attribute) {
 	w.uint(uint64(len(attrs)))
 	for _, a := range attrs {
@@ -73,10 +89,7 @@ func encodeEntity(buf []byte, e *kg.Entity) []byte {
 	w := recWriter{b: append(buf, recEntityV3)}
 	w.str(string(e.Kind))
 	w.str(e.Name)
-	w.uint(uint64(len(e.Aliases)))
-	for _, a := range e.Aliases {
-		w.str(a)
-	}
+	w.strs(e.Aliases)
 	w.str(e.Description)
 	w.uint(uint64(len(e.Identifiers)))
 	for _, id := range e.Identifiers {
@@ -106,18 +119,12 @@ func encodeEntity(buf []byte, e *kg.Entity) []byte {
 	w.attributes(e.Attributes)
 	w.uint(uint64(len(e.Sources)))
 	for _, src := range e.Sources {
-		w.str(src.Dataset)
-		w.str(src.Record)
-		w.str(src.File)
-		w.time(src.Imported)
+		w.source(src)
 	}
 	// Optional tail: absent in records written before merges existed,
 	// and when empty.
 	if len(e.MergedFrom) > 0 {
-		w.uint(uint64(len(e.MergedFrom)))
-		for _, id := range e.MergedFrom {
-			w.str(id)
-		}
+		w.strs(e.MergedFrom)
 	}
 	return w.b
 }
@@ -136,10 +143,7 @@ func encodeRelationship(buf []byte, r *kg.Relationship) []byte {
 		w.str(ev.Article)
 		w.str(ev.Quote)
 		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(ev.Confidence))
-		w.str(ev.Dataset)
-		w.str(ev.Record)
-		w.str(ev.File)
-		w.time(ev.Imported)
+		w.source(kg.Source{Dataset: ev.Dataset, Record: ev.Record, File: ev.File, Imported: ev.Imported})
 	}
 	w.attributes(r.Attributes)
 	var flags uint64
@@ -196,22 +200,26 @@ func (r *recReader) time() time.Time {
 	if r.uint() == 0 || r.err != nil {
 		return time.Time{}
 	}
-	var x uint64
-	for i, shift := 0, uint(0); i < len(r.s) && i < binary.MaxVarintLen64; i, shift = i+1, shift+7 {
-		c := r.s[i]
-		if c < 0x80 {
-			r.s = r.s[i+1:]
-			x |= uint64(c) << shift
-			v := int64(x >> 1)
-			if x&1 != 0 {
-				v = ^v
-			}
-			return time.UnixMicro(v).UTC()
-		}
-		x |= uint64(c&0x7f) << shift
+	// binary.AppendVarint writes the uvarint of the zigzag encoding.
+	x := r.uint()
+	if r.err != nil {
+		return time.Time{}
 	}
-	r.err = errShortRecord
-	return time.Time{}
+	v := int64(x >> 1)
+	if x&1 != 0 {
+		v = ^v
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// source reads what recWriter.source wrote, copying its strings when
+// asked.
+func (r *recReader) source(copyStrings bool) kg.Source {
+	ds, rec, file := r.str(), r.str(), r.str()
+	if copyStrings {
+		ds, rec, file = clone(ds), clone(rec), clone(file)
+	}
+	return kg.Source{Dataset: ds, Record: rec, File: file, Imported: r.time()}
 }
 
 // attributes reads an attribute list, copying its strings when asked.
@@ -320,7 +328,7 @@ func decodeEntity(key, v []byte) (kg.Entity, error) {
 		if n := r.count(); n > 0 {
 			e.Sources = make([]kg.Source, n)
 			for i := range e.Sources {
-				e.Sources[i] = kg.Source{Dataset: r.str(), Record: r.str(), File: r.str(), Imported: r.time()}
+				e.Sources[i] = r.source(false)
 			}
 		}
 	}
@@ -392,12 +400,8 @@ func (f *relFields) readEvidence(copyStrings bool) ([]kg.Evidence, error) {
 		}
 		out[i] = kg.Evidence{Article: a, Quote: q, Confidence: r.float()}
 		if f.v3 {
-			ds, rec, file := r.str(), r.str(), r.str()
-			if copyStrings {
-				ds, rec, file = clone(ds), clone(rec), clone(file)
-			}
-			out[i].Dataset, out[i].Record, out[i].File = ds, rec, file
-			out[i].Imported = r.time()
+			src := r.source(copyStrings)
+			out[i].Dataset, out[i].Record, out[i].File, out[i].Imported = src.Dataset, src.Record, src.File, src.Imported
 		}
 	}
 	return out, r.err

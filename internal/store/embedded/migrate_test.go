@@ -25,6 +25,16 @@ import (
 // stopped half-way).
 func toSchema1(t *testing.T, dir string, every int) {
 	t.Helper()
+	rewriteRecords(t, dir, every, schemaJSON,
+		func(e *kg.Entity) ([]byte, error) { return json.Marshal(e) },
+		func(r *kg.Relationship) ([]byte, error) { return json.Marshal(r) })
+}
+
+// rewriteRecords rewrites every every-th record of a closed store with
+// entity and rel and sets the version to version.
+func rewriteRecords(t *testing.T, dir string, every int, version string,
+	entity func(*kg.Entity) ([]byte, error), rel func(*kg.Relationship) ([]byte, error)) {
+	t.Helper()
 	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -40,23 +50,26 @@ func toSchema1(t *testing.T, dir string, every int) {
 				if n%every != 0 {
 					return nil
 				}
-				var j []byte
-				var err error
+				var out []byte
 				if string(name) == string(bucketEntities) {
-					e, derr := decodeEntity(k, v)
-					if derr != nil {
-						return derr
+					e, err := decodeEntity(k, v)
+					if err != nil {
+						return err
 					}
-					j, err = json.Marshal(&e)
+					if out, err = entity(&e); err != nil {
+						return err
+					}
 				} else {
-					r, derr := decodeRelationship(k, v)
-					if derr != nil {
-						return derr
+					r, err := decodeRelationship(k, v)
+					if err != nil {
+						return err
 					}
-					j, err = json.Marshal(&r)
+					if out, err = rel(&r); err != nil {
+						return err
+					}
 				}
-				keys, vals = append(keys, append([]byte(nil), k...)), append(vals, j)
-				return err
+				keys, vals = append(keys, append([]byte(nil), k...)), append(vals, out)
+				return nil
 			})
 			if err != nil {
 				return err
@@ -67,7 +80,7 @@ func toSchema1(t *testing.T, dir string, every int) {
 				}
 			}
 		}
-		return tx.Bucket(bucketMeta).Put(keyVersion, []byte(schemaJSON))
+		return tx.Bucket(bucketMeta).Put(keyVersion, []byte(version))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +119,7 @@ func encodings(t *testing.T, db *bolt.DB) (jsonRecs, binary int, version string)
 
 // TestMigrateSchema1 opens data directories written by schema 1 (JSON
 // records), whole and half-migrated, and checks that Open rewrites every
-// record in the binary encoding, sets version 2, and reads back exactly
+// record in the binary encoding, sets the current version, and reads back exactly
 // what was stored.
 func TestMigrateSchema1(t *testing.T) {
 	for _, every := range []int{1, 2} {
@@ -313,52 +326,9 @@ func encodeRelationshipV2(r *kg.Relationship) []byte {
 // sets the version to 2; every as for toSchema1.
 func toSchema2(t *testing.T, dir string, every int) {
 	t.Helper()
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketEntities, bucketRelationships} {
-			b := tx.Bucket(name)
-			var keys, vals [][]byte
-			n := 0
-			err := b.ForEach(func(k, v []byte) error {
-				n++
-				if n%every != 0 {
-					return nil
-				}
-				var out []byte
-				if string(name) == string(bucketEntities) {
-					e, err := decodeEntity(k, v)
-					if err != nil {
-						return err
-					}
-					out = encodeEntityV2(&e)
-				} else {
-					r, err := decodeRelationship(k, v)
-					if err != nil {
-						return err
-					}
-					out = encodeRelationshipV2(&r)
-				}
-				keys, vals = append(keys, append([]byte(nil), k...)), append(vals, out)
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			for i := range keys {
-				if err := b.Put(keys[i], vals[i]); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.Bucket(bucketMeta).Put(keyVersion, []byte(schemaBinary2))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rewriteRecords(t, dir, every, schemaBinary2,
+		func(e *kg.Entity) ([]byte, error) { return encodeEntityV2(e), nil },
+		func(r *kg.Relationship) ([]byte, error) { return encodeRelationshipV2(r), nil })
 }
 
 // currentEncodings counts the records in schema 3's encoding and the others.
