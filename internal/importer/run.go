@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -552,27 +553,13 @@ func mergeEntity(base *kg.Entity, rec kg.Entity, id string, own bool, src kg.Sou
 	out.Aliases = append(out.Aliases, rec.Aliases...)
 	out.Identifiers = slicesClone(base.Identifiers)
 	for _, idf := range rec.Identifiers {
-		dup := false
-		for _, h := range out.Identifiers {
-			if h == idf {
-				dup = true
-				break
-			}
-		}
-		if !dup && len(out.Identifiers) < kg.MaxIdentifiers {
+		if !slices.Contains(out.Identifiers, idf) && len(out.Identifiers) < kg.MaxIdentifiers {
 			out.Identifiers = append(out.Identifiers, idf)
 		}
 	}
 	out.Attributes = slicesClone(base.Attributes)
 	for _, a := range rec.Attributes {
-		dup := false
-		for _, h := range out.Attributes {
-			if h == a {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !slices.Contains(out.Attributes, a) {
 			out.Attributes = append(out.Attributes, a)
 		}
 	}
