@@ -36,17 +36,20 @@ func (r *Resolver) importDataset(ctx context.Context, format model.ImportFormat,
 			d.Retrieved = *dataset.Retrieved
 		}
 	}
+	// A Popolo or FtM reader reads the document as its file (named by
+	// dataset.file, else "document").
+	open := func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(document)), nil }
+	file := d.File
+	if file == "" {
+		file = "document"
+	}
 	var rd importer.Reader
 	switch format {
 	case model.ImportFormatPopolo:
 		if rels != "" {
 			return nil, kg.Invalidf(importer.Op, "relationships", "a Popolo document holds its memberships: send it in document only")
 		}
-		file := d.File
-		if file == "" {
-			file = "document"
-		}
-		p, err := popolo.New(func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(document)), nil }, int64(len(document)), file)
+		p, err := popolo.New(open, int64(len(document)), file)
 		if err != nil {
 			return nil, kg.Invalidf(importer.Op, "document", "%v", err)
 		}
@@ -65,11 +68,7 @@ func (r *Resolver) importDataset(ctx context.Context, format model.ImportFormat,
 		if rels != "" {
 			return nil, kg.Invalidf(importer.Op, "relationships", "an FtM document holds its links: send it in document only")
 		}
-		file := d.File
-		if file == "" {
-			file = "document"
-		}
-		f, err := ftm.New(func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(document)), nil }, int64(len(document)), file)
+		f, err := ftm.New(open, int64(len(document)), file)
 		if err != nil {
 			return nil, kg.Invalidf(importer.Op, "document", "%v", err)
 		}

@@ -4781,8 +4781,9 @@ extend type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../resolve.graphqls", Input: `# Entity resolution: pairs of entities that may be the same (found at
-# import), a curator's verdicts on them, merges and unmerges, and lookups
-# that follow merges. (The rest of the API is schema.graphqls.)
+# import, or by ` + "`" + `polgraph duplicates --scan` + "`" + `), a curator's verdicts on
+# them, merges and unmerges, and lookups that follow merges. (The rest of
+# the API is schema.graphqls.)
 
 """A curator's decision on a pair of possible duplicates."""
 enum Verdict {

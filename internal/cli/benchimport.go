@@ -55,7 +55,10 @@ func benchImport() benchSubcommand {
 				if err := f.Close(); err != nil {
 					return err
 				}
-				st, _ := os.Stat(file)
+				st, err := os.Stat(file)
+				if err != nil {
+					return err
+				}
 				fmt.Fprintf(env.Stdout, "generated %s: %d persons, %d memberships, %.1f MB in %s\n",
 					filepath.Base(file), *persons, *memberships, float64(st.Size())/1e6, time.Since(start).Round(time.Millisecond))
 

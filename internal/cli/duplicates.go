@@ -19,7 +19,7 @@ func duplicatesCommand() Command {
 	return Command{
 		Name: "duplicates",
 		Args: "[--scan]",
-		Summary: "list pairs of entities that may be the same (found by ingest --match), highest score first, with the reasons; " +
+		Summary: "list pairs of entities that may be the same (found by ingest --match, or by --scan), highest score first, with the reasons; " +
 			"judge and merge them with the GraphQL mutations judgeDuplicate and mergeEntities",
 		Options: []string{"data", "store", "log-level", "log-format"},
 		Flags: func(fs *flag.FlagSet) {

@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // CountingReader counts the bytes read through it: a Reader's progress
@@ -29,4 +31,14 @@ func OpenFile[R any](path string, newReader func(open func() (io.ReadCloser, err
 		return zero, err
 	}
 	return newReader(func() (io.ReadCloser, error) { return os.Open(path) }, st.Size(), filepath.Base(path))
+}
+
+// ShortHash is a short stable name for s (FNV-1a, 64 bits, in base 36): a
+// reader names a record that has no id of its own by hashing what it says,
+// so that the same record has the same id in every run. Changing it changes
+// the ids of records already imported.
+func ShortHash(s string) string {
+	h := fnv.New64a()
+	io.WriteString(h, s)
+	return strconv.FormatUint(h.Sum64(), 36)
 }

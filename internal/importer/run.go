@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -534,11 +535,12 @@ func mergeEvidence(have, add []kg.Evidence) []kg.Evidence {
 // is). own says the entity is the record's own (its derived id): the
 // record's values then replace the stored ones; in an entity another
 // source made, they only fill what it leaves empty. Names, aliases,
-// identifiers, attributes and sources are united.
+// identifiers, attributes and sources are united (sources as the store
+// unites them, kg.MergeSources).
 func mergeEntity(base *kg.Entity, rec kg.Entity, id string, own bool, src kg.Source) kg.Entity {
 	rec.ID = id
 	if base == nil {
-		rec.Sources = mergeSources(nil, append(slicesClone(rec.Sources), src))
+		rec.Sources = kg.MergeSources(nil, append(slicesClone(rec.Sources), src))
 		return rec
 	}
 	out := *base
@@ -551,31 +553,17 @@ func mergeEntity(base *kg.Entity, rec kg.Entity, id string, own bool, src kg.Sou
 	out.Aliases = append(out.Aliases, rec.Aliases...)
 	out.Identifiers = slicesClone(base.Identifiers)
 	for _, idf := range rec.Identifiers {
-		dup := false
-		for _, h := range out.Identifiers {
-			if h == idf {
-				dup = true
-				break
-			}
-		}
-		if !dup && len(out.Identifiers) < kg.MaxIdentifiers {
+		if !slices.Contains(out.Identifiers, idf) && len(out.Identifiers) < kg.MaxIdentifiers {
 			out.Identifiers = append(out.Identifiers, idf)
 		}
 	}
 	out.Attributes = slicesClone(base.Attributes)
 	for _, a := range rec.Attributes {
-		dup := false
-		for _, h := range out.Attributes {
-			if h == a {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !slices.Contains(out.Attributes, a) {
 			out.Attributes = append(out.Attributes, a)
 		}
 	}
-	out.Sources = mergeSources(base.Sources, append(slicesClone(rec.Sources), src))
+	out.Sources = kg.MergeSources(base.Sources, append(slicesClone(rec.Sources), src))
 	str := func(dst *string, v string) {
 		if v != "" && (own || *dst == "") {
 			*dst = v
@@ -613,22 +601,4 @@ func capAliases(a []string) []string {
 		return a[:kg.MaxAliases]
 	}
 	return a
-}
-
-// mergeSources unites sources by (dataset, record), keeping the first.
-func mergeSources(have, add []kg.Source) []kg.Source {
-	out := slicesClone(have)
-	for _, s := range add {
-		found := false
-		for _, h := range out {
-			if h.Dataset == s.Dataset && h.Record == s.Record {
-				found = true
-				break
-			}
-		}
-		if !found {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -554,7 +554,7 @@ func (r *Reader) tieRecords(where string, get func(string) string) ([]importer.R
 	typ := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(get("type")), " ", "_"))
 	id := strings.TrimSpace(get("id"))
 	if id == "" {
-		id = "tie/" + from + "/" + typ + "/" + to + "/" + shortHash(get("role"), get("since"), get("until"))
+		id = "tie/" + from + "/" + typ + "/" + to + "/" + importer.ShortHash(get("role")+"\xff"+get("since")+"\xff"+get("until")+"\xff")
 	}
 	if from == "" {
 		return nil, importer.Recordf(id, "from", "a tie needs the id of the actor it is from (%s)", where)
@@ -593,17 +593,4 @@ func (r *Reader) tieRecords(where string, get func(string) string) ([]importer.R
 		rel.Evidence = []kg.Evidence{{Quote: quote, Confidence: 1}}
 	}
 	return append(out, importer.Record{ID: id, Relationships: []kg.Relationship{rel}}), nil
-}
-
-func shortHash(parts ...string) string {
-	var h uint64 = 14695981039346656037
-	for _, p := range parts {
-		for i := 0; i < len(p); i++ {
-			h ^= uint64(p[i])
-			h *= 1099511628211
-		}
-		h ^= 0xff
-		h *= 1099511628211
-	}
-	return strconv.FormatUint(h, 36)
 }

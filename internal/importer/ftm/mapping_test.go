@@ -129,6 +129,9 @@ func TestMappingRoundTrip(t *testing.T) {
 				t.Skipf("shared data absent: %v", err)
 			}
 			first := readAll(t, fileOpener(path), "in.ftm.json")
+			if len(first.Entities) == 0 || len(first.Relationships) == 0 {
+				t.Fatalf("the first read made %d entities and %d relationships: nothing to round-trip", len(first.Entities), len(first.Relationships))
+			}
 			if d := cmp.Diff(tc.errors, first.Errors); d != "" {
 				t.Errorf("errors of the first read (-want +got):\n%s", d)
 			}

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/polgraph/polgraph/internal/importer"
@@ -689,16 +688,7 @@ func MembershipID(m membership) string {
 		return m.ID
 	}
 	h := []string{m.PersonID, m.OrganizationID, m.OnBehalfOfID, m.LegislativePeriodID, m.AreaID, m.PostID, m.Role, m.StartDate, m.EndDate}
-	return "membership/" + strings.Join([]string{m.PersonID, m.OrganizationID, shortHash(strings.Join(h, "\x00"))}, "/")
-}
-
-func shortHash(s string) string {
-	var h uint64 = 14695981039346656037
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return strconv.FormatUint(h, 36)
+	return "membership/" + strings.Join([]string{m.PersonID, m.OrganizationID, importer.ShortHash(strings.Join(h, "\x00"))}, "/")
 }
 
 func (r *Reader) membershipRecord(i int, raw json.RawMessage) (*importer.Record, error) {
