@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/polgraph/polgraph/internal/extract"
 	"github.com/polgraph/polgraph/internal/extract/gazetteer"
@@ -219,21 +220,20 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 	if len(probs) > 0 {
 		return nil, kg.Invalid("llm-extract", probs...)
 	}
-	text := []rune(a.Text)
+	// locate gives a quote's rune offsets in the article's text.
 	locate := func(path, q string) (int, int) {
 		q = strings.TrimSpace(q)
 		if q == "" {
 			bad(path, "a quote is required")
 			return 0, 0
 		}
-		qr := []rune(q)
-		for i := 0; i+len(qr) <= len(text); i++ {
-			if string(text[i:i+len(qr)]) == q {
-				return i, i + len(qr)
-			}
+		i := strings.Index(a.Text, q)
+		if i < 0 {
+			bad(path, "%q is not a passage of the article", q)
+			return 0, 0
 		}
-		bad(path, "%q is not a passage of the article", q)
-		return 0, 0
+		st := utf8.RuneCountInString(a.Text[:i])
+		return st, st + utf8.RuneCountInString(q)
 	}
 	conf := func(path string, c float64) float64 {
 		switch {

@@ -75,6 +75,9 @@ func TestValidAnswer(t *testing.T) {
 	if e := props[2].Entity; e.Speaker != "anna-berg-se" || e.Quote != "I am done" {
 		t.Errorf("statement %+v", e)
 	}
+	if p := props[2]; p.Start != 47 || p.End != 73 { // offsets in runes, after a multi-byte quotation mark
+		t.Errorf("statement offsets %d-%d, want 47-73", p.Start, p.End)
+	}
 	if r := props[5].Relationship; r.From != "art-1" {
 		t.Errorf("article end %q, want art-1", r.From)
 	}
