@@ -11,8 +11,6 @@ package llm
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -304,7 +302,7 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 				}
 			}
 		} else {
-			e.ID = strings.ToLower(string(e.Kind)) + "-" + shortHash(a.ID, e.Name, ae.Quote)
+			e.ID = link.HashID(strings.ToLower(string(e.Kind)), a.ID, e.Name, ae.Quote)
 		}
 		if e.ID == "" {
 			bad(path+".name", "gives no id (no letter or digit)")
@@ -369,13 +367,4 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 		return nil, kg.Invalid("llm-extract", probs...)
 	}
 	return out, nil
-}
-
-func shortHash(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:6])
 }
