@@ -109,6 +109,9 @@ func Read(r io.Reader, name string) (*Gold, error) {
 		if !r.Type.Valid() {
 			return nil, fmt.Errorf("%s: relationships[%d]: unknown type %q", name, i, r.Type)
 		}
+		if family(r.Type) == "" {
+			return nil, fmt.Errorf("%s: relationships[%d]: type %q is in none of the scored families (statements and events have their own records)", name, i, r.Type)
+		}
 		for _, k := range []string{r.From, r.To} {
 			if err := need(fmt.Sprintf("relationships[%d]", i), k); err != nil {
 				return nil, err
