@@ -220,7 +220,6 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 	}
 	// locate gives a quote's rune offsets in the article's text.
 	locate := func(path, q string) (int, int) {
-		q = strings.TrimSpace(q)
 		if q == "" {
 			bad(path, "a quote is required")
 			return 0, 0
@@ -246,6 +245,7 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 	var out []kg.Proposal
 	for i, ae := range ans.Entities {
 		path := fmt.Sprintf("$.entities[%d]", i)
+		ae.Quote = strings.TrimSpace(ae.Quote) // the proposal's quote is the passage located
 		switch {
 		case ae.Key == "" || ae.Key == "article":
 			bad(path+".key", "must be set and not \"article\"")
@@ -328,6 +328,7 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 	}
 	for i, ar := range ans.Relationships {
 		path := fmt.Sprintf("$.relationships[%d]", i)
+		ar.Quote = strings.TrimSpace(ar.Quote)
 		rl, ok := kg.RuleFor(ar.Type)
 		if !ok {
 			bad(path+".type", "%q is not in the vocabulary", ar.Type)
