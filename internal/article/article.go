@@ -103,10 +103,13 @@ func Parse(page []byte, pageURL string) (Document, error) {
 	if d.Text == "" {
 		return Document{}, errors.New("no article text found in the page")
 	}
-	if t, err := a.PublishedTime(); err == nil && !t.IsZero() {
-		d.Published = kg.Date{Year: t.UTC().Year(), Month: int(t.UTC().Month()), Day: t.UTC().Day()}
-	} else if t, ok := meta.published(); ok {
-		d.Published = kg.Date{Year: t.UTC().Year(), Month: int(t.UTC().Month()), Day: t.UTC().Day()}
+	t, err := a.PublishedTime()
+	if err != nil || t.IsZero() {
+		t, _ = meta.published()
+	}
+	if !t.IsZero() {
+		t = t.UTC()
+		d.Published = kg.Date{Year: t.Year(), Month: int(t.Month()), Day: t.Day()}
 	}
 	if u := meta.canonical(); u != "" {
 		d.URL = u

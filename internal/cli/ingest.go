@@ -58,7 +58,7 @@ func runIngest(ctx context.Context, env *Env, args []string) (err error) {
 	}
 	files := make([]dossier.File, 0, len(args))
 	for _, name := range args {
-		data, err := readInput(name)
+		data, err := readInput(name, dossier.MaxSize)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,8 @@ func (r *remote) ingest(ctx context.Context, files []dossier.File) ([]dossier.Re
 	return results, nil
 }
 
-func readInput(name string) ([]byte, error) {
+// readInput reads FILE ("-": standard input), at most max bytes.
+func readInput(name string, max int) ([]byte, error) {
 	var r io.Reader
 	if name == "-" {
 		r = os.Stdin
@@ -132,12 +133,12 @@ func readInput(name string) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, dossier.MaxSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	if len(data) > dossier.MaxSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, dossier.MaxSize)
+	if len(data) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, max)
 	}
 	return data, nil
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 
 	"github.com/polgraph/polgraph/internal/article"
@@ -52,18 +50,9 @@ func (o *optionalFloat) Set(s string) error {
 // readArticle reads FILE ("-": standard input) as plain text or HTML and
 // applies the flags over what the document says.
 func readArticle(name string, f *articleFlags) (kg.ArticleInput, error) {
-	var r io.Reader = os.Stdin
-	if name != "-" {
-		file, err := os.Open(name)
-		if err != nil {
-			return kg.ArticleInput{}, err
-		}
-		defer file.Close()
-		r = file
-	}
-	data, err := io.ReadAll(io.LimitReader(r, article.MaxSize+1))
+	data, err := readInput(name, article.MaxSize)
 	if err != nil {
-		return kg.ArticleInput{}, fmt.Errorf("read %s: %w", name, err)
+		return kg.ArticleInput{}, err
 	}
 	doc, err := article.Read(data, f.url)
 	if err != nil {

@@ -5,7 +5,9 @@
 package review
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"github.com/polgraph/polgraph/internal/extract"
 	"github.com/polgraph/polgraph/internal/extract/gazetteer"
@@ -50,11 +52,7 @@ func (gg graphGazetteer) Lookup(ctx context.Context, name string, kinds []kg.Kin
 			out = append(out, gazetteer.Candidate{Entity: found[i], How: how, Score: score})
 		}
 	}
-	// Best first, as the pipeline expects.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Score > out[j-1].Score; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	// Best first, as the pipeline expects; ties keep the search's order.
+	slices.SortStableFunc(out, func(a, b gazetteer.Candidate) int { return cmp.Compare(b.Score, a.Score) })
 	return out, nil
 }

@@ -109,6 +109,9 @@ func Read(r io.Reader, name string) (*Gold, error) {
 		if !r.Type.Valid() {
 			return nil, fmt.Errorf("%s: relationships[%d]: unknown type %q", name, i, r.Type)
 		}
+		if family(r.Type) == "" {
+			return nil, fmt.Errorf("%s: relationships[%d]: type %q is in none of the scored families (statements and events have their own records)", name, i, r.Type)
+		}
 		for _, k := range []string{r.From, r.To} {
 			if err := need(fmt.Sprintf("relationships[%d]", i), k); err != nil {
 				return nil, err
@@ -388,32 +391,11 @@ func quoteMatch(a, b string) bool {
 
 func statements(g *Gold, props []kg.Proposal, idKey map[string]string) Score {
 	s := Score{Category: "statements"}
-	used := make([]bool, len(g.Statements))
-	for _, p := range props {
-		e := p.Entity
-		if p.Kind != kg.ProposeEntity || e == nil || e.Kind != kg.Statement {
-			continue
-		}
-		hit := false
-		for i, gs := range g.Statements {
-			if !used[i] && idKey[e.Speaker] == gs.Speaker && quoteMatch(gs.Quote, e.Quote) {
-				used[i], hit = true, true
-				break
-			}
-		}
-		if hit {
-			s.TP++
-		} else {
-			s.FP++
-			s.Spurious = append(s.Spurious, e.Name)
-		}
-	}
-	for i, gs := range g.Statements {
-		if !used[i] {
-			s.FN++
-			s.Missed = append(s.Missed, gs.Speaker+": "+gs.Quote)
-		}
-	}
+	greedy(&s, props, kg.Statement, g.Statements,
+		func(e *kg.Entity, gs GoldStatement) bool {
+			return idKey[e.Speaker] == gs.Speaker && quoteMatch(gs.Quote, e.Quote)
+		},
+		func(gs GoldStatement) string { return gs.Speaker + ": " + gs.Quote })
 	return s
 }
 
@@ -425,18 +407,28 @@ func events(g *Gold, props []kg.Proposal, idKey map[string]string) Score {
 			parts[r.To] = append(parts[r.To], idKey[r.From])
 		}
 	}
-	used := make([]bool, len(g.Events))
+	greedy(&s, props, kg.Event, g.Events,
+		func(e *kg.Entity, ge GoldEvent) bool {
+			return ge.Type == e.EventType &&
+				slices.ContainsFunc(ge.Participants, func(k string) bool { return slices.Contains(parts[e.ID], k) })
+		},
+		func(ge GoldEvent) string { return ge.Type + " " + strings.Join(ge.Participants, ",") })
+	return s
+}
+
+// greedy scores the proposed entities of one kind against gold items: a
+// proposal is a hit when it matches the first gold item not yet used, else
+// spurious; every gold item left unused is missed.
+func greedy[G any](s *Score, props []kg.Proposal, kind kg.Kind, gold []G, match func(*kg.Entity, G) bool, describe func(G) string) {
+	used := make([]bool, len(gold))
 	for _, p := range props {
 		e := p.Entity
-		if p.Kind != kg.ProposeEntity || e == nil || e.Kind != kg.Event {
+		if p.Kind != kg.ProposeEntity || e == nil || e.Kind != kind {
 			continue
 		}
 		hit := false
-		for i, ge := range g.Events {
-			if used[i] || ge.Type != e.EventType {
-				continue
-			}
-			if slices.ContainsFunc(ge.Participants, func(k string) bool { return slices.Contains(parts[e.ID], k) }) {
+		for i, gi := range gold {
+			if !used[i] && match(e, gi) {
 				used[i], hit = true, true
 				break
 			}
@@ -448,11 +440,10 @@ func events(g *Gold, props []kg.Proposal, idKey map[string]string) Score {
 			s.Spurious = append(s.Spurious, e.Name)
 		}
 	}
-	for i, ge := range g.Events {
+	for i, gi := range gold {
 		if !used[i] {
 			s.FN++
-			s.Missed = append(s.Missed, ge.Type+" "+strings.Join(ge.Participants, ","))
+			s.Missed = append(s.Missed, describe(gi))
 		}
 	}
-	return s
 }

@@ -63,3 +63,12 @@ func TestReadRejectsUnknownKeys(t *testing.T) {
 		t.Fatalf("err = %v, want unknown key", err)
 	}
 }
+
+// A gold relationship of a type no family scores is refused when read
+// (Evaluate would have no score to count it in).
+func TestReadRejectsUnscoredTypes(t *testing.T) {
+	_, err := Read(strings.NewReader(`{"article":"a","entities":[{"key":"p","kind":"PERSON","name":"P"},{"key":"q","kind":"PERSON","name":"Q"}],"relationships":[{"from":"p","type":"FAMILY_OF","to":"q"}]}`), "g.json")
+	if err == nil || !strings.Contains(err.Error(), "none of the scored families") {
+		t.Fatalf("err = %v, want the type refused", err)
+	}
+}

@@ -5,6 +5,8 @@ package link
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 
 	"github.com/polgraph/polgraph/internal/extract/coref"
@@ -18,6 +20,18 @@ type Link struct {
 	LinkedTo   string  // the existing entity's id; "" for a new entity
 	How        string  // gazetteer.Exact, Alias, Fuzzy; "new"
 	Confidence float64 // of the match, or of the new entity's reading
+}
+
+// HashID is the id of an entity that has no name of its own to slug (an
+// allegation, statement or event): prefix, a hyphen and a short hash of
+// the parts, so the same article and content give the same id.
+func HashID(prefix string, parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return prefix + "-" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // Slug is the id a new entity gets: its normalised name, words joined by

@@ -11,8 +11,6 @@ package llm
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +19,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/polgraph/polgraph/internal/extract"
 	"github.com/polgraph/polgraph/internal/extract/gazetteer"
@@ -219,21 +218,19 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 	if len(probs) > 0 {
 		return nil, kg.Invalid("llm-extract", probs...)
 	}
-	text := []rune(a.Text)
+	// locate gives a quote's rune offsets in the article's text.
 	locate := func(path, q string) (int, int) {
-		q = strings.TrimSpace(q)
 		if q == "" {
 			bad(path, "a quote is required")
 			return 0, 0
 		}
-		qr := []rune(q)
-		for i := 0; i+len(qr) <= len(text); i++ {
-			if string(text[i:i+len(qr)]) == q {
-				return i, i + len(qr)
-			}
+		i := strings.Index(a.Text, q)
+		if i < 0 {
+			bad(path, "%q is not a passage of the article", q)
+			return 0, 0
 		}
-		bad(path, "%q is not a passage of the article", q)
-		return 0, 0
+		st := utf8.RuneCountInString(a.Text[:i])
+		return st, st + utf8.RuneCountInString(q)
 	}
 	conf := func(path string, c float64) float64 {
 		switch {
@@ -248,6 +245,7 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 	var out []kg.Proposal
 	for i, ae := range ans.Entities {
 		path := fmt.Sprintf("$.entities[%d]", i)
+		ae.Quote = strings.TrimSpace(ae.Quote) // the proposal's quote is the passage located
 		switch {
 		case ae.Key == "" || ae.Key == "article":
 			bad(path+".key", "must be set and not \"article\"")
@@ -304,7 +302,7 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 				}
 			}
 		} else {
-			e.ID = strings.ToLower(string(e.Kind)) + "-" + shortHash(a.ID, e.Name, ae.Quote)
+			e.ID = link.HashID(strings.ToLower(string(e.Kind)), a.ID, e.Name, ae.Quote)
 		}
 		if e.ID == "" {
 			bad(path+".name", "gives no id (no letter or digit)")
@@ -330,6 +328,7 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 	}
 	for i, ar := range ans.Relationships {
 		path := fmt.Sprintf("$.relationships[%d]", i)
+		ar.Quote = strings.TrimSpace(ar.Quote)
 		rl, ok := kg.RuleFor(ar.Type)
 		if !ok {
 			bad(path+".type", "%q is not in the vocabulary", ar.Type)
@@ -369,13 +368,4 @@ func Proposals(ctx context.Context, a extract.Article, ans *Answer, g gazetteer.
 		return nil, kg.Invalid("llm-extract", probs...)
 	}
 	return out, nil
-}
-
-func shortHash(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:6])
 }

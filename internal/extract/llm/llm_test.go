@@ -53,7 +53,7 @@ func TestValidAnswer(t *testing.T) {
 	ans := "```json\n" + `{"entities":[
 	  {"key":"a","kind":"PERSON","name":"Anna Berg","quote":"Labour MP Anna Berg has left the Labour Party.","confidence":0.9},
 	  {"key":"l","kind":"ORGANIZATION","name":"Labour Party","classification":"PARTY","quote":"Labour MP Anna Berg has left the Labour Party."},
-	  {"key":"s","kind":"STATEMENT","name":"Berg: I am done","statement":"I am done","speaker":"a","quote":"“I am done,” Ms Berg said."}],
+	  {"key":"s","kind":"STATEMENT","name":"Berg: I am done","statement":"I am done","speaker":"a","quote":" “I am done,” Ms Berg said. "}],
 	 "relationships":[
 	  {"from":"a","type":"MEMBER_OF","to":"l","until":"2025","quote":"Labour MP Anna Berg has left the Labour Party."},
 	  {"from":"a","type":"STATED","to":"s","quote":"“I am done,” Ms Berg said."},
@@ -74,6 +74,9 @@ func TestValidAnswer(t *testing.T) {
 	}
 	if e := props[2].Entity; e.Speaker != "anna-berg-se" || e.Quote != "I am done" {
 		t.Errorf("statement %+v", e)
+	}
+	if p := props[2]; p.Start != 47 || p.End != 73 || p.Quote != "“I am done,” Ms Berg said." { // offsets in runes, after a multi-byte quotation mark; the quote trimmed to them
+		t.Errorf("statement quote %q at %d-%d, want 47-73", p.Quote, p.Start, p.End)
 	}
 	if r := props[5].Relationship; r.From != "art-1" {
 		t.Errorf("article end %q, want art-1", r.From)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/polgraph/polgraph/internal/extract/link"
 	"github.com/polgraph/polgraph/internal/extract/segment"
 	"github.com/polgraph/polgraph/internal/kg"
 )
@@ -100,7 +101,7 @@ func (r *reader) statements(si int, t string, date kg.Date) {
 		}
 		quote := strings.TrimSpace(string([]rune(s.Text)[ts[qq.a].Start-s.Start : ts[qq.b-1].End-s.Start]))
 		quote = strings.TrimRight(quote, ",")
-		e := &kg.Entity{ID: hashID("statement", r.in.Article, speaker.ID, quote), Kind: kg.Statement,
+		e := &kg.Entity{ID: link.HashID("statement", r.in.Article, speaker.ID, quote), Kind: kg.Statement,
 			Name: speaker.Name + ": " + firstWords(quote, 8), Quote: quote, Speaker: speaker.ID, Date: date}
 		r.entity(si, "quotation-attributed", 0.75, e)
 		r.rel(si, "quotation-attributed", 0.75, kg.Stated, speaker, e, "")
@@ -313,7 +314,7 @@ func (r *reader) event(si int, typ string, date kg.Date, parts []*kg.Entity, ana
 	}
 	if ev == nil {
 		name := strings.ToUpper(typ[:1]) + typ[1:] + ": " + ps[0].Name
-		e := &kg.Entity{ID: hashID("event", r.in.Article, typ, ps[0].ID, date.String()), Kind: kg.Event, Name: name, EventType: typ, Date: date}
+		e := &kg.Entity{ID: link.HashID("event", r.in.Article, typ, ps[0].ID, date.String()), Kind: kg.Event, Name: name, EventType: typ, Date: date}
 		e = r.entity(si, "event-"+typ, 0.65, e)
 		ev = &eventRec{e: e, sentence: si}
 		r.events = append(r.events, ev)

@@ -7,8 +7,6 @@
 package relate
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"regexp"
 	"slices"
 	"strconv"
@@ -172,15 +170,6 @@ func (r *reader) entity(si int, rule string, conf float64, e *kg.Entity) *kg.Ent
 	r.built[e.ID] = e
 	r.facts = append(r.facts, Fact{Entity: e, Sentence: si, Rule: rule, Confidence: conf})
 	return e
-}
-
-func hashID(prefix string, parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return prefix + "-" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // placeholder decoding
@@ -805,7 +794,7 @@ func (r *reader) allegation(si int, accused *kg.Entity, rule string) *kg.Entity 
 		return a
 	}
 	s := r.in.Sentences[si].Text
-	a := &kg.Entity{ID: hashID("allegation", r.in.Article, accused.ID), Kind: kg.Allegation,
+	a := &kg.Entity{ID: link.HashID("allegation", r.in.Article, accused.ID), Kind: kg.Allegation,
 		Name: "Allegations against " + accused.Name, Summary: s, Status: kg.Alleged}
 	r.allegations[accused.ID] = a
 	r.entity(si, rule, 0.7, a)
