@@ -22,6 +22,31 @@ type Entity struct {
 	// Kept are entities an export kept in the bucket (BucketKey) of this
 	// one because FtM would reject them on their own.
 	Kept []*Entity
+	// Record is the polgraph record an export wrote in the bucket of an
+	// entity or relationship that no FtM import made (an article-built
+	// one): the importer restores it from there (see NativeRecord).
+	Record json.RawMessage
+	// Part, from the bucket, names the polgraph relationship this entity
+	// was written for (the Position of an office): it is read back with
+	// the relationship's Record, not on its own.
+	Part string
+}
+
+// Unsupported lists what of the entity is outside the FtM model
+// ModelVersion: its schema ("Schema") or its properties ("Schema.prop").
+func (e *Entity) Unsupported() []string {
+	s, ok := SchemaByName(e.Schema)
+	if !ok {
+		return []string{e.Schema}
+	}
+	var out []string
+	for name := range e.Properties {
+		if _, ok := s.Property(name); !ok {
+			out = append(out, e.Schema+"."+name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // MaxLineLen bounds one entity's JSON line.
@@ -60,9 +85,13 @@ func Parse(line []byte) (*Entity, error) {
 	if err := str("caption", &e.Caption, false); err != nil {
 		return nil, err
 	}
-	s, ok := SchemaByName(e.Schema)
-	if !ok {
-		return nil, fmt.Errorf("schema: %q is not a schema of the FtM model %s", e.Schema, ModelVersion)
+	// A schema or a property outside the model (a newer FtM's, a
+	// publisher's own) is kept, not refused: its values go where the
+	// model's unknown values go (attributes, the bucket on export), and
+	// Unsupported says it is not the model's.
+	s, known := SchemaByName(e.Schema)
+	if !known {
+		s = &Schema{Name: e.Schema}
 	}
 	if s.Abstract {
 		return nil, fmt.Errorf("schema: %q is abstract", e.Schema)
@@ -73,8 +102,8 @@ func Parse(line []byte) (*Entity, error) {
 			return nil, fmt.Errorf("properties: must be an object")
 		}
 		for name, pv := range props {
-			if _, ok := s.Property(name); !ok {
-				return nil, fmt.Errorf("properties.%s: no such property in schema %s", name, e.Schema)
+			if strings.TrimSpace(name) == "" {
+				return nil, fmt.Errorf("properties: a property with an empty name")
 			}
 			var vals []string
 			if err := json.Unmarshal(pv, &vals); err != nil {
@@ -97,9 +126,13 @@ func Parse(line []byte) (*Entity, error) {
 		if err := json.Unmarshal(v, &b); err != nil {
 			return nil, fmt.Errorf("%s: must be an object of properties and entities", BucketKey)
 		}
+		if len(b.Record) > 0 {
+			e.Record = b.Record
+		}
+		e.Part = b.Part
 		for name, vs := range b.Properties {
-			if _, ok := s.Property(name); !ok {
-				return nil, fmt.Errorf("%s.properties.%s: no such property in schema %s", BucketKey, name, e.Schema)
+			if strings.TrimSpace(name) == "" {
+				return nil, fmt.Errorf("%s.properties: a property with an empty name", BucketKey)
 			}
 			e.Properties[name] = dedupeValues(append(e.Properties[name], vs...))
 			if len(e.Properties[name]) == 0 {

@@ -89,9 +89,11 @@ func Imported(attrs []kg.Attribute) (string, bool) {
 
 // putAttributes writes attributes back as properties and top-level keys;
 // embedded entities (ftm:Address, ...) and dangling references are
-// returned. An attribute the schema has no property for goes into notes as
-// "name: value" (when the schema has notes).
-func putAttributes(x *Entity, s *Schema, attrs []kg.Attribute) (embedded []*Entity, dangling map[string][]string) {
+// returned. An attribute the schema has no property for goes, for what
+// the FtM importer made (imported), into the bucket as the property it
+// was (one outside the model); else into notes as "name: value" (when the
+// schema has notes).
+func putAttributes(x *Entity, s *Schema, attrs []kg.Attribute, imported bool) (embedded []*Entity, dangling map[string][]string) {
 	for _, a := range attrs {
 		name := a.Name
 		if strings.HasPrefix(name, AttrDangling) {
@@ -106,7 +108,7 @@ func putAttributes(x *Entity, s *Schema, attrs []kg.Attribute) (embedded []*Enti
 			key := strings.TrimPrefix(name, attrPrefix)
 			switch {
 			case name == AttrSchema || name == AttrPost || name == AttrDerived:
-			case isSchemaName(key):
+			case isKeptEntity(key, a.Value):
 				if e, err := Parse([]byte(a.Value)); err == nil {
 					embedded = append(embedded, e)
 				}
@@ -131,6 +133,15 @@ func putAttributes(x *Entity, s *Schema, attrs []kg.Attribute) (embedded []*Enti
 			x.add(name, values...)
 			continue
 		}
+		if imported {
+			// A property outside the model: back into the bucket of
+			// the entity it came with.
+			if dangling == nil {
+				dangling = map[string][]string{}
+			}
+			dangling[name] = append(dangling[name], values...)
+			continue
+		}
 		if _, ok := s.Property("notes"); ok {
 			for _, v := range values {
 				x.add("notes", a.Name+": "+v)
@@ -148,6 +159,8 @@ func finish(x *Entity, s *Schema, embedded []*Entity, dangling map[string][]stri
 	for _, em := range embedded {
 		es, ok := SchemaByName(em.Schema)
 		if !ok {
+			// Outside the model: FtM would reject it on its own line.
+			aside = append(aside, em)
 			continue
 		}
 		em.complete()
@@ -165,9 +178,18 @@ func finish(x *Entity, s *Schema, embedded []*Entity, dangling map[string][]stri
 	return append([]*Entity{x}, out...)
 }
 
-func isSchemaName(s string) bool {
-	_, ok := SchemaByName(s)
-	return ok
+// isKeptEntity reports whether the attribute "ftm:<key>" holds an entity
+// kept whole: key is a schema of the model, or one outside it whose
+// value is an entity of that schema (FtM's top-level keys are lower case).
+func isKeptEntity(key, value string) bool {
+	if _, ok := SchemaByName(key); ok {
+		return true
+	}
+	if key == "" || key[0] < 'A' || key[0] > 'Z' {
+		return false
+	}
+	e, err := Parse([]byte(value))
+	return err == nil && e.Schema == key
 }
 
 // identifierProp is where an identifier goes in schema s.
@@ -270,7 +292,7 @@ func FromEntity(e *kg.Entity) (out []*Entity, ok bool) {
 		put("date", e.Date.String())
 		put("keywords", "statement")
 	}
-	embedded, dangling := putAttributes(x, s, e.Attributes)
+	embedded, dangling := putAttributes(x, s, e.Attributes, imported)
 	if slices.Contains(s.Required, "fileName") && len(x.Properties["fileName"]) == 0 {
 		// FtM requires a document to have a file name; an article has none.
 		x.add("fileName", e.ID+".html")
@@ -315,7 +337,7 @@ func FromRelationship(r *kg.Relationship, to LinkEnd) (out []*Entity, ok bool) {
 	}
 	x.add("startDate", r.Since.String())
 	x.add("endDate", r.Until.String())
-	embedded, dangling := putAttributes(x, s, r.Attributes)
+	embedded, dangling := putAttributes(x, s, r.Attributes, true)
 	xs := finish(x, s, embedded, dangling)
 	out = append(out, xs[1:]...)
 	return append(out, x), true
@@ -365,7 +387,7 @@ func legacyLink(r *kg.Relationship, to LinkEnd) []*Entity {
 	x.add("startDate", r.Since.String())
 	x.add("endDate", r.Until.String())
 	s, _ := SchemaByName(schema)
-	embedded, dangling := putAttributes(x, s, r.Attributes)
+	embedded, dangling := putAttributes(x, s, r.Attributes, false)
 	xs := finish(x, s, embedded, dangling)
 	for _, p := range out {
 		if ps, ok := SchemaByName(p.Schema); ok {

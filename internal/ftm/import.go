@@ -36,6 +36,12 @@ import (
 //     as "ftm:<key>" with their JSON.
 //   - What cannot be kept (an entity of a schema polgraph has no place
 //     for, such as a Vessel, an edge to one) is skipped and reported.
+//   - What is outside the model (a schema or property FtM ModelVersion
+//     does not have) is kept and counted apart (Stats.Unsupported): a
+//     property as an attribute, an entity of an unknown schema whole
+//     ("ftm:<Schema>") in the imported entities it names; the exporter
+//     writes both back into the bucket (BucketKey) of the entity they
+//     came with, where FtM's validation does not look.
 
 // Role says what an FtM entity becomes.
 type Role int
@@ -83,7 +89,8 @@ type Index interface {
 func RoleOf(schema string) Role {
 	s, ok := SchemaByName(schema)
 	if !ok {
-		return Skip
+		// Outside the model: kept whole in the entities it names.
+		return Embedded
 	}
 	switch {
 	case s.Is("Position"):
@@ -156,6 +163,24 @@ func impliedTopic(c kg.OrgClass) string {
 type Stats struct {
 	// Kept counts property values kept as attributes, by property.
 	Kept map[string]int
+	// Unsupported counts what is outside the FtM model and kept all the
+	// same: values of unknown properties by "Schema.prop", entities of
+	// unknown schemata by schema name.
+	Unsupported map[string]int
+}
+
+// Unsupport counts something outside the model that was kept.
+func (st *Stats) Unsupport(what string, n int) {
+	if st == nil || n == 0 {
+		return
+	}
+	if st.Unsupported == nil {
+		st.Unsupported = map[string]int{}
+	}
+	if _, ok := st.Unsupported[what]; !ok && len(st.Unsupported) >= MaxKeptFields-1 {
+		what = KeptOther
+	}
+	st.Unsupported[what] += n
 }
 
 // MaxKeptFields bounds how many fields Stats counts apart (a file's
@@ -257,6 +282,9 @@ func (c *converter) attributes() ([]kg.Attribute, error) {
 		vs := c.rest[k]
 		sort.Strings(vs)
 		c.stats.keep(k, len(vs))
+		if _, ok := c.s.Property(k); !ok {
+			c.stats.Unsupport(c.src.Schema+"."+k, len(vs))
+		}
 		if packed && len(vs) > 1 {
 			b, _ := marshal(vs)
 			out = append(out, kg.Attribute{Name: k + "[]", Value: string(b)})

@@ -69,7 +69,10 @@ func TestValid(t *testing.T) {
 		{Property{Type: "topic"}, "sanction", true},
 		{Property{Type: "entity"}, "NK-abc.1", true},
 		{Property{Type: "entity"}, "zala:NK-abc", false},
-		{Property{Type: "phone"}, "+36 1 234 5678", false}, // FtM decides phones with libphonenumber: kept aside
+		{Property{Type: "phone"}, "+36 1 234 5678", true}, // FtM decides phones with libphonenumber, as Valid does
+		{Property{Type: "phone"}, "+44 20 7946 0958", true},
+		{Property{Type: "phone"}, "06 1 234 5678", false}, // national form: FtM needs a country hint
+		{Property{Type: "phone"}, "+1 555", false},
 		{Property{Type: "identifier", MaxLength: 4}, "12345", false},
 		{Property{Type: "url"}, "https://example.org/a", true},
 		{Property{Type: "url"}, "example.org", false},

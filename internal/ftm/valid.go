@@ -8,13 +8,15 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // Valid reports whether the followthemoney library accepts v as a value of
 // the property. The checks err on the side of no: a value they cannot be
-// sure of (a phone number, whose validity FtM decides with libphonenumber)
-// is not written as a property by the exporter but kept aside (see
-// Bucket), so an export always validates.
+// sure of is not written as a property by the exporter but kept aside
+// (see Bucket), so an export always validates. Phone numbers are decided
+// as FtM decides them, with libphonenumber (validPhone).
 func Valid(p Property, v string) bool {
 	if strings.TrimSpace(v) == "" || !utf8.ValidString(v) {
 		return false
@@ -36,7 +38,7 @@ func Valid(p Property, v string) bool {
 	case "email":
 		return emailRE.MatchString(v)
 	case "phone":
-		return false
+		return validPhone(v)
 	case "ip":
 		return net.ParseIP(v) != nil
 	case "json":
@@ -138,6 +140,11 @@ const BucketKey = "polgraph"
 type Bucket struct {
 	Properties map[string][]string `json:"properties,omitempty"`
 	Entities   []json.RawMessage   `json:"entities,omitempty"`
+	// Record is the polgraph entity or relationship itself, for those no
+	// FtM import made (see NativeRecord); Part the id of the relationship
+	// an entity was written for.
+	Record json.RawMessage `json:"record,omitempty"`
+	Part   string          `json:"part,omitempty"`
 }
 
 // split moves the values FtM would reject, and references the importer
@@ -146,10 +153,10 @@ type Bucket struct {
 func (x *Entity) split(s *Schema, dangling map[string][]string, kept []*Entity) (ok bool) {
 	var b Bucket
 	for name, vs := range x.Properties {
-		p, _ := s.Property(name)
+		p, known := s.Property(name)
 		var good []string
 		for _, v := range vs {
-			if Valid(p, v) {
+			if known && Valid(p, v) {
 				good = append(good, v)
 				continue
 			}
@@ -189,4 +196,16 @@ func (x *Entity) split(s *Schema, dangling map[string][]string, kept []*Entity) 
 		}
 	}
 	return true
+}
+
+// validPhone reports whether FtM's phone type takes v without a country
+// hint: a number in international form (a leading "+") that
+// libphonenumber (Go's port of the library FtM's phonenumbers wraps)
+// finds valid.
+func validPhone(v string) bool {
+	if !strings.HasPrefix(strings.TrimSpace(v), "+") || strings.ContainsAny(v, "\n\r\t") {
+		return false
+	}
+	n, err := phonenumbers.Parse(v, "")
+	return err == nil && phonenumbers.IsValidNumber(n)
 }

@@ -75,6 +75,13 @@ type Keeper interface {
 	Kept() map[string]int
 }
 
+// Unsupporter is a Keeper whose source has a model of its own (FtM's)
+// and that counts what it kept from outside that model: a field by
+// "Type.field", a record type by its name.
+type Unsupporter interface {
+	Unsupported() map[string]int
+}
+
 // Measured is a Reader that can say how far it has read, for the progress
 // bar: bytes read and the total (0 when unknown).
 type Measured interface {
@@ -166,6 +173,11 @@ type Summary struct {
 	// Keeper reader kept as attributes because polgraph has no field for
 	// them.
 	Kept map[string]int `json:"kept,omitempty"`
+	// Unsupported counts what the source's model does not have (an FtM
+	// schema or property outside the model polgraph reads) and that was
+	// kept all the same: values of a field by "Type.field", records of a
+	// type by its name. Such values are also in Kept.
+	Unsupported map[string]int `json:"unsupported,omitempty"`
 }
 
 // MaxReported bounds how many skipped and failed records a summary lists.
@@ -224,6 +236,19 @@ func (s *Summary) String() string {
 			fmt.Fprintf(&b, "%s %d", k, s.Kept[k])
 		}
 		b.WriteString(")")
+	}
+	if len(s.Unsupported) > 0 {
+		b.WriteString("\n  unsupported but kept:")
+		for i, k := range sortedKeys(s.Unsupported) {
+			if i == 12 {
+				b.WriteString(" ...")
+				break
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %s %d", k, s.Unsupported[k])
+		}
 	}
 	for _, e := range s.Errors {
 		fmt.Fprintf(&b, "\n  failed: %s", e.Error())
@@ -290,6 +315,9 @@ func Run(ctx context.Context, svc *kg.Service, r Reader, opt Options) (Summary, 
 	err := run.loop(r)
 	if k, ok := r.(Keeper); ok {
 		run.sum.Kept = k.Kept()
+	}
+	if u, ok := r.(Unsupporter); ok {
+		run.sum.Unsupported = u.Unsupported()
 	}
 	return run.sum, err
 }
@@ -363,4 +391,13 @@ func (run *runner) loop(r Reader) error {
 		}
 	}
 	return nil
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -28,6 +28,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -133,6 +134,11 @@ func (r *Reader) Progress() (done, total int64) {
 // Kept counts the property values kept as attributes, by property (the
 // FtM top-level keys as "ftm:<key>"), so far.
 func (r *Reader) Kept() map[string]int { return r.stats.Kept }
+
+// Unsupported counts what outside the FtM model was kept, so far: values
+// of unknown properties by "Schema.prop", entities of unknown schemata by
+// schema.
+func (r *Reader) Unsupported() map[string]int { return r.stats.Unsupported }
 
 // scanner is one pass over the file, a line at a time.
 type scanner struct {
@@ -240,7 +246,18 @@ func (r *Reader) buildIndex() error {
 				}
 			}
 		case ftmmodel.Embedded:
-			if sc, _ := ftmmodel.SchemaByName(e.Schema); sc.Is("Identification") {
+			sc, known := ftmmodel.SchemaByName(e.Schema)
+			switch {
+			case !known:
+				// Outside the model: kept in every entity it names.
+				for _, vs := range e.Properties {
+					for _, v := range vs {
+						if v != e.ID && len(v) <= kg.MaxIDLen && !slices.Contains(r.held[v], e.ID) {
+							r.held[v] = append(r.held[v], e.ID)
+						}
+					}
+				}
+			case sc.Is("Identification"):
 				if h := firstValue(e, "holder"); h != "" {
 					r.held[h] = append(r.held[h], e.ID)
 				}
@@ -253,7 +270,8 @@ func (r *Reader) buildIndex() error {
 		}
 		r.index[e.ID] = x
 	}
-	// An Identification whose holder is not a node is not kept.
+	// An Identification whose holder is not a node is not kept, nor is an
+	// entity outside the model that names none.
 	for h, ids := range r.held {
 		if x, ok := r.index[h]; ok && (x.role == ftmmodel.Node || (x.role == ftmmodel.Post && !r.Folded(h))) {
 			for _, id := range ids {
@@ -425,7 +443,13 @@ func (r *Reader) record(line []byte, n int) (importer.Record, bool, error) {
 			}
 			return importer.Record{ID: e.ID, Relationships: []kg.Relationship{rel}}, true, nil
 		case ftmmodel.Embedded:
-			if !r.referenced[e.ID] {
+			_, known := ftmmodel.SchemaByName(e.Schema)
+			switch {
+			case !known && !r.referenced[e.ID]:
+				return importer.Record{ID: e.ID, Skip: fmt.Sprintf("schema %s is not in the FtM model %s and the entity names no entity imported (it would be kept inside those)", e.Schema, ftmmodel.ModelVersion)}, true, nil
+			case !known:
+				r.stats.Unsupport(e.Schema, 1)
+			case !r.referenced[e.ID]:
 				return importer.Record{ID: e.ID, Skip: fmt.Sprintf("%s entity not referenced by any entity imported (an %s is kept inside the entities that name it)", e.Schema, e.Schema)}, true, nil
 			}
 		case ftmmodel.Skip:

@@ -162,3 +162,67 @@ func TestRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// A schema or property outside the model is kept, counted as unsupported
+// and written back where it came from (the bucket of its entity), so that
+// the export validates and import -> export -> import gives the same
+// graph; a phone number libphonenumber finds valid is written as FtM's
+// phone property.
+func TestUnsupportedKept(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "unsupported.ftm.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st1 := teststore.Open(t)
+	svc1 := kg.NewService(st1, kg.DefaultLimits)
+	sum := load(t, svc1, data, "in.ftm.json", "ftm test")
+	if sum.ErrorCount != 0 || sum.Entities.Created != 2 || sum.Relationships.Created != 1 {
+		t.Errorf("summary: %s", sum.String())
+	}
+	wantUnsupported := map[string]int{"Person.favouriteColour": 1, "Organization.motto": 1, "Membership.weight": 1, "Spaceship": 1}
+	if d := cmp.Diff(wantUnsupported, sum.Unsupported); d != "" {
+		t.Errorf("unsupported (-want +got):\n%s", d)
+	}
+	if sum.SkippedCount != 1 || len(sum.Skipped) != 1 || sum.Skipped[0].Record != "ship-2" || !strings.Contains(sum.Skipped[0].Reason, "not in the FtM model") {
+		t.Errorf("skipped: %+v", sum.Skipped)
+	}
+	if !strings.Contains(sum.String(), "unsupported but kept: Membership.weight 1, Organization.motto 1, Person.favouriteColour 1, Spaceship 1") {
+		t.Errorf("the summary does not report the unsupported:\n%s", sum.String())
+	}
+	dora, err := svc1.Entity(asEditor(testCtx(t)), importer.EntityID("ftm test", "p-dora"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(name, prefix string) bool {
+		for _, a := range dora.Attributes {
+			if a.Name == name && strings.HasPrefix(a.Value, prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("favouriteColour", "green") || !has("ftm:Spaceship", `{"id":"ship-1","schema":"Spaceship"`) || !has("phone", "+36 1 234 5678") {
+		t.Errorf("p-dora's attributes: %+v", dora.Attributes)
+	}
+	first := importertest.Snapshot(testCtx(t), t, st1)
+
+	out := exportFtM(t, svc1)
+	validate(t, out)
+	for _, want := range []string{
+		`"properties":{"birthDate":["1980-02-03"],"name":["Dóra Tóth"],"phone":["+36 1 234 5678"]}`,
+		`"polgraph":{"properties":{"favouriteColour":["green"],"phone":["06 30 123 4567"]},"entities":[{"id":"ship-1","schema":"Spaceship"`,
+		`"polgraph":{"properties":{"weight":["0.5"]}}`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %s:\n%s", want, out)
+		}
+	}
+	st2 := teststore.Open(t)
+	sum2 := load(t, kg.NewService(st2, kg.DefaultLimits), out, "in.ftm.json", "ftm test")
+	if sum2.ErrorCount != 0 || sum2.SkippedCount != 0 {
+		t.Errorf("re-import of the export: %s", sum2.String())
+	}
+	if d := cmp.Diff(first, importertest.Snapshot(testCtx(t), t, st2)); d != "" {
+		t.Errorf("import -> export -> import changed the graph (-first +second):\n%s", d)
+	}
+}
