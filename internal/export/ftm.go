@@ -102,6 +102,14 @@ func (f *ftmWriter) Node(e kg.Entity) error {
 	if e.Kind == kg.Dataset {
 		return nil
 	}
+	var record *kg.Entity
+	if _, imported := ftm.Imported(e.Attributes); !imported {
+		// The record itself, for the importer (ftm.SetRecord); dataset
+		// provenance is the import's own.
+		r := cleanEntity(e)
+		r.Sources = nil
+		record = &r
+	}
 	if id := ftm.SafeID(importedID(&e)); id != e.ID {
 		f.ids[e.ID] = id
 		e.ID = id
@@ -109,6 +117,11 @@ func (f *ftmWriter) Node(e kg.Entity) error {
 	xs, ok := ftm.FromEntity(&e)
 	if !ok {
 		return nil
+	}
+	if record != nil {
+		if err := ftm.SetRecord(xs[0], record); err != nil {
+			return err
+		}
 	}
 	for i, x := range xs {
 		if i > 0 {
@@ -133,6 +146,25 @@ func (f *ftmWriter) ftmID(id string) string {
 
 func (f *ftmWriter) Edge(e Edge) error {
 	r := e.Relationship
+	native := false
+	if _, derived := ftm.Imported(r.Attributes); !derived {
+		_, fromNode := ftmAttr(r.Attributes, ftm.AttrDerived)
+		native = !fromNode
+	}
+	record := e.Relationship
+	if native {
+		// The record itself, for the importer, with its article
+		// evidence (dataset evidence is the import's own).
+		record.Evidence = nil
+		for _, ev := range e.Relationship.Evidence {
+			if ev.Dataset == "" {
+				ev.Article, ev.Quote = clean(ev.Article), clean(ev.Quote)
+				record.Evidence = append(record.Evidence, ev)
+			}
+		}
+		record.Role = clean(record.Role)
+		record.Attributes = cleanAttributes(record.Attributes)
+	}
 	r.ID = ftm.SafeID(importedRelID(&r))
 	r.From, r.To = f.ftmID(r.From), f.ftmID(r.To)
 	xs, ok := ftm.FromRelationship(&r, ftm.LinkEnd{Kind: e.ToEnd.Kind, Name: e.ToEnd.Name})
@@ -153,11 +185,21 @@ func (f *ftmWriter) Edge(e Edge) error {
 		}
 		link.Properties["recordId"] = appendNew(link.Properties["recordId"], e.ID)
 	}
+	if native {
+		if err := ftm.SetRecord(link, &record); err != nil {
+			return err
+		}
+	}
 	for _, x := range xs[:len(xs)-1] {
 		if f.emitted[x.ID] {
 			continue
 		}
 		f.emitted[x.ID] = true
+		if native {
+			if err := ftm.SetPart(x, record.ID); err != nil {
+				return err
+			}
+		}
 		if err := f.write(x); err != nil {
 			return err
 		}
@@ -179,3 +221,12 @@ func appendNew(vs []string, v string) []string {
 }
 
 func (f *ftmWriter) End() error { return f.w.Flush() }
+
+func ftmAttr(attrs []kg.Attribute, name string) (string, bool) {
+	for _, a := range attrs {
+		if a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}

@@ -190,6 +190,9 @@ const (
 	KeptOther     = "ftm:other"
 )
 
+// Keep counts n values of a field kept as attributes.
+func (st *Stats) Keep(prop string, n int) { st.keep(prop, n) }
+
 func (st *Stats) keep(prop string, n int) {
 	if st == nil || n == 0 {
 		return

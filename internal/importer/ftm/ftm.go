@@ -24,6 +24,7 @@ package ftm
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -53,6 +54,13 @@ type Reader struct {
 	// referenced marks Embedded entities some node keeps (addressEntity,
 	// holder), so that the others are reported.
 	referenced map[string]bool
+	// natives holds the graph ids of the entities restored from their
+	// polgraph record (ftm.NativeRecord); later the spilled lines of
+	// those that name others (an article's outlet, a statement's
+	// speaker), read at the end of the entities' pass, so that what they
+	// name is written first.
+	natives map[string]bool
+	later   []*ref
 
 	phase int // 2: entities, 3: relationships, 4: done
 	cur   *scanner
@@ -70,6 +78,11 @@ type ref struct {
 	n      int32
 	org    string // a Position's organization
 	line   int    // the line of the file that defines it
+	// native: the entity carries its polgraph record, graph its id
+	// there; part: it was written for a relationship's record.
+	native bool
+	part   bool
+	graph  string
 }
 
 // Open reads the FtM file at path.
@@ -82,7 +95,7 @@ func Open(path string) (*Reader, error) { return importer.OpenFile(path, New) }
 func New(open func() (io.ReadCloser, error), size int64, file string) (*Reader, error) {
 	r := &Reader{open: open, file: file, size: size,
 		index: map[string]*ref{}, held: map[string][]string{}, occupied: map[string]bool{},
-		schemas: map[string]string{}, referenced: map[string]bool{}}
+		schemas: map[string]string{}, referenced: map[string]bool{}, natives: map[string]bool{}}
 	if err := r.buildIndex(); err != nil {
 		r.Close()
 		return nil, err
@@ -230,6 +243,24 @@ func (r *Reader) buildIndex() error {
 			continue // reported by the later passes
 		}
 		x := &ref{schema: r.intern(e.Schema), role: ftmmodel.RoleOf(e.Schema), line: s.line}
+		switch {
+		case e.Part != "":
+			x.part = true
+			r.index[e.ID] = x
+			continue
+		case e.Record != nil:
+			x.native = true
+			if ent, rel, err := ftmmodel.NativeRecord(e); err == nil {
+				if ent != nil {
+					x.kind, x.class, x.graph = ent.Kind, ent.Classification, ent.ID
+					r.natives[ent.ID] = true
+				} else {
+					x.graph = rel.ID
+				}
+			}
+			r.index[e.ID] = x
+			continue
+		}
 		switch x.role {
 		case ftmmodel.Node:
 			x.kind, x.class = ftmmodel.NodeKind(e)
@@ -315,6 +346,13 @@ func (r *Reader) Ref(id string) (ftmmodel.Ref, bool) {
 		return ftmmodel.Ref{}, false
 	}
 	out := ftmmodel.Ref{Schema: x.schema}
+	if x.native {
+		out.Kind, out.Class = x.kind, x.class
+		return out, true
+	}
+	if x.part {
+		return out, true
+	}
 	switch x.role {
 	case ftmmodel.Node:
 		out.Kind, out.Class = x.kind, x.class
@@ -366,6 +404,25 @@ func (r *Reader) Next() (importer.Record, error) {
 		}
 		line, err := r.cur.next()
 		if err == io.EOF {
+			if r.phase == 2 && len(r.later) > 0 {
+				// The restored entities that name others, now that
+				// those are written.
+				x := r.later[0]
+				r.later = r.later[1:]
+				buf := make([]byte, x.n)
+				if _, err := r.spill.ReadAt(buf, x.off); err != nil {
+					return importer.Record{}, err
+				}
+				e, err := ftmmodel.Parse(buf)
+				if err != nil {
+					return importer.Record{}, err
+				}
+				rec, ok, err := r.native(e, nil, x, x.line, true)
+				if err != nil || ok {
+					return rec, err
+				}
+				continue
+			}
 			r.done += r.cur.cr.N
 			r.cur.close()
 			r.cur = nil
@@ -416,6 +473,12 @@ func (r *Reader) record(line []byte, n int) (importer.Record, bool, error) {
 		field, reason := splitField(err.Error())
 		return importer.Record{}, true, &importer.RecordError{Record: e.ID, Field: field, Reason: fmt.Sprintf("%s (line %d, %s)", reason, n, e.Schema)}
 	}
+	switch {
+	case x.part:
+		return importer.Record{}, false, nil
+	case x.native:
+		return r.native(e, line, x, n, false)
+	}
 	switch r.phase {
 	case 2:
 		if x.role == ftmmodel.Node || (x.role == ftmmodel.Post && !r.Folded(e.ID)) {
@@ -435,13 +498,16 @@ func (r *Reader) record(line []byte, n int) (importer.Record, bool, error) {
 			if err != nil || len(rels) == 0 {
 				return importer.Record{}, false, nil // its error was reported with the entity
 			}
+			r.toGraph(rels)
 			return importer.Record{ID: e.ID, Relationships: rels}, true, nil
 		case ftmmodel.Link:
 			rel, err := ftmmodel.ToRelationship(e, r, &r.stats)
 			if err != nil {
 				return fail(err)
 			}
-			return importer.Record{ID: e.ID, Relationships: []kg.Relationship{rel}}, true, nil
+			rels := []kg.Relationship{rel}
+			r.toGraph(rels)
+			return importer.Record{ID: e.ID, Relationships: rels}, true, nil
 		case ftmmodel.Embedded:
 			_, known := ftmmodel.SchemaByName(e.Schema)
 			switch {
@@ -465,4 +531,104 @@ func splitField(msg string) (field, reason string) {
 		return msg[:i], msg[i+2:]
 	}
 	return "", msg
+}
+
+// toGraph names the restored entities a relationship converted from FtM
+// ends at by their graph ids: the ids their records are written under.
+func (r *Reader) toGraph(rels []kg.Relationship) {
+	for i := range rels {
+		for _, end := range []*string{&rels[i].From, &rels[i].To} {
+			if x, ok := r.index[*end]; ok && x.native && x.graph != "" {
+				*end = x.graph
+			}
+		}
+	}
+}
+
+// native reads an entity or relationship back from its polgraph record
+// (ftm.NativeRecord) as a verbatim record: under its graph id, as it was
+// exported. Entities come in the entities' pass (those naming an outlet
+// or a speaker at its end, late), relationships in the relationships'.
+// What the record names must be in the file: an end that is not fails the
+// record; an outlet or speaker that is not is kept as the attribute
+// "ftm:dangling:outlet" (or speaker), evidence from an article that is not
+// as "ftm:dangling:evidence" (its JSON).
+func (r *Reader) native(e *ftmmodel.Entity, line []byte, x *ref, n int, late bool) (importer.Record, bool, error) {
+	fail := func(err error) (importer.Record, bool, error) {
+		field, reason := splitField(err.Error())
+		return importer.Record{}, true, &importer.RecordError{Record: e.ID, Field: field, Reason: fmt.Sprintf("%s (line %d, %s)", reason, n, e.Schema)}
+	}
+	ent, rel, err := ftmmodel.NativeRecord(e)
+	if err != nil {
+		if r.phase != 2 || late {
+			return importer.Record{}, false, nil // reported in the entities' pass
+		}
+		return fail(err)
+	}
+	if ent != nil {
+		if r.phase != 2 {
+			return importer.Record{}, false, nil
+		}
+		if !late && (ent.Outlet != "" || ent.Speaker != "") {
+			if err := r.spillLine(x, line); err != nil {
+				return importer.Record{}, true, err
+			}
+			r.later = append(r.later, x)
+			return importer.Record{}, false, nil
+		}
+		for _, f := range []struct {
+			name string
+			id   *string
+		}{{"outlet", &ent.Outlet}, {"speaker", &ent.Speaker}} {
+			if *f.id != "" && !r.natives[*f.id] {
+				ent.Attributes = append(ent.Attributes, kg.Attribute{Name: ftmmodel.AttrDangling + f.name, Value: *f.id})
+				r.stats.Keep(f.name, 1)
+				*f.id = ""
+			}
+		}
+		return importer.Record{ID: e.ID, Entity: ent, Verbatim: true}, true, nil
+	}
+	if r.phase != 3 {
+		return importer.Record{}, false, nil
+	}
+	for _, end := range []struct{ field, id string }{{"from", rel.From}, {"to", rel.To}} {
+		if !r.inFile(end.id) {
+			return fail(fmt.Errorf("%s.record.%s: no entity %q in the file", ftmmodel.BucketKey, end.field, end.id))
+		}
+	}
+	evidence := rel.Evidence[:0]
+	for i, ev := range rel.Evidence {
+		switch {
+		case ev.Dataset != "":
+			return fail(fmt.Errorf("%s.record.evidence[%d].dataset: dataset evidence is the import's own", ftmmodel.BucketKey, i))
+		case ev.Article == "" || r.natives[ev.Article]:
+			evidence = append(evidence, ev)
+		default:
+			// From an article the file does not hold (a network
+			// export): kept, as its JSON.
+			b, err := json.Marshal(ev)
+			if err != nil {
+				return importer.Record{}, true, err
+			}
+			rel.Attributes = append(rel.Attributes, kg.Attribute{Name: ftmmodel.AttrDangling + "evidence", Value: string(b)})
+			r.stats.Keep("evidence", 1)
+		}
+	}
+	rel.Evidence = evidence
+	return importer.Record{ID: e.ID, Relationships: []kg.Relationship{*rel}, Verbatim: true}, true, nil
+}
+
+// inFile reports whether a graph id names an entity of the file: a
+// restored one, or one the FtM import makes ("dataset:ref", as
+// importer.EntityID derives it, for a ref of the file).
+func (r *Reader) inFile(id string) bool {
+	if r.natives[id] {
+		return true
+	}
+	if i := strings.IndexByte(id, ':'); i > 0 {
+		if x, ok := r.index[id[i+1:]]; ok && !x.native && !x.part {
+			return true
+		}
+	}
+	return false
 }
