@@ -15,6 +15,7 @@ import (
 
 	"github.com/polgraph/polgraph/examples"
 	"github.com/polgraph/polgraph/internal/dossier"
+	"github.com/polgraph/polgraph/internal/kg"
 )
 
 type schemaDoc struct {
@@ -64,6 +65,29 @@ func TestSchemaMatchesTypes(t *testing.T) {
 		if diff := cmp.Diff(fields(v), props(s.Defs[def].Properties)); diff != "" {
 			t.Errorf("$defs/%s (-go +schema):\n%s", def, diff)
 		}
+	}
+}
+
+// The schema's relationship types are the vocabulary's, in its order.
+func TestSchemaRelTypes(t *testing.T) {
+	var s struct {
+		Defs map[string]struct {
+			Properties struct {
+				Type struct {
+					Enum []string `json:"enum"`
+				} `json:"type"`
+			} `json:"properties"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(dossier.Schema(), &s); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, rt := range kg.RelTypes {
+		want = append(want, string(rt))
+	}
+	if diff := cmp.Diff(want, s.Defs["relationship"].Properties.Type.Enum); diff != "" {
+		t.Errorf("$defs/relationship.type (-kg.RelTypes +schema):\n%s", diff)
 	}
 }
 
