@@ -172,7 +172,7 @@ func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Data
 	vars := map[string]any{"format": j.format}
 	if j.format == "POPOLO" || j.format == "FTM" {
 		if d.Name == "" {
-			d.Name = strings.TrimSuffix(filepath.Base(j.files[0]), filepath.Ext(j.files[0]))
+			d.Name = popolo.DatasetName(j.files[0])
 			if j.format == "FTM" {
 				d.Name = ftm.DatasetName(j.files[0])
 			}
