@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/polgraph/polgraph/internal/kg"
@@ -168,4 +169,37 @@ func TestScanDuplicates(t *testing.T) {
 	e.fails(scanDuplicates, map[string]any{"min": 1.5}, "BAD_USER_INPUT", "minScore")
 	reader := e.key("rita", kg.RoleReader)
 	e.failsAs(reader, scanDuplicates, nil, "FORBIDDEN")
+}
+
+// The README's examples of importDataset's resolution arguments
+// ("Importing data") and of scanDuplicates ("Duplicates and merging"),
+// verbatim, run.
+const (
+	readmeImportMatch = `mutation($doc: String!) {
+  importDataset(format: POPOLO, document: $doc, dataset: {name: "Canada House of Commons"},
+      match: EXACT, threshold: 0.85, batchSize: 5000) {
+    records batches entities { created matched } resolution { merged candidates }
+  }
+}`
+	readmeScan = `mutation { scanDuplicates(kind: PERSON, minScore: 0.4) }`
+)
+
+func TestReadmeResolutionExamples(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{readmeImportMatch, readmeScan} {
+		if !strings.Contains(string(readme), "```graphql\n"+q+"\n```") {
+			t.Errorf("README.md does not show this query verbatim:\n%s", q)
+		}
+	}
+	e := newEnv(t, true)
+	var sum matchedSummary
+	e.ok(readmeImportMatch, map[string]any{"doc": canadaCommons(t)}, &sum)
+	if r := sum.ImportDataset.Resolution; r == nil || r.Merged != 1 {
+		t.Errorf("the README's import: resolution %+v, want Han Dong merged", r)
+	}
+	var n struct{ ScanDuplicates int }
+	e.ok(readmeScan, nil, &n)
 }

@@ -4076,7 +4076,7 @@ type AuditRecord {
   at: Time!
   """Who made it: a key's name, "anonymous" (no key), "cli" (polgraph's command line) or "demo"."""
   actor: String!
-  """The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, revertWrite, createKey, revokeKey."""
+  """The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, importDataset, judgeDuplicate, scanDuplicates, mergeEntities, revertWrite, createKey, revokeKey, ..."""
   operation: String!
   """For a revert: the id of the write it undid."""
   reverts: ID

@@ -83,7 +83,7 @@ type AuditRecord struct {
 	At time.Time `json:"at"`
 	// Who made it: a key's name, "anonymous" (no key), "cli" (polgraph's command line) or "demo".
 	Actor string `json:"actor"`
-	// The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, revertWrite, createKey, revokeKey.
+	// The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, importDataset, judgeDuplicate, scanDuplicates, mergeEntities, revertWrite, createKey, revokeKey, ...
 	Operation string `json:"operation"`
 	// For a revert: the id of the write it undid.
 	Reverts *string `json:"reverts,omitempty"`

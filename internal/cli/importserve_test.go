@@ -119,3 +119,29 @@ func TestResolveNextToServe(t *testing.T) {
 		t.Errorf("%d scanDuplicates audit records with pairs, want 1", n)
 	}
 }
+
+// The README's malformed-input example ("Importing data"), verbatim: what
+// ingest prints for a Popolo person born in month 13.
+func TestReadmeMalformedImport(t *testing.T) {
+	work := t.TempDir()
+	file := filepath.Join(work, "house.json")
+	doc := `{"persons": [{"id": "p1", "name": "Ann"}, {"id": "p2", "name": "Bob", "birth_date": "1970-13-01"}]}`
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustPolgraph(t, "ingest", "--data", t.TempDir(), "--format", "popolo", file)
+	out = strings.ReplaceAll(out, work+string(filepath.Separator), "")
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block strings.Builder
+	for _, line := range strings.SplitAfter(out, "\n") {
+		if line != "" {
+			block.WriteString("  " + line)
+		}
+	}
+	if want := "  ```\n" + block.String() + "  ```"; !strings.Contains(string(readme), want) {
+		t.Errorf("README.md does not show what ingest prints:\n%s", want)
+	}
+}
