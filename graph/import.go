@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
@@ -13,15 +14,67 @@ import (
 	"github.com/polgraph/polgraph/internal/importer/ftm"
 	"github.com/polgraph/polgraph/internal/importer/popolo"
 	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/resolve"
 )
 
 // MaxImportDocument bounds what one importDataset may send (document and
 // relationships together): the server's default request body limit.
 const MaxImportDocument = 8 << 20
 
-func (r *Resolver) importDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) (*model.ImportSummary, error) {
+// importTuning is importDataset's optional arguments on how to import:
+// resolution (match, threshold) and the batch size.
+type importTuning struct {
+	match     *model.MatchMode
+	threshold *float64
+	batchSize *int
+}
+
+// options checks the arguments against the service's limits and returns
+// the importer's options and, with match, the Resolver to settle after
+// the import (as polgraph ingest --match does on the store directly).
+func (t importTuning) options(svc *kg.Service) (importer.Options, *resolve.Resolver, error) {
+	var opt importer.Options
+	if t.batchSize != nil {
+		n, most := *t.batchSize, importer.MaxBatchSize(svc.Limits())
+		switch {
+		case n < 1:
+			return opt, nil, kg.Invalidf(importer.Op, "batchSize", "%d records per write: want at least 1", n)
+		case n > most:
+			return opt, nil, kg.Invalidf(importer.Op, "batchSize", "%d records per write is above this server's maximum %d", n, most)
+		}
+		opt.BatchSize = n
+	}
+	var ro resolve.Options
+	if t.threshold != nil {
+		th := *t.threshold
+		if t.match == nil {
+			return opt, nil, kg.Invalidf(importer.Op, "threshold", "a threshold needs match (EXACT or FUZZY)")
+		}
+		if math.IsNaN(th) || th <= 0 || th > 1 {
+			return opt, nil, kg.Invalidf(importer.Op, "threshold", "%v is not a score above 0 and at most 1", th)
+		}
+		ro.Threshold = th
+	}
+	if t.match == nil {
+		return opt, nil, nil
+	}
+	mode, err := resolve.ParseMode(string(*t.match))
+	if err != nil {
+		return opt, nil, kg.Invalidf(importer.Op, "match", "%v", err)
+	}
+	ro.Mode = mode
+	res := resolve.New(svc, ro)
+	opt.Resolver = res
+	return opt, res, nil
+}
+
+func (r *Resolver) importDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput, tuning importTuning) (*model.ImportSummary, error) {
 	// Authorise before reading: a refused caller's document is not parsed.
 	if _, err := kg.Authorize(ctx, importer.Op, kg.RoleEditor); err != nil {
+		return nil, err
+	}
+	opt, res, err := tuning.options(r.Service)
+	if err != nil {
 		return nil, err
 	}
 	rels := deref(relationships)
@@ -81,14 +134,23 @@ func (r *Resolver) importDataset(ctx context.Context, format model.ImportFormat,
 	if (format == model.ImportFormatPopolo || format == model.ImportFormatFtm) && strings.TrimSpace(d.Name) == "" {
 		return nil, noName // the document's own name ("document") would say nothing
 	}
-	sum, err := importer.Run(ctx, r.Service, rd, importer.Options{Dataset: d})
+	opt.Dataset = d
+	sum, err := importer.Run(ctx, r.Service, rd, opt)
 	if errors.Is(err, importer.ErrNoDataset) {
 		return nil, noName
 	}
 	if err != nil {
 		return nil, argumentProblems(err, "document")
 	}
-	return importSummary(&sum), nil
+	out := importSummary(&sum)
+	if res != nil {
+		settled, err := res.Settle(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out.Resolution = &model.ImportResolution{Merged: len(settled.Merged), Candidates: len(settled.Candidates)}
+	}
+	return out, nil
 }
 
 func importSummary(s *importer.Summary) *model.ImportSummary {

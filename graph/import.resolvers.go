@@ -12,7 +12,7 @@ import (
 )
 
 // ImportDataset is the resolver for the importDataset field.
-func (r *mutationResolver) ImportDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) (*model.ImportSummary, error) {
+func (r *mutationResolver) ImportDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput, match *model.MatchMode, threshold *float64, batchSize *int) (*model.ImportSummary, error) {
 	defer afterWrite(ctx)
-	return r.importDataset(ctx, format, document, relationships, dataset)
+	return r.importDataset(ctx, format, document, relationships, dataset, importTuning{match: match, threshold: threshold, batchSize: batchSize})
 }

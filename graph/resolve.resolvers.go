@@ -10,6 +10,7 @@ import (
 
 	"github.com/polgraph/polgraph/graph/model"
 	"github.com/polgraph/polgraph/internal/kg"
+	"github.com/polgraph/polgraph/internal/resolve"
 )
 
 func (r *mutationResolver) JudgeDuplicate(ctx context.Context, a string, b string, verdict kg.Verdict) (*model.DuplicatePair, error) {
@@ -56,6 +57,23 @@ func (r *mutationResolver) UnmergeEntity(ctx context.Context, id string) ([]mode
 		}
 	}
 	return nonNil(model.FromEntities(ents)), nil
+}
+
+func (r *mutationResolver) ScanDuplicates(ctx context.Context, kind *kg.Kind, minScore *float64) (int, error) {
+	defer afterWrite(ctx)
+	var k kg.Kind
+	if kind != nil {
+		k = *kind
+	}
+	least := 0.0
+	if minScore != nil {
+		least = *minScore
+	}
+	found, err := resolve.Scan(ctx, r.Service, k, least)
+	if err != nil {
+		return 0, err
+	}
+	return len(found), nil
 }
 
 func (r *queryResolver) PossibleDuplicates(ctx context.Context, kind *kg.Kind, minScore *float64, first *int, after *string) (*model.DuplicatePairConnection, error) {

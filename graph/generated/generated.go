@@ -255,6 +255,11 @@ type ComplexityRoot struct {
 		Record func(childComplexity int) int
 	}
 
+	ImportResolution struct {
+		Candidates func(childComplexity int) int
+		Merged     func(childComplexity int) int
+	}
+
 	ImportResult struct {
 		Entities      func(childComplexity int) int
 		Relationships func(childComplexity int) int
@@ -274,6 +279,7 @@ type ComplexityRoot struct {
 		Kept          func(childComplexity int) int
 		Records       func(childComplexity int) int
 		Relationships func(childComplexity int) int
+		Resolution    func(childComplexity int) int
 		Skipped       func(childComplexity int) int
 		SkippedCount  func(childComplexity int) int
 	}
@@ -332,7 +338,7 @@ type ComplexityRoot struct {
 		DeleteEntity          func(childComplexity int, id string, force *bool) int
 		DeleteRelationship    func(childComplexity int, id string) int
 		EditProposal          func(childComplexity int, id string, edit kg.ProposalEdit) int
-		ImportDataset         func(childComplexity int, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) int
+		ImportDataset         func(childComplexity int, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput, match *model.MatchMode, threshold *float64, batchSize *int) int
 		ImportGraph           func(childComplexity int, dump string) int
 		IngestArticle         func(childComplexity int, input model.ArticleInput) int
 		IngestDossier         func(childComplexity int, dossier string) int
@@ -345,6 +351,7 @@ type ComplexityRoot struct {
 		RetractDataset        func(childComplexity int, dataset string, keepUnsupported *bool) int
 		RevertWrite           func(childComplexity int, id string) int
 		RevokeAPIKey          func(childComplexity int, name string) int
+		ScanDuplicates        func(childComplexity int, kind *kg.Kind, minScore *float64) int
 		UnmergeEntity         func(childComplexity int, id string) int
 		UpsertEntity          func(childComplexity int, entity kg.Entity) int
 		UpsertRelationship    func(childComplexity int, relationship kg.Relationship) int
@@ -593,7 +600,7 @@ type MutationResolver interface {
 	RevokeAPIKey(ctx context.Context, name string) (*model.APIKey, error)
 	RevertWrite(ctx context.Context, id string) (*model.AuditRecord, error)
 	ImportGraph(ctx context.Context, dump string) (*model.ImportResult, error)
-	ImportDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput) (*model.ImportSummary, error)
+	ImportDataset(ctx context.Context, format model.ImportFormat, document string, relationships *string, dataset *model.DatasetInput, match *model.MatchMode, threshold *float64, batchSize *int) (*model.ImportSummary, error)
 	IngestArticle(ctx context.Context, input model.ArticleInput) (*model.ArticleIngestResult, error)
 	AcceptProposal(ctx context.Context, id string) (*kg.Proposal, error)
 	RejectProposal(ctx context.Context, id string) (*kg.Proposal, error)
@@ -603,6 +610,7 @@ type MutationResolver interface {
 	JudgeDuplicate(ctx context.Context, a string, b string, verdict kg.Verdict) (*model.DuplicatePair, error)
 	MergeEntities(ctx context.Context, keep string, merge []string) (*model.MergeResult, error)
 	UnmergeEntity(ctx context.Context, id string) ([]model.Entity, error)
+	ScanDuplicates(ctx context.Context, kind *kg.Kind, minScore *float64) (int, error)
 }
 type OrganizationResolver interface {
 	Relationships(ctx context.Context, obj *model.Organization, direction *kg.Direction, types []kg.RelType, asOf *kg.Date, first *int, after *string) (*model.RelationshipConnection, error)
@@ -1564,6 +1572,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportRecordError.Record(childComplexity), true
 
+	case "ImportResolution.candidates":
+		if e.ComplexityRoot.ImportResolution.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResolution.Candidates(childComplexity), true
+	case "ImportResolution.merged":
+		if e.ComplexityRoot.ImportResolution.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResolution.Merged(childComplexity), true
+
 	case "ImportResult.entities":
 		if e.ComplexityRoot.ImportResult.Entities == nil {
 			break
@@ -1638,6 +1659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportSummary.Relationships(childComplexity), true
+	case "ImportSummary.resolution":
+		if e.ComplexityRoot.ImportSummary.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Resolution(childComplexity), true
 	case "ImportSummary.skipped":
 		if e.ComplexityRoot.ImportSummary.Skipped == nil {
 			break
@@ -1890,7 +1917,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportDataset(childComplexity, args["format"].(model.ImportFormat), args["document"].(string), args["relationships"].(*string), args["dataset"].(*model.DatasetInput)), true
+		return e.ComplexityRoot.Mutation.ImportDataset(childComplexity, args["format"].(model.ImportFormat), args["document"].(string), args["relationships"].(*string), args["dataset"].(*model.DatasetInput), args["match"].(*model.MatchMode), args["threshold"].(*float64), args["batchSize"].(*int)), true
 	case "Mutation.importGraph":
 		if e.ComplexityRoot.Mutation.ImportGraph == nil {
 			break
@@ -2023,6 +2050,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["name"].(string)), true
+	case "Mutation.scanDuplicates":
+		if e.ComplexityRoot.Mutation.ScanDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scanDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScanDuplicates(childComplexity, args["kind"].(*kg.Kind), args["minScore"].(*float64)), true
 	case "Mutation.unmergeEntity":
 		if e.ComplexityRoot.Mutation.UnmergeEntity == nil {
 			break
@@ -4038,7 +4076,7 @@ type AuditRecord {
   at: Time!
   """Who made it: a key's name, "anonymous" (no key), "cli" (polgraph's command line) or "demo"."""
   actor: String!
-  """The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, revertWrite, createKey, revokeKey."""
+  """The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, importDataset, judgeDuplicate, scanDuplicates, mergeEntities, revertWrite, createKey, revokeKey, ..."""
   operation: String!
   """For a revert: the id of the write it undid."""
   reverts: ID
@@ -4235,6 +4273,26 @@ type ImportSkipped {
   reason: String!
 }
 
+"""
+How importDataset resolves records against the graph (polgraph ingest
+--match): identifiers first (an id merged away finds its survivor), then
+names and aliases.
+"""
+enum MatchMode {
+  """Names and aliases whose normalised form is the record's: index lookups only."""
+  EXACT
+  """Also full-text search for each name, so typos and other spellings are found."""
+  FUZZY
+}
+
+"""What entity resolution did once an import with match was written."""
+type ImportResolution {
+  """Stored entities merged into imported ones (each audited as mergeEntities, undone by unmergeEntity)."""
+  merged: Int!
+  """Pairs below the threshold recorded as possible duplicates (possibleDuplicates lists them)."""
+  candidates: Int!
+}
+
 """What importDataset did."""
 type ImportSummary {
   """The DATASET entity evidence and sources point at; null for a restore of a polgraph export."""
@@ -4255,6 +4313,8 @@ type ImportSummary {
   skipped: [ImportSkipped!]!
   """The first 1000 failed records."""
   errors: [ImportRecordError!]!
+  """What resolution did after the import; null without match."""
+  resolution: ImportResolution
 }
 
 extend type Mutation {
@@ -4268,8 +4328,27 @@ extend type Mutation {
   them is written; a batch the store refuses fails the mutation (the
   batches before it stay written: running the import again completes it,
   as importing twice changes nothing).
+
+  With match, records are resolved against the graph as polgraph ingest
+  --match does: a record scoring at or above threshold attaches to the
+  stored entity; after the import the pairs below it are scored again
+  with the ties the import wrote, and merged (the stored entity into the
+  imported one) when they now reach it or recorded as possible
+  duplicates (resolution says how many of each). Without match, records
+  are matched by identifier, then exact name.
   """
-  importDataset(format: ImportFormat!, document: String!, relationships: String, dataset: DatasetInput): ImportSummary!
+  importDataset(
+    format: ImportFormat!
+    document: String!
+    relationships: String
+    dataset: DatasetInput
+    """Resolve records against the graph (EXACT or FUZZY); null: match identifiers, then exact names."""
+    match: MatchMode
+    """The score (above 0, at most 1) at or above which a record attaches to the stored entity; default 0.85. Only with match."""
+    threshold: Float
+    """Records per write (polgraph ingest --batch-size): 1 up to the server's maximum, a quarter of its limit on one write less one (24999 by default); default 20000, or that maximum when it is less."""
+    batchSize: Int
+  ): ImportSummary!
 }
 `, BuiltIn: false},
 	{Name: "../proposals.graphqls", Input: `# The review queue: articles read into proposals, which an analyst accepts,
@@ -4912,6 +4991,22 @@ extend type Mutation {
   the entities restored.
   """
   unmergeEntity(id: ID!): [Entity!]!
+
+  """
+  Look for possible duplicates among the stored entities (editor role; polgraph
+  duplicates --scan): entities of a kind sharing a word of a name or alias
+  are scored with their parties and countries, and the pairs scoring at
+  least minScore are recorded for a curator (possibleDuplicates lists
+  them; a pair judged DIFFERENT stays so). Nothing is merged. Each write
+  of pairs is in the audit log as scanDuplicates, with the pairs. Returns
+  how many pairs were recorded.
+  """
+  scanDuplicates(
+    """Only entities of this kind; null: persons, organizations and countries."""
+    kind: EntityKind
+    """Record pairs scoring at least this (0..1); null or 0: 0.4."""
+    minScore: Float
+  ): Int!
 }
 `, BuiltIn: false},
 }
@@ -5243,6 +5338,16 @@ func (ec *executionContext) childFields_ImportRecordError(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ImportRecordError", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportResolution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "merged":
+		return ec.fieldContext_ImportResolution_merged(ctx, field)
+	case "candidates":
+		return ec.fieldContext_ImportResolution_candidates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportResolution", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entities":
@@ -5283,6 +5388,8 @@ func (ec *executionContext) childFields_ImportSummary(ctx context.Context, field
 		return ec.fieldContext_ImportSummary_skipped(ctx, field)
 	case "errors":
 		return ec.fieldContext_ImportSummary_errors(ctx, field)
+	case "resolution":
+		return ec.fieldContext_ImportSummary_resolution(ctx, field)
 	case "kept":
 		return ec.fieldContext_ImportSummary_kept(ctx, field)
 	}
@@ -6276,6 +6383,30 @@ func (ec *executionContext) field_Mutation_importDataset_args(ctx context.Contex
 		return nil, err
 	}
 	args["dataset"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.MatchMode, error) {
+			return ec.unmarshalOMatchMode2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐMatchMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "batchSize",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["batchSize"] = arg6
 	return args, nil
 }
 
@@ -6516,6 +6647,28 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_scanDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋinternalᚋkgᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minScore",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minScore"] = arg1
 	return args, nil
 }
 
@@ -10996,6 +11149,52 @@ func (ec *executionContext) fieldContext_ImportRecordError_reason(_ context.Cont
 	return graphql.NewScalarFieldContext("ImportRecordError", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportResolution_merged(ctx context.Context, field graphql.CollectedField, obj *model.ImportResolution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResolution_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResolution_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResolution", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResolution_candidates(ctx context.Context, field graphql.CollectedField, obj *model.ImportResolution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResolution_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResolution_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResolution", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ImportResult_entities(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11326,6 +11525,38 @@ func (ec *executionContext) fieldContext_ImportSummary_errors(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImportRecordError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSummary_resolution(ctx context.Context, field graphql.CollectedField, obj *model.ImportSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResolution) graphql.Marshaler {
+			return ec.marshalOImportResolution2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportResolution(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportResolution(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12544,7 +12775,7 @@ func (ec *executionContext) _Mutation_importDataset(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportDataset(ctx, fc.Args["format"].(model.ImportFormat), fc.Args["document"].(string), fc.Args["relationships"].(*string), fc.Args["dataset"].(*model.DatasetInput))
+			return ec.Resolvers.Mutation().ImportDataset(ctx, fc.Args["format"].(model.ImportFormat), fc.Args["document"].(string), fc.Args["relationships"].(*string), fc.Args["dataset"].(*model.DatasetInput), fc.Args["match"].(*model.MatchMode), fc.Args["threshold"].(*float64), fc.Args["batchSize"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportSummary) graphql.Marshaler {
@@ -12968,6 +13199,50 @@ func (ec *executionContext) fieldContext_Mutation_unmergeEntity(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unmergeEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scanDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_scanDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ScanDuplicates(ctx, fc.Args["kind"].(*kg.Kind), fc.Args["minScore"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_scanDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scanDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20230,6 +20505,44 @@ func (ec *executionContext) _ImportRecordError(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var importResolutionImplementors = []string{"ImportResolution"}
+
+func (ec *executionContext) _ImportResolution(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResolution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importResolutionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportResolution")
+		case "merged":
+			out.Values[i] = ec._ImportResolution_merged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._ImportResolution_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importResultImplementors = []string{"ImportResult"}
 
 func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
@@ -20360,6 +20673,11 @@ func (ec *executionContext) _ImportSummary(ctx context.Context, sel ast.Selectio
 		case "errors":
 			out.Values[i] = ec._ImportSummary_errors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolution":
+			out.Values[i] = ec._ImportSummary_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "kept":
@@ -20879,6 +21197,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unmergeEntity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unmergeEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scanDuplicates":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scanDuplicates(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23918,6 +24243,13 @@ func (ec *executionContext) unmarshalOIdentifierInput2ᚕgithubᚗcomᚋpolgraph
 	return res, nil
 }
 
+func (ec *executionContext) marshalOImportResolution2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐImportResolution(ctx context.Context, sel ast.SelectionSet, v *model.ImportResolution) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportResolution(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -23946,6 +24278,22 @@ func (ec *executionContext) unmarshalOJSON2ᚖgithubᚗcomᚋpolgraphᚋpolgraph
 }
 
 func (ec *executionContext) marshalOJSON2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐJSON(ctx context.Context, sel ast.SelectionSet, v *model.JSON) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMatchMode2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐMatchMode(ctx context.Context, v any) (*model.MatchMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MatchMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMatchMode2ᚖgithubᚗcomᚋpolgraphᚋpolgraphᚋgraphᚋmodelᚐMatchMode(ctx context.Context, sel ast.SelectionSet, v *model.MatchMode) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -83,7 +83,7 @@ type AuditRecord struct {
 	At time.Time `json:"at"`
 	// Who made it: a key's name, "anonymous" (no key), "cli" (polgraph's command line) or "demo".
 	Actor string `json:"actor"`
-	// The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, revertWrite, createKey, revokeKey.
+	// The operation: upsertEntity, upsertRelationship, addEvidence, ingestDossier, importDataset, judgeDuplicate, scanDuplicates, mergeEntities, revertWrite, createKey, revokeKey, ...
 	Operation string `json:"operation"`
 	// For a revert: the id of the write it undid.
 	Reverts *string `json:"reverts,omitempty"`
@@ -185,6 +185,14 @@ type ImportRecordError struct {
 	Reason string `json:"reason"`
 }
 
+// What entity resolution did once an import with match was written.
+type ImportResolution struct {
+	// Stored entities merged into imported ones (each audited as mergeEntities, undone by unmergeEntity).
+	Merged int `json:"merged"`
+	// Pairs below the threshold recorded as possible duplicates (possibleDuplicates lists them).
+	Candidates int `json:"candidates"`
+}
+
 // What one importGraph wrote.
 type ImportResult struct {
 	// Entities stored (created, replaced or unchanged).
@@ -221,6 +229,8 @@ type ImportSummary struct {
 	Skipped []ImportSkipped `json:"skipped"`
 	// The first 1000 failed records.
 	Errors []ImportRecordError `json:"errors"`
+	// What resolution did after the import; null without match.
+	Resolution *ImportResolution `json:"resolution,omitempty"`
 	// What the import kept as attributes (FtM properties polgraph has no field for), by field, in field order.
 	Kept []ImportKept `json:"kept"`
 }
@@ -458,6 +468,66 @@ func (e *ImportFormat) UnmarshalJSON(b []byte) error {
 }
 
 func (e ImportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How importDataset resolves records against the graph (polgraph ingest
+// --match): identifiers first (an id merged away finds its survivor), then
+// names and aliases.
+type MatchMode string
+
+const (
+	// Names and aliases whose normalised form is the record's: index lookups only.
+	MatchModeExact MatchMode = "EXACT"
+	// Also full-text search for each name, so typos and other spellings are found.
+	MatchModeFuzzy MatchMode = "FUZZY"
+)
+
+var AllMatchMode = []MatchMode{
+	MatchModeExact,
+	MatchModeFuzzy,
+}
+
+func (e MatchMode) IsValid() bool {
+	switch e {
+	case MatchModeExact, MatchModeFuzzy:
+		return true
+	}
+	return false
+}
+
+func (e MatchMode) String() string {
+	return string(e)
+}
+
+func (e *MatchMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MatchMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MatchMode", str)
+	}
+	return nil
+}
+
+func (e MatchMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MatchMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MatchMode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -42,11 +42,15 @@ func runDuplicates(ctx context.Context, env *Env, kind kg.Kind, minScore float64
 	if err != nil {
 		return err
 	}
-	if rm != nil && scan {
-		return fmt.Errorf("%w: --scan works on the store directly: stop the server that runs this data directory", ErrUsage)
-	}
 	var pairs []kg.DuplicatePair
 	if rm != nil {
+		if scan {
+			n, err := rm.scanDuplicates(ctx, kind)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "scan: %d possible duplicates recorded\n", n)
+		}
 		pairs, err = rm.duplicates(ctx, kind, minScore, first)
 	} else {
 		svc, store, oerr := env.OpenService(ctx)
@@ -118,4 +122,19 @@ func (r *remote) duplicates(ctx context.Context, kind kg.Kind, minScore float64,
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// scanDuplicates runs the scan on the running server (scanDuplicates, at
+// the default score as the local scan does) and returns the pairs
+// recorded.
+func (r *remote) scanDuplicates(ctx context.Context, kind kg.Kind) (int, error) {
+	vars := map[string]any{}
+	if kind != "" {
+		vars["kind"] = string(kind)
+	}
+	var d struct{ ScanDuplicates int }
+	if err := r.graphql(ctx, `mutation($kind: EntityKind) { scanDuplicates(kind: $kind) }`, vars, &d); err != nil {
+		return 0, err
+	}
+	return d.ScanDuplicates, nil
 }

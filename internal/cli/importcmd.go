@@ -90,12 +90,9 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 	if err != nil {
 		return err
 	}
-	if rm != nil && f.match != "" {
-		return fmt.Errorf("%w: --match works on the store directly: stop the server that runs this data directory, or import without it", ErrUsage)
-	}
 	if rm != nil {
 		for _, j := range jobs {
-			sum, err := rm.importDataset(ctx, j, d)
+			sum, err := rm.importDataset(ctx, j, d, f)
 			if err != nil {
 				return fmt.Errorf("%s: %w", j.label, err)
 			}
@@ -141,8 +138,7 @@ func runImport(ctx context.Context, env *Env, f *importFlags, args []string) (er
 			if err != nil {
 				return fmt.Errorf("%s: resolving duplicates: %w", j.label, err)
 			}
-			fmt.Fprintf(env.Stdout, "%s: resolution: %d stored entities merged into imported ones, %d possible duplicates recorded (polgraph duplicates lists them)\n",
-				j.label, len(settled.Merged), len(settled.Candidates))
+			fmt.Fprintf(env.Stdout, "%s: %s\n", j.label, resolutionLine(len(settled.Merged), len(settled.Candidates)))
 		}
 	}
 	return nil
@@ -168,11 +164,22 @@ func (j importJob) reader() (importer.Reader, error) {
 }
 
 // importDataset sends one import to the running server.
-func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Dataset) (string, error) {
+// With --match it prints the resolution as the local import does; the
+// batch size and threshold go to the server, which bounds them.
+func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Dataset, f *importFlags) (string, error) {
 	vars := map[string]any{"format": j.format}
+	if f.match != "" {
+		vars["match"] = strings.ToUpper(f.match)
+	}
+	if f.threshold != 0 {
+		vars["threshold"] = f.threshold
+	}
+	if f.batchSize != 0 {
+		vars["batchSize"] = f.batchSize
+	}
 	if j.format == "POPOLO" || j.format == "FTM" {
 		if d.Name == "" {
-			d.Name = strings.TrimSuffix(filepath.Base(j.files[0]), filepath.Ext(j.files[0]))
+			d.Name = popolo.DatasetName(j.files[0])
 			if j.format == "FTM" {
 				d.Name = ftm.DatasetName(j.files[0])
 			}
@@ -239,15 +246,19 @@ func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Data
 				Field  *string
 				Reason string
 			}
+			Resolution *struct{ Merged, Candidates int }
 		}
 	}
-	err := r.graphql(ctx, `mutation($format: ImportFormat!, $document: String!, $relationships: String, $dataset: DatasetInput) {
-	  importDataset(format: $format, document: $document, relationships: $relationships, dataset: $dataset) {
+	err := r.graphql(ctx, `mutation($format: ImportFormat!, $document: String!, $relationships: String, $dataset: DatasetInput,
+	    $match: MatchMode, $threshold: Float, $batchSize: Int) {
+	  importDataset(format: $format, document: $document, relationships: $relationships, dataset: $dataset,
+	      match: $match, threshold: $threshold, batchSize: $batchSize) {
 	    dataset records batches skippedCount errorCount
 	    entities { created updated unchanged matched merged }
 	    relationships { created updated unchanged matched merged }
 	    skipped { record reason }
-	    errors { record field reason } } }`, vars, &out)
+	    errors { record field reason }
+	    resolution { merged candidates } } }`, vars, &out)
 	if err != nil {
 		return "", err
 	}
@@ -264,7 +275,16 @@ func (r *remote) importDataset(ctx context.Context, j importJob, d importer.Data
 		}
 		sum.Errors = append(sum.Errors, re)
 	}
-	return sum.String(), nil
+	text := sum.String()
+	if res := s.Resolution; res != nil {
+		text += "\n" + j.label + ": " + resolutionLine(res.Merged, res.Candidates)
+	}
+	return text, nil
+}
+
+// resolutionLine says what settling an import's resolution did.
+func resolutionLine(merged, candidates int) string {
+	return fmt.Sprintf("resolution: %d stored entities merged into imported ones, %d possible duplicates recorded (polgraph duplicates lists them)", merged, candidates)
 }
 
 // readInputs reads CSV inputs whole, for a request to the server, within

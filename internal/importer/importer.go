@@ -265,8 +265,9 @@ type Options struct {
 	// what it leaves empty. The name is required (unless every record is
 	// verbatim).
 	Dataset Dataset
-	// BatchSize is how many records one write holds (default 20000;
-	// never more than the service's MaxBatchEntities allows).
+	// BatchSize is how many records one write holds (default
+	// DefaultBatchSize; never more than MaxBatchSize of the service's
+	// limits).
 	BatchSize int
 	// Resolver matches entity records to stored entities (default
 	// DefaultResolver).
@@ -293,11 +294,9 @@ func Run(ctx context.Context, svc *kg.Service, r Reader, opt Options) (Summary, 
 		opt.Dataset = opt.Dataset.merge(d.Dataset())
 	}
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 20000
+		opt.BatchSize = DefaultBatchSize
 	}
-	// A record can be a few items (a membership is two relationships);
-	// leave room under the write cap.
-	if max := svc.Limits().MaxBatchEntities/4 - 1; max > 0 && opt.BatchSize > max {
+	if max := MaxBatchSize(svc.Limits()); max > 0 && opt.BatchSize > max {
 		opt.BatchSize = max
 	}
 	if opt.Resolver == nil {

@@ -46,6 +46,8 @@ type AuditRecord struct {
 	Key *KeyRef `json:"key,omitempty"`
 	// Verdict is the duplicate pair a judgeDuplicate was about.
 	Verdict *VerdictRef `json:"verdict,omitempty"`
+	// Duplicates are the pairs a scanDuplicates recorded.
+	Duplicates []DuplicateRef `json:"duplicates,omitempty"`
 
 	Entities      []EntityChange       `json:"entities,omitempty"`
 	Relationships []RelationshipChange `json:"relationships,omitempty"`
@@ -92,6 +94,9 @@ func (r *AuditRecord) Subjects() []string {
 	set := map[string]bool{}
 	if v := r.Verdict; v != nil {
 		set[v.A], set[v.B] = true, true
+	}
+	for _, d := range r.Duplicates {
+		set[d.A], set[d.B] = true, true
 	}
 	for _, c := range r.Entities {
 		set[c.ID] = true

@@ -109,8 +109,11 @@ func (p *DuplicatePair) After(score float64, a, b string) bool {
 type DuplicateStore interface {
 	// RecordDuplicates stores candidate pairs (A < B), replacing the score,
 	// reasons and Found of a pair already stored and keeping its verdict.
-	// It is not audited: the pairs are what resolution derived, not facts.
-	RecordDuplicates(ctx context.Context, pairs []DuplicatePair) error
+	// With audit nil it is not audited (the pairs an import's resolution
+	// derived, not facts); with audit set (a scan a curator asked for),
+	// the record of it (Op audit.Op, Duplicates the pairs) is written in
+	// the same transaction.
+	RecordDuplicates(ctx context.Context, pairs []DuplicatePair, audit *AuditMeta) error
 	// Duplicates lists the pairs matching q that are not judged DIFFERENT
 	// and whose two entities both exist, in listing order.
 	Duplicates(ctx context.Context, q DuplicateQuery) (DuplicatePage, error)
@@ -127,6 +130,26 @@ type VerdictRef struct {
 	B       string  `json:"b"`
 	Verdict Verdict `json:"verdict"`
 }
+
+// DuplicateRef is a pair the audit record of a scan recorded.
+type DuplicateRef struct {
+	A     string  `json:"a"`
+	B     string  `json:"b"`
+	Score float64 `json:"score"`
+}
+
+// DuplicateRefs are the pairs as an audit record holds them.
+func DuplicateRefs(pairs []DuplicatePair) []DuplicateRef {
+	out := make([]DuplicateRef, len(pairs))
+	for i, p := range pairs {
+		out[i] = DuplicateRef{A: p.A, B: p.B, Score: p.Score}
+	}
+	return out
+}
+
+// OpScanDuplicates is the operation of a duplicate scan, as the audit
+// log names it.
+const OpScanDuplicates = "scanDuplicates"
 
 // MaxDuplicateReasons bounds the reasons one pair keeps.
 const MaxDuplicateReasons = 20
@@ -180,10 +203,24 @@ func (s *Service) JudgeDuplicate(ctx context.Context, a, b string, v Verdict) (D
 }
 
 // RecordDuplicates stores candidate pairs found by resolution (editor
-// role), checking each.
+// role), checking each. It is not audited: an import's resolution derived
+// them.
 func (s *Service) RecordDuplicates(ctx context.Context, pairs []DuplicatePair) error {
-	const op = "recordDuplicates"
-	if _, err := Authorize(ctx, op, RoleEditor); err != nil {
+	return s.recordDuplicates(ctx, "recordDuplicates", pairs, false)
+}
+
+// RecordScannedDuplicates stores candidate pairs a scan of the graph
+// found (editor role), checked as RecordDuplicates checks them, and
+// writes the audit record of it (OpScanDuplicates, with the pairs) in the
+// same transaction: who asked for a scan, and what it recorded, is in the
+// log. Recording no pairs writes nothing.
+func (s *Service) RecordScannedDuplicates(ctx context.Context, pairs []DuplicatePair) error {
+	return s.recordDuplicates(ctx, OpScanDuplicates, pairs, true)
+}
+
+func (s *Service) recordDuplicates(ctx context.Context, op string, pairs []DuplicatePair, audited bool) error {
+	actor, err := Authorize(ctx, op, RoleEditor)
+	if err != nil {
 		return err
 	}
 	if len(pairs) > s.limits.MaxBatchEntities {
@@ -219,5 +256,9 @@ func (s *Service) RecordDuplicates(ctx context.Context, pairs []DuplicatePair) e
 	if len(pairs) == 0 {
 		return nil
 	}
-	return s.store.RecordDuplicates(ctx, pairs)
+	var audit *AuditMeta
+	if audited {
+		audit = &AuditMeta{Actor: actor, Op: op}
+	}
+	return s.store.RecordDuplicates(ctx, pairs, audit)
 }

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 
@@ -20,11 +21,23 @@ const maxBlock = 200
 // that came in by different routes before any import resolved them):
 // entities of a kind sharing a word of a name or alias are scored pairwise
 // (Score, with their parties and countries), and pairs at or above
-// candidateAt are recorded for a curator (kg.Service.RecordDuplicates;
-// editor role). Nothing is merged. kind "" scans persons, organizations
-// and countries. It returns the pairs recorded.
+// candidateAt (0: DefaultCandidateAt) are recorded for a curator
+// (kg.Service.RecordScannedDuplicates: editor role, audited as
+// scanDuplicates). Nothing is merged. kind "" scans persons,
+// organizations and countries. It returns the pairs recorded.
 func Scan(ctx context.Context, svc *kg.Service, kind kg.Kind, candidateAt float64) ([]kg.DuplicatePair, error) {
-	if candidateAt <= 0 {
+	const op = kg.OpScanDuplicates
+	// Authorise and check before reading: a refused scan reads nothing.
+	if _, err := kg.Authorize(ctx, op, kg.RoleEditor); err != nil {
+		return nil, err
+	}
+	if kind != "" && !kind.Valid() {
+		return nil, kg.Invalidf(op, "kind", "unknown kind %q", kind)
+	}
+	if math.IsNaN(candidateAt) || candidateAt < 0 || candidateAt > 1 {
+		return nil, kg.Invalidf(op, "minScore", "%v is not between 0 and 1", candidateAt)
+	}
+	if candidateAt == 0 {
 		candidateAt = DefaultCandidateAt
 	}
 	kinds := actorKinds
@@ -109,7 +122,7 @@ func Scan(ctx context.Context, svc *kg.Service, kind kg.Kind, candidateAt float6
 	})
 	for start := 0; start < len(out); start += svc.Limits().MaxBatchEntities {
 		end := min(len(out), start+svc.Limits().MaxBatchEntities)
-		if err := svc.RecordDuplicates(ctx, out[start:end]); err != nil {
+		if err := svc.RecordScannedDuplicates(ctx, out[start:end]); err != nil {
 			return nil, err
 		}
 	}

@@ -340,17 +340,6 @@ func list(s string) []string {
 	return strings.Split(s, arraySep)
 }
 
-func date(rec, field, s string) (kg.Date, error) {
-	if strings.TrimSpace(s) == "" {
-		return kg.Date{}, nil
-	}
-	d, err := kg.ParseDate(strings.TrimSpace(s))
-	if err != nil {
-		return kg.Date{}, importer.Recordf(rec, field, "%q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", s)
-	}
-	return d, nil
-}
-
 func parseIdentifiers(rec, field string, items []string) ([]kg.Identifier, error) {
 	var out []kg.Identifier
 	for i, it := range items {
@@ -400,7 +389,7 @@ func nodeRecord(where string, get func(string) string) (importer.Record, error) 
 		col string
 		dst *kg.Date
 	}{{"birthdate", &e.BirthDate}, {"deathdate", &e.DeathDate}, {"published", &e.Published}, {"date", &e.Date}, {"retrieved", &e.Retrieved}} {
-		v, err := date(rec, d.col, get(d.col))
+		v, err := importer.ParseDate(rec, d.col, get(d.col))
 		if err != nil {
 			return importer.Record{}, err
 		}
@@ -421,10 +410,10 @@ func relRecord(where string, get func(string) string) (importer.Record, error) {
 	}
 	r := kg.Relationship{ID: id, Type: t, From: get(":start_id(entity)"), To: get(":end_id(entity)"), Role: get("role")}
 	var err error
-	if r.Since, err = date(rec, "sinceText", get("sincetext")); err != nil {
+	if r.Since, err = importer.ParseDate(rec, "sinceText", get("sincetext")); err != nil {
 		return importer.Record{}, err
 	}
-	if r.Until, err = date(rec, "untilText", get("untiltext")); err != nil {
+	if r.Until, err = importer.ParseDate(rec, "untilText", get("untiltext")); err != nil {
 		return importer.Record{}, err
 	}
 	// The evidence lists are parallel, one element per piece; every
@@ -532,7 +521,7 @@ func actorRecord(where string, get func(string) string) (importer.Record, error)
 		if kind != kg.Person {
 			return importer.Record{}, importer.Recordf(id, "birth_date", "only persons have a birth date")
 		}
-		d, err := date(id, "birth_date", b)
+		d, err := importer.ParseDate(id, "birth_date", b)
 		if err != nil {
 			return importer.Record{}, err
 		}
@@ -568,10 +557,10 @@ func (r *Reader) tieRecords(where string, get func(string) string) ([]importer.R
 	}
 	rel := kg.Relationship{Type: t, From: from, To: to, Role: get("role")}
 	var err error
-	if rel.Since, err = date(id, "since", get("since")); err != nil {
+	if rel.Since, err = importer.ParseDate(id, "since", get("since")); err != nil {
 		return nil, err
 	}
-	if rel.Until, err = date(id, "until", get("until")); err != nil {
+	if rel.Until, err = importer.ParseDate(id, "until", get("until")); err != nil {
 		return nil, err
 	}
 	if !rel.Since.IsZero() && !rel.Until.IsZero() && rel.Since.Lo() > rel.Until.Hi() {

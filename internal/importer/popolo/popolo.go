@@ -160,6 +160,13 @@ func New(open func() (io.ReadCloser, error), size int64, file string) (*Reader, 
 	return r, nil
 }
 
+// DatasetName is the dataset a Popolo file is when nothing names it: the
+// file's base name without its extension (house.json is "house").
+func DatasetName(file string) string {
+	base := filepath.Base(file)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
 // Dataset implements importer.Described: the file's name, and its meta's
 // sources as the URL.
 func (r *Reader) Dataset() importer.Dataset { return r.meta }
@@ -290,7 +297,7 @@ func (r *Reader) index() error {
 	}
 	defer p.rc.Close()
 	r.meta.File = r.file
-	r.meta.Name = strings.TrimSuffix(r.file, filepath.Ext(r.file))
+	r.meta.Name = DatasetName(r.file)
 	for {
 		key, err := p.nextKey()
 		if err != nil {
@@ -512,17 +519,6 @@ func badRecord(name, key string, i int, raw json.RawMessage, err error) error {
 	return importer.Recordf(name, where+".id", "a record needs a string id")
 }
 
-func parseDate(rec, field, s string) (kg.Date, error) {
-	if s == "" {
-		return kg.Date{}, nil
-	}
-	d, err := kg.ParseDate(s)
-	if err != nil {
-		return kg.Date{}, importer.Recordf(rec, field, "%q is not a date (YYYY, YYYY-MM or YYYY-MM-DD): %v", s, err)
-	}
-	return d, nil
-}
-
 func identifiers(list []identifier) []kg.Identifier {
 	var out []kg.Identifier
 	for _, id := range list {
@@ -600,11 +596,11 @@ func (r *Reader) eventRecord(ev *event) (importer.Record, error) {
 		return importer.Record{}, ev.bad
 	}
 	name := fmt.Sprintf("events[%d]", ev.index)
-	start, err := parseDate(ev.ID, name+".start_date", ev.StartDate)
+	start, err := importer.ParseDate(ev.ID, name+".start_date", ev.StartDate)
 	if err != nil {
 		return importer.Record{}, err
 	}
-	end, err := parseDate(ev.ID, name+".end_date", ev.EndDate)
+	end, err := importer.ParseDate(ev.ID, name+".end_date", ev.EndDate)
 	if err != nil {
 		return importer.Record{}, err
 	}
@@ -643,11 +639,11 @@ func (r *Reader) personRecord(i int, raw json.RawMessage) (*importer.Record, err
 	if name == "" {
 		return nil, importer.Recordf(p.ID, at+"name", "a person needs a name (name, or given_name and family_name)")
 	}
-	birth, err := parseDate(p.ID, at+"birth_date", p.BirthDate)
+	birth, err := importer.ParseDate(p.ID, at+"birth_date", p.BirthDate)
 	if err != nil {
 		return nil, err
 	}
-	death, err := parseDate(p.ID, at+"death_date", p.DeathDate)
+	death, err := importer.ParseDate(p.ID, at+"death_date", p.DeathDate)
 	if err != nil {
 		return nil, err
 	}
@@ -750,11 +746,11 @@ func (r *Reader) membershipRecord(i int, raw json.RawMessage) (*importer.Record,
 	if role == "" {
 		role = m.Label
 	}
-	since, err := parseDate(id, at+"start_date", m.StartDate)
+	since, err := importer.ParseDate(id, at+"start_date", m.StartDate)
 	if err != nil {
 		return nil, err
 	}
-	until, err := parseDate(id, at+"end_date", m.EndDate)
+	until, err := importer.ParseDate(id, at+"end_date", m.EndDate)
 	if err != nil {
 		return nil, err
 	}

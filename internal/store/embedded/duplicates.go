@@ -69,11 +69,22 @@ func putPair(tx *bolt.Tx, p *kg.DuplicatePair) error {
 	return tx.Bucket(bucketDuplicates).Put(pairKey(p.A, p.B), v)
 }
 
-// RecordDuplicates stores candidate pairs, keeping verdicts.
-func (s *Store) RecordDuplicates(ctx context.Context, pairs []kg.DuplicatePair) error {
+// RecordDuplicates stores candidate pairs, keeping verdicts, and the
+// audit record of them when audit is set.
+func (s *Store) RecordDuplicates(ctx context.Context, pairs []kg.DuplicatePair, audit *kg.AuditMeta) error {
+	op := "recordDuplicates"
+	if audit != nil {
+		op = audit.Op
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.update(ctx, "recordDuplicates", func(tx *bolt.Tx) error {
+	return s.update(ctx, op, func(tx *bolt.Tx) error {
+		if audit != nil {
+			rec := kg.AuditRecord{Actor: audit.Actor, Op: audit.Op, Duplicates: kg.DuplicateRefs(pairs)}
+			if err := s.putAudit(tx, &rec); err != nil {
+				return err
+			}
+		}
 		for i := range pairs {
 			p := pairs[i]
 			old, ok, err := getPair(tx, p.A, p.B)

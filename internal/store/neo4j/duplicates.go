@@ -18,20 +18,31 @@ import (
 
 func pairID(a, b string) string { return a + "\x00" + b }
 
-// RecordDuplicates stores candidate pairs, keeping verdicts.
-func (s *Store) RecordDuplicates(ctx context.Context, pairs []kg.DuplicatePair) error {
+// RecordDuplicates stores candidate pairs, keeping verdicts, and the
+// audit record of them when audit is set.
+func (s *Store) RecordDuplicates(ctx context.Context, pairs []kg.DuplicatePair, audit *kg.AuditMeta) error {
+	op := "recordDuplicates"
+	if audit != nil {
+		op = audit.Op
+	}
 	rows := make([]any, len(pairs))
 	for i, p := range pairs {
 		reasons, err := json.Marshal(p.Reasons)
 		if err != nil {
-			return kg.Internal("recordDuplicates", err)
+			return kg.Internal(op, err)
 		}
 		rows[i] = map[string]any{"pair": pairID(p.A, p.B), "a": p.A, "b": p.B, "kind": string(p.Kind),
 			"score": p.Score, "reasons": string(reasons), "found": p.Found.UTC().Format(time.RFC3339Nano)}
 	}
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
-	_, err := writeTx(s, ctx, "recordDuplicates", func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if audit != nil {
+			rec := kg.AuditRecord{Actor: audit.Actor, Op: audit.Op, Duplicates: kg.DuplicateRefs(pairs)}
+			if err := createAudit(ctx, tx, &rec); err != nil {
+				return struct{}{}, err
+			}
+		}
 		_, err := run(ctx, tx, stRecordDuplicates, map[string]any{"rows": rows})
 		return struct{}{}, err
 	})

@@ -25,8 +25,12 @@ func (s suite) testDuplicates(t *testing.T) {
 		{A: "o-bbc", B: "o-globe", Kind: kg.Organization, Score: 0.3, Found: found},
 		{A: "p-melanie-joly", B: "p-michael-chong", Kind: kg.Person, Score: 0.45, Found: found},
 	}
-	if err := st.RecordDuplicates(ctx, pairs); err != nil {
+	logged := len(auditLog(t, st, kg.AuditQuery{}))
+	if err := st.RecordDuplicates(ctx, pairs, nil); err != nil {
 		t.Fatalf("RecordDuplicates: %v", err)
+	}
+	if n := len(auditLog(t, st, kg.AuditQuery{})); n != logged {
+		t.Errorf("RecordDuplicates without audit wrote %d audit records", n-logged)
 	}
 	list := func(t *testing.T, q kg.DuplicateQuery) []string {
 		t.Helper()
@@ -80,7 +84,7 @@ func (s suite) testDuplicates(t *testing.T) {
 			t.Error("the verdict is not found in the log by its entities")
 		}
 		// Found again by a later import: still DIFFERENT, still not listed.
-		if err := st.RecordDuplicates(ctx, pairs[1:2]); err != nil {
+		if err := st.RecordDuplicates(ctx, pairs[1:2], nil); err != nil {
 			t.Fatal(err)
 		}
 		want := []string{"p-han-deng|p-han-dong", "p-melanie-joly|p-michael-chong"}
@@ -94,6 +98,32 @@ func (s suite) testDuplicates(t *testing.T) {
 		}
 		if _, err := st.JudgeDuplicate(ctx, "p-han-dong", "p-nobody", kg.VerdictSame, kg.AuditMeta{Actor: "curator", Op: "judgeDuplicate"}); !kg.IsNotFound(err) {
 			t.Errorf("a verdict on a missing entity: %v, want not found", err)
+		}
+	})
+
+	t.Run("ScanAudited", func(t *testing.T) {
+		// A scan's pairs are recorded with their audit record, in one
+		// transaction; a verdict already given is kept.
+		scanned := []kg.DuplicatePair{
+			{A: "p-justin-trudeau", B: "p-pierre-trudeau", Kind: kg.Person, Score: 0.5, Found: found},
+			{A: "o-bbc", B: "o-huawei", Kind: kg.Organization, Score: 0.4, Found: found},
+		}
+		if err := st.RecordDuplicates(ctx, scanned, &kg.AuditMeta{Actor: "curator", Op: kg.OpScanDuplicates}); err != nil {
+			t.Fatalf("RecordDuplicates, audited: %v", err)
+		}
+		rec := lastRecord(t, st)
+		want := []kg.DuplicateRef{{A: "p-justin-trudeau", B: "p-pierre-trudeau", Score: 0.5}, {A: "o-bbc", B: "o-huawei", Score: 0.4}}
+		if rec.Op != kg.OpScanDuplicates || rec.Actor != "curator" || !cmp.Equal(rec.Duplicates, want) || len(rec.Entities)+len(rec.Relationships) != 0 {
+			t.Errorf("the scan's audit record: %+v", rec)
+		}
+		if got := auditLog(t, st, kg.AuditQuery{Entity: "o-huawei"}); len(got) == 0 || got[len(got)-1].ID != rec.ID {
+			t.Error("the scan is not found in the log by the entities of its pairs")
+		}
+		if got := list(t, kg.DuplicateQuery{Kind: kg.Organization, First: 10}); !cmp.Equal(got, []string{"o-bbc|o-huawei", "o-bbc|o-globe"}) {
+			t.Errorf("organizations after the scan: %v", got)
+		}
+		if got := list(t, kg.DuplicateQuery{Kind: kg.Person, MinScore: 0.5, First: 10}); !cmp.Equal(got, []string{"p-han-deng|p-han-dong"}) {
+			t.Errorf("a DIFFERENT pair scanned again is listed: %v", got)
 		}
 	})
 
