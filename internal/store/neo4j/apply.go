@@ -245,10 +245,10 @@ func readNaming(ctx context.Context, tx neo4j.ManagedTransaction, params map[str
 
 // deletedMeanwhile reports whether a node a lock statement matched was
 // deleted by a transaction that held its lock first: once the lock is
-// granted the statement returns it with no properties. It is then not
-// stored (a write that references it is NOT_FOUND; one that writes it
-// creates it anew), as if this write had come after the delete, which it
-// did.
+// granted the statement returns it with no properties. A write that
+// references it finds it not stored (NOT_FOUND), as if it had come after
+// the delete, which it did; one that writes it locks the id again (see
+// lockAndReadIDs).
 func deletedMeanwhile(n neo4j.Node) bool { return len(n.Props) == 0 }
 
 // lockAndReadIDs locks and reads entities and relationships: written ones
@@ -257,11 +257,16 @@ func deletedMeanwhile(n neo4j.Node) bool { return len(n.Props) == 0 }
 // relationships through their write locks.
 func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, referenced []any, relIDs []string) (kg.Stored, error) {
 	st := kg.Stored{Entities: map[string]*kg.Entity{}, Relationships: map[string]kg.Relationship{}}
-	if len(written) > 0 {
-		recs, err := run(ctx, tx, stLockWritten, map[string]any{"ids": written})
+	// An id whose node was deleted while this write waited for its lock
+	// is locked again: another write queued behind the same delete may
+	// have made it anew meanwhile, and this one must read that node (or
+	// make its own), not decide "create" and overwrite it unread.
+	for ids := written; len(ids) > 0; {
+		recs, err := run(ctx, tx, stLockWritten, map[string]any{"ids": ids})
 		if err != nil {
 			return st, err
 		}
+		var deleted []any
 		for _, rec := range recs {
 			n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "e")
 			if err != nil {
@@ -272,6 +277,11 @@ func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, r
 				continue // made by this transaction's MERGE: not stored
 			}
 			if deletedMeanwhile(n) {
+				id, err := recordString(rec, "id")
+				if err != nil {
+					return st, err
+				}
+				deleted = append(deleted, id)
 				continue
 			}
 			e, err := entityFromNode(n)
@@ -280,6 +290,7 @@ func lockAndReadIDs(ctx context.Context, tx neo4j.ManagedTransaction, written, r
 			}
 			st.Entities[e.ID] = &e
 		}
+		ids = deleted
 	}
 	if len(referenced) > 0 {
 		recs, err := run(ctx, tx, stLockEntities, map[string]any{"ids": referenced})

@@ -114,14 +114,10 @@ func entityProps(e kg.Entity) map[string]any {
 	str("retrieved", e.Retrieved.String())
 	attributeProps(p, e.Attributes)
 	if len(e.Sources) > 0 {
-		ds := make([]any, len(e.Sources))
-		recs := make([]any, len(e.Sources))
-		files := make([]any, len(e.Sources))
-		times := make([]any, len(e.Sources))
-		for i, src := range e.Sources {
-			ds[i], recs[i], files[i], times[i] = src.Dataset, src.Record, src.File, timeProp(src.Imported)
-		}
-		p["src_datasets"], p["src_records"], p["src_files"], p["src_imported"] = ds, recs, files, times
+		setSourceLists(p, "src_", len(e.Sources), func(i int) (string, string, string, time.Time) {
+			src := &e.Sources[i]
+			return src.Dataset, src.Record, src.File, src.Imported
+		})
 	}
 	if len(e.MergedFrom) > 0 {
 		p["merged_from"] = anyStrings(e.MergedFrom)
@@ -378,14 +374,10 @@ func relProps(r kg.Relationship) map[string]any {
 		}
 		p["ev_articles"], p["ev_quotes"], p["ev_confidence"] = arts, quotes, conf
 		if hasDataset {
-			ds := make([]any, len(r.Evidence))
-			recs := make([]any, len(r.Evidence))
-			files := make([]any, len(r.Evidence))
-			times := make([]any, len(r.Evidence))
-			for i, ev := range r.Evidence {
-				ds[i], recs[i], files[i], times[i] = ev.Dataset, ev.Record, ev.File, timeProp(ev.Imported)
-			}
-			p["ev_datasets"], p["ev_records"], p["ev_files"], p["ev_imported"] = ds, recs, files, times
+			setSourceLists(p, "ev_", len(r.Evidence), func(i int) (string, string, string, time.Time) {
+				ev := &r.Evidence[i]
+				return ev.Dataset, ev.Record, ev.File, ev.Imported
+			})
 		}
 	}
 	attributeProps(p, r.Attributes)
@@ -601,4 +593,17 @@ func typeNames(types []kg.RelType) ([]any, error) {
 		out[i] = string(t)
 	}
 	return out, nil
+}
+
+// setSourceLists stores n dataset records (an entity's sources, a
+// relationship's evidence) as four parallel lists under prefix: datasets,
+// records, files and import times, the i-th of each from at(i).
+func setSourceLists(p map[string]any, prefix string, n int, at func(i int) (dataset, record, file string, imported time.Time)) {
+	ds, recs, files, times := make([]any, n), make([]any, n), make([]any, n), make([]any, n)
+	for i := range n {
+		var imported time.Time
+		ds[i], recs[i], files[i], imported = at(i)
+		times[i] = timeProp(imported)
+	}
+	p[prefix+"datasets"], p[prefix+"records"], p[prefix+"files"], p[prefix+"imported"] = ds, recs, files, times
 }

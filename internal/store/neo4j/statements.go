@@ -214,9 +214,9 @@ MERGE (e:Entity {id: id})
 ON CREATE SET e._new = true
 SET e._lock = true
 REMOVE e._lock
-WITH e, e._new IS NOT NULL AS created
+WITH id, e, e._new IS NOT NULL AS created
 REMOVE e._new
-RETURN e, created`)
+RETURN id, e, created`)
 	add(stLockEntities, `
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})

@@ -133,6 +133,61 @@ func (s suite) testConcurrency(t *testing.T) {
 		wantNoDangling(t, st)
 	})
 
+	// Writes of an id queued behind its delete: the first recreates it,
+	// every later one reads what the earlier ones wrote (sources are the
+	// union of every upsert's), so none is overwritten unread.
+	t.Run("DeleteEntityAgainstRecreates", func(t *testing.T) {
+		st := s.loaded(t)
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{{ID: "ds-race", Kind: kg.Dataset, Name: "Race dataset"}}})
+		src := func(record string) []kg.Source { return []kg.Source{{Dataset: "ds-race", Record: record}} }
+		for round := range 6 {
+			id := fmt.Sprintf("p-recreate-%d", round)
+			mustApply(t, st, kg.Batch{Entities: []kg.Entity{{ID: id, Kind: kg.Person, Name: "Recreated", Sources: src("seed")}}})
+			var mu sync.Mutex
+			afterDelete := map[string]bool{} // records of the writes decided after the delete
+			errs := concurrent(n, func(i int) error {
+				if i == 0 {
+					return st.Apply(ctx, kg.Batch{Remove: kg.Removal{Entities: []string{id}}})
+				}
+				record := fmt.Sprintf("writer-%d", i)
+				return st.Apply(ctx, kg.Batch{
+					Entities: []kg.Entity{{ID: id, Kind: kg.Person, Name: "Recreated", Sources: src(record)}},
+					Decided: func(d kg.Decision) {
+						if len(d.Entities) == 1 && !slices.ContainsFunc(d.Entities[0].Sources, func(s kg.Source) bool { return s.Record == "seed" }) {
+							mu.Lock()
+							afterDelete[record] = true
+							mu.Unlock()
+						}
+					},
+				})
+			})
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("%s: write %d: %v", id, i, err)
+				}
+			}
+			got, ok := entity(t, st, id)
+			if !ok {
+				if len(afterDelete) > 0 {
+					t.Errorf("%s: %d writes came after the delete, but it is not stored", id, len(afterDelete))
+				}
+				continue
+			}
+			have := map[string]bool{}
+			for _, s := range got.Sources {
+				have[s.Record] = true
+			}
+			if len(afterDelete) > 0 && have["seed"] {
+				t.Errorf("%s still has the source deleted with it: %+v", id, got.Sources)
+			}
+			for record := range afterDelete {
+				if !have[record] {
+					t.Errorf("%s: the source of %s, written after the delete, was lost: stored %+v", id, record, got.Sources)
+				}
+			}
+		}
+	})
+
 	t.Run("RetractArticleAgainstNewEvidence", func(t *testing.T) {
 		st := s.loaded(t)
 		errs := concurrent(n, func(i int) error {
