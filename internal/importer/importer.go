@@ -323,6 +323,9 @@ func Run(ctx context.Context, svc *kg.Service, r Reader, opt Options) (Summary, 
 
 func (run *runner) loop(r Reader) error {
 	var pending []Record
+	chunks, halt := prefetch(r)
+	defer halt()
+	var done, total int64 // the reader's progress after the last record taken
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -332,10 +335,6 @@ func (run *runner) loop(r Reader) error {
 		}
 		pending = pending[:0]
 		if run.opt.Progress != nil {
-			var done, total int64
-			if m, ok := r.(Measured); ok {
-				done, total = m.Progress()
-			}
 			run.opt.Progress(run.sum.Records, done, total)
 		}
 		if run.opt.AfterBatch != nil {
@@ -343,35 +342,58 @@ func (run *runner) loop(r Reader) error {
 		}
 		return nil
 	}
-	for {
-		if err := run.ctx.Err(); err != nil {
-			return err
-		}
-		rec, err := r.Next()
+	// take handles one record read; end is true at the end of the input.
+	take := func(rec Record, err error) (end bool, _ error) {
 		if err == io.EOF {
-			break
+			return true, nil
 		}
 		var re *RecordError
 		if errors.As(err, &re) {
 			run.sum.Records++
 			run.sum.fail(re)
-			continue
+			return false, nil
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		run.sum.Records++
 		if rec.Skip != "" {
 			run.sum.skip(rec.ID, rec.Skip)
-			continue
+			return false, nil
 		}
 		pending = append(pending, rec)
 		if len(pending) >= run.opt.BatchSize {
-			if err := flush(); err != nil {
+			return false, flush()
+		}
+		return false, nil
+	}
+read:
+	for {
+		if err := run.ctx.Err(); err != nil {
+			return err
+		}
+		var c readChunk
+		select {
+		case <-run.ctx.Done():
+			return run.ctx.Err()
+		case ch, ok := <-chunks:
+			if !ok {
+				return errReaderStopped
+			}
+			c = ch
+		}
+		done, total = c.done, c.total
+		for _, it := range c.items {
+			end, err := take(it.rec, it.err)
+			if err != nil {
 				return err
+			}
+			if end {
+				break read
 			}
 		}
 	}
+	halt()
 	if err := flush(); err != nil {
 		return err
 	}

@@ -1,11 +1,9 @@
 package importer
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -309,7 +307,7 @@ func (run *runner) batch(recs []Record) error {
 	for _, id := range order {
 		e := building[id]
 		if old, ok := stored[id]; ok {
-			if same(old, *e) {
+			if kg.SameEntity(&old, e) {
 				if id != run.dataset {
 					run.sum.Entities.Unchanged++
 				}
@@ -385,7 +383,7 @@ func (run *runner) batch(recs []Record) error {
 	for _, id := range relOrder {
 		r := relBuilding[id]
 		if old, ok := storedRels[id]; ok {
-			if same(old, *r) {
+			if kg.SameRelationship(&old, r) {
 				run.sum.Relationships.Unchanged++
 				continue
 			}
@@ -498,13 +496,6 @@ func problemsText(probs []kg.Problem) string {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// same reports whether two values would be stored alike.
-func same(a, b any) bool {
-	ja, err1 := json.Marshal(a)
-	jb, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
 }
 
 // mergeEvidence adds evidence to what a relationship has: dataset evidence

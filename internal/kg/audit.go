@@ -91,7 +91,7 @@ type RelationshipChange struct {
 // changed or removed (so a retraction is found by its article). Sorted, no
 // duplicates.
 func (r *AuditRecord) Subjects() []string {
-	set := map[string]bool{}
+	set := make(map[string]bool, len(r.Entities)+2*len(r.Relationships))
 	if v := r.Verdict; v != nil {
 		set[v.A], set[v.B] = true, true
 	}
@@ -109,6 +109,18 @@ func (r *AuditRecord) Subjects() []string {
 	}
 	for _, c := range r.Relationships {
 		set[c.ID] = true
+		if c.Before == nil || c.After == nil {
+			// Created or removed: every source on it changed.
+			for _, v := range []*Relationship{c.Before, c.After} {
+				if v != nil {
+					set[v.From], set[v.To] = true, true
+					for i := range v.Evidence {
+						set[v.Evidence[i].Source()] = true
+					}
+				}
+			}
+			continue
+		}
 		byArticle := map[string][2][]Evidence{}
 		for side, v := range []*Relationship{c.Before, c.After} {
 			if v == nil {
@@ -122,7 +134,7 @@ func (r *AuditRecord) Subjects() []string {
 			}
 		}
 		for article, pair := range byArticle {
-			if !sameJSON(pair[0], pair[1]) {
+			if !sameEvidenceList(pair[0], pair[1]) {
 				set[article] = true
 			}
 		}
@@ -200,14 +212,6 @@ func NewWriteRecord(m AuditMeta, st Stored, d Decision) (rec AuditRecord, ok boo
 func NewKeyRecord(m AuditMeta, k APIKey) AuditRecord {
 	return AuditRecord{Actor: m.Actor, Op: m.Op, Key: &KeyRef{Name: k.Name, Role: k.Role}}
 }
-
-// SameEntity reports whether two entity values are equal as stored (empty
-// and missing lists are the same).
-func SameEntity(a, b *Entity) bool { return sameJSON(a, b) }
-
-// SameRelationship reports whether two relationship values are equal as
-// stored.
-func SameRelationship(a, b *Relationship) bool { return sameJSON(a, b) }
 
 func sameJSON(a, b any) bool {
 	x, err1 := json.Marshal(a)

@@ -109,7 +109,7 @@ func undoEvidence(c RelationshipChange, cur Relationship, exists bool) (Relation
 		return Relationship{}, false
 	}
 	in := func(list []Evidence, ev Evidence) bool {
-		return slices.ContainsFunc(list, func(x Evidence) bool { return sameJSON(x, ev) })
+		return slices.ContainsFunc(list, func(x Evidence) bool { return SameEvidence(x, ev) })
 	}
 	var added, removed []Evidence
 	for _, ev := range c.After.Evidence {

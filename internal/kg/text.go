@@ -50,17 +50,26 @@ func textProblem(s string, max int, long bool) string {
 	if len(s) > max {
 		return "longer than " + itoa(max) + " bytes"
 	}
-	for i, r := range s {
+	// Printable ASCII, the common case, needs no decoding.
+	i := 0
+	for i < len(s) && s[i] >= ' ' && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) {
+		return ""
+	}
+	rest := s[i:]
+	for j, r := range rest {
 		switch {
 		case r == utf8.RuneError:
-			if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
+			if _, n := utf8.DecodeRuneInString(rest[j:]); n == 1 {
 				return "is not valid UTF-8"
 			}
 		case r == '\t' || r == '\n':
 			if !long {
 				return "contains a tab or line break (allowed only in long text)"
 			}
-		case unicode.Is(unicode.Cc, r):
+		case r < ' ' || (r >= 0x7f && r <= 0x9f): // unicode.Cc
 			return "contains the control character " + runeName(r)
 		case r == '\u2028' || r == '\u2029':
 			if !long {

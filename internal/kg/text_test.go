@@ -3,6 +3,8 @@ package kg
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // TestHygiene: every text field rejects control characters (tab and
@@ -109,5 +111,24 @@ func TestNormalizeNFC(t *testing.T) {
 	}
 	if bad := (&Evidence{Article: "a", Quote: "x\x00", Confidence: 1}).Validate("ev"); len(bad) != 1 || bad[0].Path != "ev.quote" {
 		t.Errorf("NUL in quote: %v", bad)
+	}
+}
+
+// TestTextProblemControls keeps textProblem's control-character test equal
+// to Unicode's Cc category, on both its ASCII fast path and its slow path.
+func TestTextProblemControls(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		if r == '\t' || r == '\n' || r == utf8.RuneError {
+			continue
+		}
+		for _, s := range []string{string(r), "abc" + string(r), "é" + string(r) + "x"} {
+			got := strings.Contains(textProblem(s, 100, true), "control character")
+			if want := unicode.Is(unicode.Cc, r); got != want {
+				t.Fatalf("textProblem(%q): control %v, want %v", s, got, want)
+			}
+		}
+	}
+	if p := textProblem("ok\xffbad", 100, false); p != "is not valid UTF-8" {
+		t.Fatalf("invalid UTF-8 after ASCII: %q", p)
 	}
 }

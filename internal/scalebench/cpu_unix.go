@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// cpuTime is the CPU time this process has used, user and system, on
+// CPUTime is the CPU time this process has used, user and system, on
 // every core (the garbage collector's background work included).
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

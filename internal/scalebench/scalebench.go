@@ -164,7 +164,7 @@ func measureSize(ctx context.Context, o Options, dir string, n int) (Result, err
 	if res.Relations != n {
 		return res, fmt.Errorf("the store holds %d relationships, want %d", res.Relations, n)
 	}
-	res.Pressure = cpuPressure()
+	res.Pressure = CPUPressure()
 	o.Logger.Info("measured", "relationships", n, "open", res.Open.Round(time.Millisecond),
 		"rss MB", res.RSS>>20, "heap MB", res.Heap>>20, "cpu pressure %", res.Pressure)
 	return res, nil
@@ -183,10 +183,10 @@ func Load(ctx context.Context, dir string, o gengraph.Options, batch int, log *s
 	g := gengraph.New(o)
 	var spent, spentCPU time.Duration
 	apply := func(b kg.Batch) error {
-		start, startCPU := time.Now(), cpuTime()
+		start, startCPU := time.Now(), CPUTime()
 		err := s.Apply(ctx, b)
 		spent += time.Since(start)
-		spentCPU += cpuTime() - startCPU
+		spentCPU += CPUTime() - startCPU
 		return err
 	}
 	for ents := g.Entities(batch); ents != nil; ents = g.Entities(batch) {
@@ -211,7 +211,7 @@ func Load(ctx context.Context, dir string, o gengraph.Options, batch int, log *s
 // each query with random ids, and reads the resident size and live heap.
 func Measure(ctx context.Context, dir string, samples int) (Figures, error) {
 	var f Figures
-	start, startCPU := time.Now(), cpuTime()
+	start, startCPU := time.Now(), CPUTime()
 	s, err := embedded.OpenContext(ctx, dir, embedded.Options{})
 	if err != nil {
 		return f, err
@@ -220,7 +220,7 @@ func Measure(ctx context.Context, dir string, samples int) (Figures, error) {
 	if _, err := s.Entities(ctx, []string{gengraph.ID(1)}); err != nil {
 		return f, err
 	}
-	f.Open, f.OpenCPU = time.Since(start), cpuTime()-startCPU
+	f.Open, f.OpenCPU = time.Since(start), CPUTime()-startCPU
 	c, err := s.Counts(ctx)
 	if err != nil {
 		return f, err
@@ -273,8 +273,8 @@ func sample(n int, q func() error) (Latency, error) {
 	return Latency{N: n, P50: ds[n/2], P99: ds[min(n-1, n*99/100)]}, nil
 }
 
-// cpuPressure reads "some avg60" of /proc/pressure/cpu, -1 where unknown.
-func cpuPressure() float64 {
+// CPUPressure reads "some avg60" of /proc/pressure/cpu, -1 where unknown.
+func CPUPressure() float64 {
 	b, err := os.ReadFile("/proc/pressure/cpu")
 	if err != nil {
 		return -1

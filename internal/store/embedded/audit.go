@@ -273,7 +273,7 @@ func (s *Store) indexAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
 }
 
 func writeAudit(tx *bolt.Tx, rec *kg.AuditRecord) error {
-	v, err := json.Marshal(rec)
+	v, err := encodeAudit(rec)
 	if err != nil {
 		return err
 	}
@@ -287,8 +287,8 @@ func readAudit(tx *bolt.Tx, id []byte) (kg.AuditRecord, bool, error) {
 	if v == nil {
 		return kg.AuditRecord{}, false, nil
 	}
-	var rec kg.AuditRecord
-	if err := json.Unmarshal(v, &rec); err != nil {
+	rec, err := decodeAudit(v)
+	if err != nil {
 		return kg.AuditRecord{}, false, fmt.Errorf("audit record %q: %w", id, err)
 	}
 	return rec, true, nil
