@@ -114,6 +114,16 @@ func copyCommand() Command {
 			}
 			fmt.Fprintf(env.Stdout, "copied %d entities and %d relationships from %s to %s; the target holds %d entities and %d relationships (count check passed)\n",
 				st.Entities, st.Relationships, redactURI(from), redactURI(to), st.Target.Entities, st.Target.Relationships)
+			// Duplicate candidates and verdicts are curation state of the
+			// graph: they travel with it between stores opened directly
+			// (the API has no way to write them as they are).
+			if srcStore != nil && dstStore != nil {
+				n, err := transfer.CopyDuplicates(ctx, srcStore, dstStore, batch)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "copied %d duplicate pairs (candidates and verdicts)\n", n)
+			}
 			if withKeys {
 				n, err := transfer.CopyKeys(ctx, srcStore, dstStore)
 				if err != nil {

@@ -35,6 +35,9 @@ type runner struct {
 	// written, so that a batch the store could not take in time is undone
 	// here and retried in halves.
 	added []string
+	// survivors are the entities written to that others were merged
+	// into (merged.go).
+	survivors map[string]bool
 }
 
 // write writes a batch of records. When the store cannot take it in time
@@ -155,9 +158,10 @@ func (run *runner) batch(recs []Record) error {
 
 	// 1. Which stored entities the records may be: their own ids first.
 	type entRec struct {
-		rec     *Record
-		derived string
-		target  string
+		rec        *Record
+		derived    string
+		target     string
+		redirected bool // derived was merged into target
 	}
 	var ents []entRec
 	ids := []string{}
@@ -182,10 +186,24 @@ func (run *runner) batch(recs []Record) error {
 	if err != nil {
 		return err
 	}
+	var merged []string
+	for _, er := range ents {
+		if _, ok := stored[er.derived]; !ok && !er.rec.Verbatim {
+			merged = append(merged, er.derived)
+		}
+	}
+	redirect, err := run.redirects(ctx, merged, stored)
+	if err != nil {
+		return err
+	}
 	var cands []Candidate
 	var candOf []int
 	for i, er := range ents {
 		if _, ok := stored[er.derived]; ok || er.rec.Verbatim {
+			continue
+		}
+		if to, ok := redirect[er.derived]; ok {
+			ents[i].target, ents[i].redirected = to, true
 			continue
 		}
 		cands = append(cands, Candidate{Entity: er.rec.Entity, Dataset: run.dataset, Record: er.rec.ID})
@@ -255,7 +273,7 @@ func (run *runner) batch(recs []Record) error {
 			target, foreign = er.target, true
 			// A record of this dataset never folds into another record
 			// of it that the Resolver matched.
-			if other := inBatch[target]; len(other) > 0 && !other[rec.ID] {
+			if other := inBatch[target]; len(other) > 0 && !other[rec.ID] && !er.redirected {
 				target, foreign = er.derived, false
 			}
 		}
@@ -297,6 +315,7 @@ func (run *runner) batch(recs []Record) error {
 		}
 		run.landed[target]++
 		write(next)
+		run.noteSurvivor(next)
 		if _, seen := run.refs[rec.Entity.ID]; !seen {
 			run.added = append(run.added, rec.Entity.ID)
 		}
@@ -353,6 +372,9 @@ func (run *runner) batch(recs []Record) error {
 	}
 	storedRels, err := store.Relationships(ctx, relIDs)
 	if err != nil {
+		return err
+	}
+	if err := run.repointed(ctx, len(rels), func(k int) (*kg.Relationship, *Record) { return &rels[k].rel, rels[k].rec }, storedRels); err != nil {
 		return err
 	}
 	relBuilding := map[string]*kg.Relationship{}

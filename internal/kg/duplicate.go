@@ -122,6 +122,15 @@ type DuplicateStore interface {
 	// writes the record of it (Op audit.Op, Verdict set) in the same
 	// transaction. KindNotFound when a or b is not an entity.
 	JudgeDuplicate(ctx context.Context, a, b string, v Verdict, audit AuditMeta) (DuplicatePair, error)
+	// ScanDuplicates calls fn for every stored pair, in (A, B) order,
+	// verdicts included, judged DIFFERENT or not, whether or not its
+	// entities exist: what a copy between stores carries. An error from
+	// fn stops the scan and is returned.
+	ScanDuplicates(ctx context.Context, fn func(DuplicatePair) error) error
+	// ImportDuplicates stores pairs exactly as given (score, reasons,
+	// times, verdict and who judged), replacing a stored pair with the
+	// same A and B, in one transaction; as a copy between stores does.
+	ImportDuplicates(ctx context.Context, pairs []DuplicatePair) error
 }
 
 // VerdictRef is what the audit record of a verdict holds.

@@ -474,20 +474,25 @@ func (s *Service) mergeRecord(ctx context.Context, op, id string) (string, error
 		}
 		want = func(c EntityChange) bool { return c.ID == id && c.Before != nil && c.After == nil }
 	}
-	// The last merge that did it and is not undone.
+	// The last merge that did it and is in effect. A merge undone and
+	// then redone (the unmerge reverted with revertWrite, perhaps more
+	// than once) is in effect again: its chain of reverts (RevertedBy)
+	// has an even length, and what undoes it is the revert of the last
+	// revert of the chain, whose changes are the merge's own.
 	found := ""
+	byID := map[string]*AuditRecord{}
+	var merges []*AuditRecord
 	q := AuditQuery{Entity: id, First: s.limits.MaxPageSize}
 	for {
 		page, err := s.store.AuditLog(ctx, q)
 		if err != nil {
 			return "", err
 		}
-		for _, r := range page.Records {
-			if r.Op != "mergeEntities" || r.RevertedBy != "" {
-				continue
-			}
-			if slices.ContainsFunc(r.Entities, want) {
-				found = r.ID
+		for i := range page.Records {
+			r := &page.Records[i]
+			byID[r.ID] = r
+			if r.Op == "mergeEntities" && slices.ContainsFunc(r.Entities, want) {
+				merges = append(merges, r)
 			}
 		}
 		if !page.HasNextPage || len(page.Records) == 0 {
@@ -495,8 +500,43 @@ func (s *Service) mergeRecord(ctx context.Context, op, id string) (string, error
 		}
 		q.After = page.Records[len(page.Records)-1].ID
 	}
+	for _, m := range merges {
+		tail, undone, err := s.revertChain(ctx, m, byID)
+		if err != nil {
+			return "", err
+		}
+		if !undone {
+			found = tail
+		}
+	}
 	if found == "" {
 		return "", Conflict(op, id, "no merge into %q that is not undone yet is recorded in the audit log", survivor)
 	}
 	return found, nil
+}
+
+// revertChain follows rec's reverts (RevertedBy, then the revert's own
+// RevertedBy, ...) and returns the last record of the chain and whether
+// rec is undone (the chain has an odd number of reverts). Records are
+// read from known, else from the store.
+func (s *Service) revertChain(ctx context.Context, rec *AuditRecord, known map[string]*AuditRecord) (string, bool, error) {
+	tail, undone := rec, false
+	seen := map[string]bool{rec.ID: true}
+	for tail.RevertedBy != "" {
+		next, ok := known[tail.RevertedBy]
+		if !ok {
+			r, err := s.store.AuditRecord(ctx, tail.RevertedBy)
+			if err != nil {
+				return "", false, err
+			}
+			next = &r
+			known[r.ID] = next
+		}
+		if seen[next.ID] || next.Reverts != tail.ID {
+			return "", false, Internal("unmergeEntity", fmt.Errorf("audit record %s is reverted by %s, which does not revert it", tail.ID, next.ID))
+		}
+		seen[next.ID] = true
+		tail, undone = next, !undone
+	}
+	return tail.ID, undone, nil
 }

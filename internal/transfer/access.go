@@ -51,3 +51,39 @@ func CopyAudit(ctx context.Context, from, to kg.AuditStore, batch int) (int, err
 		q.After = page.Records[len(page.Records)-1].ID
 	}
 }
+
+// CopyDuplicates copies every duplicate candidate pair with its verdict
+// (kg.DuplicateStore.ScanDuplicates: pairs judged DIFFERENT and pairs
+// whose entities are gone included, so that a pair judged once is never
+// proposed again on the target either), in writes of at most batch pairs
+// (DefaultBatchSize when 0), and returns how many. Pairs are stored as
+// they are (ImportDuplicates), so copying again changes nothing.
+func CopyDuplicates(ctx context.Context, from, to kg.DuplicateStore, batch int) (int, error) {
+	if batch <= 0 {
+		batch = DefaultBatchSize
+	}
+	n := 0
+	var pairs []kg.DuplicatePair
+	flush := func() error {
+		if len(pairs) == 0 {
+			return nil
+		}
+		if err := to.ImportDuplicates(ctx, pairs); err != nil {
+			return err
+		}
+		n += len(pairs)
+		pairs = pairs[:0]
+		return nil
+	}
+	err := from.ScanDuplicates(ctx, func(p kg.DuplicatePair) error {
+		pairs = append(pairs, p)
+		if len(pairs) >= batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return n, err
+}

@@ -294,3 +294,100 @@ func TestCopyKeysAndAuditThroughNeo4j(t *testing.T) {
 		}
 	}
 }
+
+// withDuplicates is a store holding the fixture and duplicate pairs of
+// every state: a candidate, one judged of each verdict, one whose entity
+// is gone (merged away: it is no longer listed, but its verdict stays).
+func withDuplicates(t *testing.T) *embedded.Store {
+	t.Helper()
+	ctx := context.Background()
+	src := openEmbedded(t)
+	if err := src.Apply(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	found := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	pairs := []kg.DuplicatePair{
+		{A: "p-han-deng", B: "p-han-dong", Kind: kg.Person, Score: 0.8, Found: found,
+			Reasons: []kg.MatchReason{{Kind: "NAME_FUZZY", Detail: "Han Deng ~ Han Dong", Weight: 0.6}, {Kind: "PARTY", Weight: 0.2}}},
+		{A: "p-han-dong", B: "p-michael-chong", Kind: kg.Person, Score: 0.3, Found: found},
+		{A: "a-bbc", B: "a-globe", Kind: kg.Article, Score: 0.5, Found: found},
+		{A: "o-bbc", B: "o-globe", Kind: kg.Organization, Score: 0.6, Found: found},
+		{A: "p-gone", B: "p-han-dong", Kind: kg.Person, Score: 0.9, Found: found},
+	}
+	if err := src.RecordDuplicates(ctx, pairs); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range []struct {
+		a, b string
+		v    kg.Verdict
+	}{{"p-han-dong", "p-michael-chong", kg.VerdictDifferent}, {"a-bbc", "a-globe", kg.VerdictUnsure}, {"o-bbc", "o-globe", kg.VerdictSame}} {
+		if _, err := src.JudgeDuplicate(ctx, j.a, j.b, j.v, kg.AuditMeta{Actor: "curator", Op: "judgeDuplicate"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return src
+}
+
+func allDuplicates(t *testing.T, s kg.DuplicateStore) []kg.DuplicatePair {
+	t.Helper()
+	var out []kg.DuplicatePair
+	if err := s.ScanDuplicates(context.Background(), func(p kg.DuplicatePair) error { out = append(out, p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// copyDuplicatesHops copies the pairs along the hops and checks that each
+// target then holds exactly the source's pairs, verdicts and all.
+func copyDuplicatesHops(t *testing.T, want []kg.DuplicatePair, hops []struct {
+	name     string
+	from, to kg.Store
+}) {
+	t.Helper()
+	for _, hop := range hops {
+		// The graph first, as polgraph copy does.
+		if _, err := Copy(context.Background(), hop.from, hop.to, Options{}); err != nil {
+			t.Fatalf("%s: Copy: %v", hop.name, err)
+		}
+		n, err := CopyDuplicates(context.Background(), hop.from, hop.to, 2)
+		if err != nil {
+			t.Fatalf("%s: CopyDuplicates: %v", hop.name, err)
+		}
+		if n != len(want) {
+			t.Errorf("%s: copied %d pairs, want %d", hop.name, n, len(want))
+		}
+		if d := cmp.Diff(want, allDuplicates(t, hop.to)); d != "" {
+			t.Errorf("%s: pairs (-source +copy):\n%s", hop.name, d)
+		}
+		page, err := hop.to.Duplicates(context.Background(), kg.DuplicateQuery{First: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Pairs) != 3 { // not DIFFERENT, not p-gone's
+			t.Errorf("%s: %d pairs listed on the copy, want 3: %+v", hop.name, len(page.Pairs), page.Pairs)
+		}
+	}
+}
+
+func TestCopyDuplicates(t *testing.T) {
+	src := withDuplicates(t)
+	want := allDuplicates(t, src)
+	if len(want) != 5 || want[1].Verdict == "" {
+		t.Fatalf("the source holds %+v", want)
+	}
+	dst := openEmbedded(t)
+	copyDuplicatesHops(t, want, []struct {
+		name     string
+		from, to kg.Store
+	}{{"copy", src, dst}, {"copy again", src, dst}})
+}
+
+func TestCopyDuplicatesThroughNeo4j(t *testing.T) {
+	graph := neo4jtest.Open(t)
+	src := withDuplicates(t)
+	want := allDuplicates(t, src)
+	copyDuplicatesHops(t, want, []struct {
+		name     string
+		from, to kg.Store
+	}{{"into Neo4j", src, graph}, {"into Neo4j again", src, graph}, {"back", graph, openEmbedded(t)}})
+}

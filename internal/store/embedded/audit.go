@@ -418,8 +418,6 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 	}
 	out := rv.Record
 	out.Actor, out.Op = m.Actor, m.Op
-	removes := len(rv.RemoveEntities)+len(rv.RemoveRelationships) > 0
-	var fresh *graph
 	err = s.update(ctx, op, func(tx *bolt.Tx) error {
 		eb, rb := tx.Bucket(bucketEntities), tx.Bucket(bucketRelationships)
 		for _, id := range rv.RemoveRelationships {
@@ -451,14 +449,6 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 		if err := writeAudit(tx, &rec); err != nil {
 			return err
 		}
-		if removes {
-			// Memory cannot forget an entity or relationship in place: it
-			// is rebuilt from what this transaction leaves in storage.
-			var err error
-			if fresh, err = build(ctx, tx); err != nil {
-				return fmt.Errorf("rebuild memory: %w", err)
-			}
-		}
 		return nil
 	})
 	if err != nil {
@@ -466,10 +456,7 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fresh != nil {
-		s.g = fresh
-		return out, nil
-	}
+	s.g.remove(rv.RemoveEntities, rv.RemoveRelationships) // remove.go
 	if err := s.g.apply(&staged{ents: rv.Entities, rels: rv.Relationships}); err != nil {
 		return kg.AuditRecord{}, kg.Internal(op, err)
 	}

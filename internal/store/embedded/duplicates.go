@@ -196,3 +196,47 @@ func (s *Store) JudgeDuplicate(ctx context.Context, a, b string, v kg.Verdict, m
 	})
 	return out, err
 }
+
+// ScanDuplicates calls fn for every stored pair in (A, B) order (the
+// bucket's key order: A NUL B).
+func (s *Store) ScanDuplicates(ctx context.Context, fn func(kg.DuplicatePair) error) error {
+	const op = "scanDuplicates"
+	var all []kg.DuplicatePair
+	err := s.view(ctx, op, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDuplicates).ForEach(func(k, v []byte) error {
+			p, err := decodePair(k, v)
+			if err == nil {
+				all = append(all, p)
+			}
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	// fn runs outside the read transaction: it may write (a copy into
+	// this very store, in a test).
+	for _, p := range all {
+		if err := ctxErr(ctx, op); err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ImportDuplicates stores pairs as they are, verdicts included.
+func (s *Store) ImportDuplicates(ctx context.Context, pairs []kg.DuplicatePair) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.update(ctx, "importDuplicates", func(tx *bolt.Tx) error {
+		for i := range pairs {
+			if err := putPair(tx, &pairs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -12,8 +12,9 @@ import (
 )
 
 // graph is the in-memory copy of the store with its indexes. Entities and
-// relationships are addressed by dense int32 indices (never reused: nothing
-// is deleted), so that traversals can mark nodes in flat arrays.
+// relationships are addressed by dense int32 indices (never reused: a
+// removed one leaves an empty slot, remove.go), so that traversals can
+// mark nodes in flat arrays.
 type graph struct {
 	ents   []entRec
 	entIDs []string // ents[i].e.ID, packed densely for relationship()'s lookups of ends
@@ -243,8 +244,8 @@ type staged struct {
 	// record is the write's audit record, when the batch asked for one and
 	// changes something (ID and Time still to be set).
 	record *kg.AuditRecord
-	// removeEnts and removeRels are deleted (a removal): memory is then
-	// rebuilt from storage, as it cannot forget in place.
+	// removeEnts and removeRels are deleted (a removal, a merge): memory
+	// forgets them in place (remove.go) before the rest is folded in.
 	removeEnts, removeRels []string
 	decision               kg.Decision
 }

@@ -318,7 +318,7 @@ func (s *Store) Counts(ctx context.Context) (kg.Counts, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c := kg.Counts{Entities: len(s.g.ents), Relationships: len(s.g.rels), ByKind: make(map[kg.Kind]int)}
+	c := kg.Counts{Entities: len(s.g.entOrder), Relationships: len(s.g.relOrder), ByKind: make(map[kg.Kind]int)}
 	for k, l := range s.g.byKind {
 		if len(l) > 0 {
 			c.ByKind[k] = len(l)

@@ -5,8 +5,9 @@
 // bbolt is the source of truth and gives atomic, crash-safe batches (a
 // killed process leaves the last committed transaction). The in-memory
 // indexes (entities, adjacency lists, search tokens, identifiers, evidence by
-// article) are rebuilt from it at Open and updated only after a write has
-// committed, so readers never see a write that storage does not hold.
+// article) are built from it at Open and updated in place (removals too,
+// remove.go) only after a write has committed, so readers never see a
+// write that storage does not hold.
 // Network expansion and path finding walk the in-memory adjacency lists and
 // never touch storage.
 package embedded
@@ -165,7 +166,7 @@ func OpenContext(ctx context.Context, dir string, opts Options) (*Store, error) 
 	}
 	loaded := time.Since(start)
 	releaseMemory(db, path)
-	log.Info("store opened", "path", path, "entities", len(s.g.ents), "relationships", len(s.g.rels),
+	log.Info("store opened", "path", path, "entities", len(s.g.entOrder), "relationships", len(s.g.relOrder),
 		"took", time.Since(start), "loading", loaded)
 	return s, nil
 }
@@ -267,8 +268,6 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	if err := ctxErr(ctx, op); err != nil {
 		return err
 	}
-	removes := len(st.removeEnts)+len(st.removeRels) > 0
-	var fresh *graph
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		eb, rb := tx.Bucket(bucketEntities), tx.Bucket(bucketRelationships)
 		for _, id := range st.removeRels {
@@ -322,14 +321,6 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 				return err
 			}
 		}
-		if removes {
-			// Memory cannot forget an entity or relationship in place: it
-			// is rebuilt from what this transaction leaves in storage.
-			var err error
-			if fresh, err = build(ctx, tx); err != nil {
-				return fmt.Errorf("rebuild memory: %w", err)
-			}
-		}
 		return ctx.Err()
 	})
 	if cerr := ctx.Err(); cerr != nil && err != nil {
@@ -343,10 +334,7 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fresh != nil {
-		s.g = fresh
-		return nil
-	}
+	s.g.remove(st.removeEnts, st.removeRels) // remove.go
 	if err := s.g.apply(st); err != nil {
 		// Storage holds the batch but memory could not take it: a bug.
 		// Memory is rebuilt from storage at the next Open.

@@ -186,9 +186,20 @@ func (s *Store) verify() error {
 		return fmt.Errorf("storage is inconsistent: %w", err)
 	}
 	g := s.g
-	if len(fresh.ents) != len(g.ents) || len(fresh.rels) != len(g.rels) {
-		return fmt.Errorf("memory holds %d entities and %d relationships, storage %d and %d",
-			len(g.ents), len(g.rels), len(fresh.ents), len(fresh.rels))
+	// Memory may hold empty slots of removed records (remove.go): what
+	// counts is what its indexes name.
+	if len(fresh.entOrder) != len(g.entOrder) || len(fresh.relOrder) != len(g.relOrder) ||
+		len(fresh.entIdx) != len(g.entIdx) || fresh.relIdx.n != g.relIdx.n {
+		return fmt.Errorf("memory holds %d entities (%d by id) and %d relationships (%d by id), storage %d and %d",
+			len(g.entOrder), len(g.entIdx), len(g.relOrder), g.relIdx.n, len(fresh.entOrder), len(fresh.relOrder))
+	}
+	for k, i := range g.relOrder {
+		if g.relRank[i] != int32(k) {
+			return fmt.Errorf("relationship %s is at %d in id order but ranked %d", g.relID(i), k, g.relRank[i])
+		}
+	}
+	if d := cmp.Diff(fresh.vocab.sorted, g.vocab.sorted, cmpopts.EquateEmpty()); d != "" {
+		return fmt.Errorf("search vocabulary differs:\n%s", d)
 	}
 	ids := func(g *graph, list []int32, rel bool) []string {
 		out := make([]string, len(list))
@@ -215,6 +226,20 @@ func (s *Store) verify() error {
 		}
 		if d := cmp.Diff(adjIDs(fresh, j), adjIDs(g, i)); d != "" {
 			return fmt.Errorf("adjacency of %s differs from storage:\n%s", e.e.ID, d)
+		}
+		nbrIDs := func(g *graph, i int32) []string {
+			var out []string
+			for _, n := range g.nbrs[i] {
+				out = append(out, g.ents[n.node].e.ID+" "+g.relID(n.rel))
+			}
+			slices.Sort(out) // nbrs are in order of index, which differs
+			return out
+		}
+		if !slices.IsSortedFunc(g.nbrs[i], nbrCmp) {
+			return fmt.Errorf("neighbours of %s are out of order", e.e.ID)
+		}
+		if d := cmp.Diff(nbrIDs(fresh, j), nbrIDs(g, i)); d != "" {
+			return fmt.Errorf("neighbours of %s differ from storage:\n%s", e.e.ID, d)
 		}
 	}
 	for k := range fresh.rels {
@@ -295,6 +320,9 @@ func (s *Store) verify() error {
 	}
 	if d := cmp.Diff(postings(fresh, fresh.idents), postings(g, g.idents)); d != "" {
 		return fmt.Errorf("identifiers differ:\n%s", d)
+	}
+	if d := cmp.Diff(postings(fresh, fresh.names), postings(g, g.names)); d != "" {
+		return fmt.Errorf("names differ:\n%s", d)
 	}
 	return nil
 }

@@ -162,3 +162,81 @@ func (s *Store) JudgeDuplicate(ctx context.Context, a, b string, v kg.Verdict, m
 		return pairFromRecord(out[0])
 	})
 }
+
+// scanDuplicatesPage is how many pairs one read of ScanDuplicates returns.
+const scanDuplicatesPage = 1000
+
+// ScanDuplicates calls fn for every stored pair, in (A, B) order: pages
+// by the pair key (A NUL B), each its own read, fn outside them.
+func (s *Store) ScanDuplicates(ctx context.Context, fn func(kg.DuplicatePair) error) error {
+	const op = "scanDuplicates"
+	after := ""
+	for {
+		page, err := func() ([]kg.DuplicatePair, error) {
+			ctx, cancel := s.deadline(ctx, 0)
+			defer cancel()
+			return readTx(s, ctx, op, func(tx neo4j.ManagedTransaction) ([]kg.DuplicatePair, error) {
+				recs, err := run(ctx, tx, stScanDuplicates, map[string]any{"after": after, "limit": int64(scanDuplicatesPage)})
+				if err != nil {
+					return nil, err
+				}
+				out := make([]kg.DuplicatePair, 0, len(recs))
+				for _, rec := range recs {
+					p, err := pairFromRecord(rec)
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, p)
+				}
+				return out, nil
+			})
+		}()
+		if err != nil {
+			return err
+		}
+		for _, p := range page {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if len(page) < scanDuplicatesPage {
+			return nil
+		}
+		last := page[len(page)-1]
+		after = pairID(last.A, last.B)
+	}
+}
+
+// ImportDuplicates stores pairs as they are, verdicts included.
+func (s *Store) ImportDuplicates(ctx context.Context, pairs []kg.DuplicatePair) error {
+	const op = "importDuplicates"
+	rows := make([]any, len(pairs))
+	opt := func(v string) any {
+		if v == "" {
+			return nil // no property
+		}
+		return v
+	}
+	optTime := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	for i, p := range pairs {
+		reasons, err := json.Marshal(p.Reasons)
+		if err != nil {
+			return kg.Internal(op, err)
+		}
+		rows[i] = map[string]any{"pair": pairID(p.A, p.B), "a": p.A, "b": p.B, "kind": string(p.Kind),
+			"score": p.Score, "reasons": string(reasons), "found": optTime(p.Found),
+			"verdict": opt(string(p.Verdict)), "judged_by": opt(p.JudgedBy), "judged_at": optTime(p.JudgedAt)}
+	}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	_, err := writeTx(s, ctx, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, stImportDuplicates, map[string]any{"rows": rows})
+		return struct{}{}, err
+	})
+	return err
+}

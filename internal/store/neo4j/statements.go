@@ -112,6 +112,8 @@ const (
 	stRecordDuplicates  = "record_duplicates"
 	stListDuplicates    = "list_duplicates"
 	stJudgeDuplicate    = "judge_duplicate"
+	stScanDuplicates    = "scan_duplicates"
+	stImportDuplicates  = "import_duplicates"
 	stAuditByID         = "audit_record_by_id"
 	stLockAudit         = "lock_audit_record"
 	stSetAuditData      = "set_audit_record_data"
@@ -463,6 +465,17 @@ WHERE d.score >= $min_score AND ($kind = '' OR d.kind = $kind) AND coalesce(d.ve
 RETURN d
 ORDER BY d.score DESC, d.a, d.b
 LIMIT $limit`)
+	add(stScanDuplicates, `
+MATCH (d:DuplicatePair)
+WHERE d.pair > $after
+RETURN d
+ORDER BY d.pair
+LIMIT $limit`)
+	add(stImportDuplicates, `
+UNWIND $rows AS row
+MERGE (d:DuplicatePair {pair: row.pair})
+SET d.a = row.a, d.b = row.b, d.kind = row.kind, d.score = row.score, d.reasons = row.reasons, d.found = row.found,
+    d.verdict = row.verdict, d.judged_by = row.judged_by, d.judged_at = row.judged_at`)
 	add(stJudgeDuplicate, `
 MERGE (d:DuplicatePair {pair: $pair})
 ON CREATE SET d.a = $a, d.b = $b, d.kind = $kind, d.score = 0.0

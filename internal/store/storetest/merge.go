@@ -238,6 +238,42 @@ func (s suite) testMerge(t *testing.T) {
 		revertLast(t, st, before)
 	})
 
+	// An unmerge is a write like any: reverting it redoes the merge, and
+	// the merge can then be undone again, by either id, exactly.
+	t.Run("UnmergeAfterItsRevert", func(t *testing.T) {
+		st := s.loaded(t)
+		withTwin(t, st)
+		svc := kg.NewService(st, kg.DefaultLimits)
+		actx := kg.WithPrincipal(ctx, kg.Principal{Name: "curator", Role: kg.RoleAdmin, Authenticated: true})
+		before := snap(t, st)
+		if _, err := svc.MergeEntities(actx, "p-han-dong", []string{"p-dong-twin"}); err != nil {
+			t.Fatalf("merge: %v", err)
+		}
+		merged := snap(t, st)
+		for round, by := range []string{"p-dong-twin", "p-han-dong", "p-dong-twin"} {
+			un, err := svc.UnmergeEntity(actx, by)
+			if err != nil {
+				t.Fatalf("round %d: unmerge by %s: %v", round, by, err)
+			}
+			if diff := cmp.Diff(before, snap(t, st), cmpOpts...); diff != "" {
+				t.Fatalf("round %d: after the unmerge (-before +after):\n%s", round, diff)
+			}
+			if _, err := svc.RevertWrite(actx, un.ID); err != nil {
+				t.Fatalf("round %d: reverting the unmerge: %v", round, err)
+			}
+			if diff := cmp.Diff(merged, snap(t, st), cmpOpts...); diff != "" {
+				t.Fatalf("round %d: after reverting the unmerge (-merged +after):\n%s", round, diff)
+			}
+		}
+		// Undone for good, there is nothing left to unmerge.
+		if _, err := svc.UnmergeEntity(actx, "p-dong-twin"); err != nil {
+			t.Fatalf("last unmerge: %v", err)
+		}
+		if _, err := svc.UnmergeEntity(actx, "p-han-dong"); err == nil {
+			t.Error("unmerging an entity with nothing merged into it succeeded")
+		}
+	})
+
 	t.Run("DeletingASurvivorNeedsForce", func(t *testing.T) {
 		st := s.loaded(t)
 		withTwin(t, st)
