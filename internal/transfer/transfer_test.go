@@ -314,7 +314,7 @@ func withDuplicates(t *testing.T) *embedded.Store {
 		{A: "o-bbc", B: "o-globe", Kind: kg.Organization, Score: 0.6, Found: found},
 		{A: "p-gone", B: "p-han-dong", Kind: kg.Person, Score: 0.9, Found: found},
 	}
-	if err := src.RecordDuplicates(ctx, pairs); err != nil {
+	if err := src.RecordDuplicates(ctx, pairs, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range []struct {
