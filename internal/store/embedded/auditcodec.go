@@ -96,53 +96,50 @@ func decodeAudit(v []byte) (kg.AuditRecord, error) {
 	if err := json.Unmarshal([]byte(head), &rec); err != nil {
 		return rec, fmt.Errorf("head: %w", err)
 	}
-	if n := r.count(); n > 0 {
-		rec.Entities = make([]kg.EntityChange, n)
-		for i := range rec.Entities {
-			c := &rec.Entities[i]
-			c.ID = r.str()
-			flags := r.uint()
-			for _, side := range []struct {
-				bit uint64
-				dst **kg.Entity
-			}{{auditBefore, &c.Before}, {auditAfter, &c.After}} {
-				if flags&side.bit == 0 || r.err != nil {
-					continue
-				}
-				e, err := decodeEntity([]byte(c.ID), []byte(r.str()))
-				if r.err != nil {
-					break
-				}
-				if err != nil {
-					return rec, err
-				}
-				*side.dst = &e
-			}
-		}
+	var err error
+	if rec.Entities, err = decodeChanges(&r, decodeEntity, func(id string, b, a *kg.Entity) kg.EntityChange {
+		return kg.EntityChange{ID: id, Before: b, After: a}
+	}); err != nil {
+		return rec, err
 	}
-	if n := r.count(); n > 0 {
-		rec.Relationships = make([]kg.RelationshipChange, n)
-		for i := range rec.Relationships {
-			c := &rec.Relationships[i]
-			c.ID = r.str()
-			flags := r.uint()
-			for _, side := range []struct {
-				bit uint64
-				dst **kg.Relationship
-			}{{auditBefore, &c.Before}, {auditAfter, &c.After}} {
-				if flags&side.bit == 0 || r.err != nil {
-					continue
-				}
-				rel, err := decodeRelationship([]byte(c.ID), []byte(r.str()))
-				if r.err != nil {
-					break
-				}
-				if err != nil {
-					return rec, err
-				}
-				*side.dst = &rel
-			}
-		}
+	if rec.Relationships, err = decodeChanges(&r, decodeRelationship, func(id string, b, a *kg.Relationship) kg.RelationshipChange {
+		return kg.RelationshipChange{ID: id, Before: b, After: a}
+	}); err != nil {
+		return rec, err
 	}
 	return rec, r.end()
+}
+
+// decodeChanges reads a list of changes: per change its id, its flags and
+// the values present, decoded by decode and made a change by mk.
+func decodeChanges[V, C any](r *recReader, decode func(key, v []byte) (V, error), mk func(id string, before, after *V) C) ([]C, error) {
+	n := r.count()
+	if n == 0 {
+		return nil, r.err
+	}
+	out := make([]C, 0, n)
+	for range n {
+		id := r.str()
+		flags := r.uint()
+		var vals [2]*V
+		for side, bit := range []uint64{auditBefore, auditAfter} {
+			if flags&bit == 0 {
+				continue
+			}
+			raw := r.str()
+			if r.err != nil {
+				return nil, r.err
+			}
+			v, err := decode([]byte(id), []byte(raw))
+			if err != nil {
+				return nil, err
+			}
+			vals[side] = &v
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		out = append(out, mk(id, vals[0], vals[1]))
+	}
+	return out, nil
 }
