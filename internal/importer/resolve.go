@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/polgraph/polgraph/internal/kg"
@@ -28,15 +29,69 @@ type Resolver interface {
 // same scheme or on a birth date, or when the stored entity comes only
 // from other datasets (every country has a "National Party": across
 // datasets, identifiers link records; an entity written by hand or from an
-// article is matched by name). Lookups run a few at a time, so that a
-// store over the network is not asked one record after another.
+// article is matched by name). A store that looks many matches up at once
+// (EachFinder: Neo4j) is asked once for the batch; any other is asked a few
+// records at a time, so that a store over the network is not asked one
+// record after another.
 type DefaultResolver struct {
 	// Parallel is how many lookups are in flight (default 8).
 	Parallel int
 }
 
+// EachFinder is a store that runs FindEntities for many matches in a few
+// round trips: out[i] is what FindEntities(ms[i]) returns.
+type EachFinder interface {
+	FindEntitiesEach(ctx context.Context, ms []kg.Match) ([][]string, error)
+}
+
 // Resolve implements Resolver.
 func (d DefaultResolver) Resolve(ctx context.Context, store kg.Store, cands []Candidate) ([][]string, error) {
+	out, err := d.find(ctx, store, cands)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, m := range out {
+		ids = append(ids, m...)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	heads, err := store.EntityHeads(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range out {
+		kept := m[:0]
+		for _, id := range m {
+			if h, ok := heads[id]; ok && (sharesIdentifier(cands[i].Entity, &h) || nameMatchHolds(cands[i].Entity, &h, cands[i].Dataset)) {
+				kept = append(kept, id)
+			}
+		}
+		out[i] = kept
+	}
+	return out, nil
+}
+
+// candidateMatch is what a record is looked up by.
+func candidateMatch(e *kg.Entity) kg.Match {
+	return kg.Match{Kind: e.Kind, Identifiers: e.Identifiers, Names: []string{e.Name}}
+}
+
+// find looks each candidate up by identifiers and name: in one call to an
+// EachFinder, else d.Parallel lookups at a time.
+func (d DefaultResolver) find(ctx context.Context, store kg.Store, cands []Candidate) ([][]string, error) {
+	if f, ok := store.(EachFinder); ok {
+		ms := make([]kg.Match, len(cands))
+		for i, c := range cands {
+			ms[i] = candidateMatch(c.Entity)
+		}
+		out, err := f.FindEntitiesEach(ctx, ms)
+		if err == nil && len(out) != len(cands) {
+			err = fmt.Errorf("importer: FindEntitiesEach answered %d of %d matches", len(out), len(cands))
+		}
+		return out, err
+	}
 	out := make([][]string, len(cands))
 	n := d.Parallel
 	if n <= 0 {
@@ -53,8 +108,7 @@ func (d DefaultResolver) Resolve(ctx context.Context, store kg.Store, cands []Ca
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				e := cands[i].Entity
-				ids, err := store.FindEntities(ctx, kg.Match{Kind: e.Kind, Identifiers: e.Identifiers, Names: []string{e.Name}})
+				ids, err := store.FindEntities(ctx, candidateMatch(cands[i].Entity))
 				if err != nil {
 					mu.Lock()
 					if ferr == nil {
@@ -80,26 +134,6 @@ func (d DefaultResolver) Resolve(ctx context.Context, store kg.Store, cands []Ca
 	}
 	if ferr != nil {
 		return nil, ferr
-	}
-	var ids []string
-	for _, m := range out {
-		ids = append(ids, m...)
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	heads, err := store.EntityHeads(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, m := range out {
-		kept := m[:0]
-		for _, id := range m {
-			if h, ok := heads[id]; ok && (sharesIdentifier(cands[i].Entity, &h) || nameMatchHolds(cands[i].Entity, &h, cands[i].Dataset)) {
-				kept = append(kept, id)
-			}
-		}
-		out[i] = kept
 	}
 	return out, nil
 }

@@ -159,6 +159,69 @@ func (s *Store) FindEntities(ctx context.Context, m kg.Match) ([]string, error) 
 	})
 }
 
+// findEntitiesChunk is how many matches one FindEntitiesEach statement
+// looks up (a few keys each): an import's batch of new records is a few
+// statements, each well within the query timeout.
+const findEntitiesChunk = 4096
+
+// FindEntitiesEach is FindEntities for each of ms, in one statement per
+// findEntitiesChunk matches instead of a transaction per match: an import
+// asks about thousands of records a batch, and a round trip each cost more
+// than the lookups. out[i] is what FindEntities(ms[i]) returns.
+func (s *Store) FindEntitiesEach(ctx context.Context, ms []kg.Match) ([][]string, error) {
+	out := make([][]string, len(ms))
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	for lo := 0; lo < len(ms); lo += findEntitiesChunk {
+		hi := min(lo+findEntitiesChunk, len(ms))
+		// One row per key, numbered across the chunk in match order and,
+		// within a match, identifiers first: the statement's order (by
+		// row, then id) is then each match's FindEntities order.
+		var rows []any
+		var matchOf []int
+		for m := lo; m < hi; m++ {
+			for _, k := range matchKeys(ms[m]) {
+				rows = append(rows, map[string]any{"i": int64(len(rows)), "key": k})
+				matchOf = append(matchOf, m)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		_, err := readTx(s, ctx, "findEntities", func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			for m := lo; m < hi; m++ {
+				out[m] = nil // the driver may run this again
+			}
+			recs, err := run(ctx, tx, stFindKeys, map[string]any{"keys": rows})
+			if err != nil {
+				return struct{}{}, err
+			}
+			for _, rec := range recs {
+				i, err := recordInt(rec, "i")
+				if err != nil {
+					return struct{}{}, err
+				}
+				if i < 0 || i >= int64(len(matchOf)) {
+					return struct{}{}, fmt.Errorf("neo4j: find_entities_by_key returned row %d of %d", i, len(matchOf))
+				}
+				id, err := recordString(rec, "id")
+				if err != nil {
+					return struct{}{}, err
+				}
+				m := matchOf[i]
+				if !slices.Contains(out[m], id) {
+					out[m] = append(out[m], id)
+				}
+			}
+			return struct{}{}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // maxSearchCandidates bounds how many entities one search reads from the
 // full-text index before ranking them (a one-letter word matches nearly
 // every name by prefix).
