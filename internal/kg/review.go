@@ -408,6 +408,10 @@ func (s *Service) undecided(ctx context.Context, article string, props []Proposa
 	return out, nil
 }
 
+// Gazetteer is the graph as IngestArticle's extractor reads it: lookups by
+// name and full-text searches of the store, read-only.
+func (s *Service) Gazetteer() Gazetteer { return storeGazetteer{s} }
+
 // storeGazetteer is the Gazetteer of a Service's store.
 type storeGazetteer struct{ s *Service }
 
