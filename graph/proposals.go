@@ -54,14 +54,10 @@ func articleInput(in model.ArticleInput) (kg.ArticleInput, error) {
 }
 
 func ingestedArticle(res kg.IngestedArticle) *model.ArticleIngestResult {
-	out := &model.ArticleIngestResult{Proposed: len(res.Proposals), Accepted: res.Accepted, Skipped: []string{}}
+	out := &model.ArticleIngestResult{Proposed: len(res.Proposals), Pending: res.Pending(), Accepted: res.Accepted,
+		Superseded: len(res.Superseded), Skipped: []string{}}
 	if a, ok := model.FromEntity(res.Article).(*model.Article); ok {
 		out.Article = a
-	}
-	for _, p := range res.Proposals {
-		if p.Status == kg.ProposalPending {
-			out.Pending++
-		}
 	}
 	for _, p := range res.Skipped[:min(len(res.Skipped), maxSkipped)] {
 		out.Skipped = append(out.Skipped, p.String())

@@ -96,11 +96,12 @@ type ComplexityRoot struct {
 	}
 
 	ArticleIngestResult struct {
-		Accepted func(childComplexity int) int
-		Article  func(childComplexity int) int
-		Pending  func(childComplexity int) int
-		Proposed func(childComplexity int) int
-		Skipped  func(childComplexity int) int
+		Accepted   func(childComplexity int) int
+		Article    func(childComplexity int) int
+		Pending    func(childComplexity int) int
+		Proposed   func(childComplexity int) int
+		Skipped    func(childComplexity int) int
+		Superseded func(childComplexity int) int
 	}
 
 	Attribute struct {
@@ -957,6 +958,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArticleIngestResult.Skipped(childComplexity), true
+	case "ArticleIngestResult.superseded":
+		if e.ComplexityRoot.ArticleIngestResult.Superseded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleIngestResult.Superseded(childComplexity), true
 
 	case "Attribute.name":
 		if e.ComplexityRoot.Attribute.Name == nil {
@@ -3562,7 +3569,7 @@ type Relationship {
 
 """
 One source's support for a relationship: an article's passage, or a dataset's
-record (see the dataset fields in graph/provenance.graphqls).
+record (the dataset and record fields).
 """
 type Evidence {
   """The article that asserts the relationship; null for a dataset's evidence."""
@@ -3835,7 +3842,7 @@ input EntityInput {
 input EvidenceInput {
   """
   The id of the ARTICLE that asserts the relationship; give it, or a dataset
-  and record (EvidenceInput's dataset fields, graph/provenance.graphqls).
+  and record (the dataset and record fields).
   """
   article: ID
   """The passage that asserts it."""
@@ -4490,6 +4497,11 @@ type ArticleIngestResult {
   pending: Int!
   """How many autoAccept accepted."""
   accepted: Int!
+  """
+  How many pending proposals of earlier readings this reading no longer
+  makes: they were removed (decided ones stay).
+  """
+  superseded: Int!
   """Proposals that could not be stored or accepted, each with why (at most 100)."""
   skipped: [String!]!
 }
@@ -4533,7 +4545,8 @@ extend type Mutation {
   """
   Read an article into proposals (editor role): the article is stored
   (PUBLISHED_BY its outlet), what it asserts is proposed for review, and
-  proposals decided before keep their decision.
+  proposals decided before keep their decision; pending proposals of an
+  earlier reading that this one no longer makes are removed.
   """
   ingestArticle(input: ArticleInput!): ArticleIngestResult!
 
@@ -5084,6 +5097,8 @@ func (ec *executionContext) childFields_ArticleIngestResult(ctx context.Context,
 		return ec.fieldContext_ArticleIngestResult_pending(ctx, field)
 	case "accepted":
 		return ec.fieldContext_ArticleIngestResult_accepted(ctx, field)
+	case "superseded":
+		return ec.fieldContext_ArticleIngestResult_superseded(ctx, field)
 	case "skipped":
 		return ec.fieldContext_ArticleIngestResult_skipped(ctx, field)
 	}
@@ -8581,6 +8596,29 @@ func (ec *executionContext) _ArticleIngestResult_accepted(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_ArticleIngestResult_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArticleIngestResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ArticleIngestResult_superseded(ctx context.Context, field graphql.CollectedField, obj *model.ArticleIngestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticleIngestResult_superseded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Superseded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticleIngestResult_superseded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ArticleIngestResult", field, false, false, "Int")
 }
 
@@ -19467,6 +19505,11 @@ func (ec *executionContext) _ArticleIngestResult(ctx context.Context, sel ast.Se
 			}
 		case "accepted":
 			out.Values[i] = ec._ArticleIngestResult_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "superseded":
+			out.Values[i] = ec._ArticleIngestResult_superseded(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -36,6 +36,9 @@ type ArticleIngestResult struct {
 	Pending int `json:"pending"`
 	// How many autoAccept accepted.
 	Accepted int `json:"accepted"`
+	// How many pending proposals of earlier readings this reading no longer
+	// makes: they were removed (decided ones stay).
+	Superseded int `json:"superseded"`
 	// Proposals that could not be stored or accepted, each with why (at most 100).
 	Skipped []string `json:"skipped"`
 }

@@ -39,6 +39,13 @@ func TestIngestArticleNextToServe(t *testing.T) {
 	if art["published"] != "2024-10-07" || art["outlet"].(map[string]any)["name"] != "Alpine Post" {
 		t.Errorf("the article as the server stored it: %v", art)
 	}
+	// --llm-url cannot apply to the server's extractor: refused before an
+	// extractor is built, so without a warning about its missing key.
+	t.Setenv("POLGRAPH_LLM_KEY", "")
+	_, err := polgraph(t, "ingest", "--data", dir, "--format", "article", file, "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m")
+	if err == nil || !strings.Contains(err.Error(), "polgraph serve runs on this data directory") || strings.Contains(err.Error(), "POLGRAPH_LLM_KEY") {
+		t.Errorf("--llm-url next to a running server: %v", err)
+	}
 }
 
 // --llm-url reads the article with a chat model. This test talks to a

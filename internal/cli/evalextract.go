@@ -16,9 +16,10 @@ func evalExtractCommand() Command {
 	var gold, published, outlet string
 	var noModel bool
 	return Command{
-		Name:    "eval-extract",
-		Args:    "ARTICLE",
-		Summary: "score article extraction against a gold annotation (precision, recall, F1 per category)",
+		Name:         "eval-extract",
+		Args:         "ARTICLE",
+		Interspersed: true,
+		Summary:      "score article extraction against a gold annotation (precision, recall, F1 per category)",
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&gold, "gold", "", "the gold annotation (JSON, see docs/extract.md); required")
 			fs.StringVar(&published, "published", "", "the article's publication date (default: the gold's)")

@@ -111,19 +111,21 @@ func runIngestArticles(ctx context.Context, env *Env, f *articleFlags, files []s
 			return err
 		}
 	}
-	x, err := env.extractor()
-	if err != nil {
-		return err
-	}
 	rm, svc, ctx, done, err := env.serverOrService(ctx)
 	if err != nil {
 		return err
 	}
 	defer done(&err)
+	// Refused before the extractor is built: its warnings (no key) would
+	// be about an extractor that is never used.
 	if rm != nil && env.Config.LLMURL != "" {
 		return fmt.Errorf("%w: polgraph serve runs on this data directory and reads articles with its own extractor: give --llm-url to serve, or stop it", ErrUsage)
 	}
 	if svc != nil {
+		x, err := env.extractor()
+		if err != nil {
+			return err
+		}
 		svc = svc.WithExtractor(x)
 	}
 	for i, in := range inputs {
@@ -139,7 +141,11 @@ func runIngestArticles(ctx context.Context, env *Env, f *articleFlags, files []s
 		if err != nil {
 			return fmt.Errorf("%s: %w", files[i], err)
 		}
-		fmt.Fprintf(env.Stdout, "%s: article %s: %s (%d pending, %d accepted)\n", files[i], res.Article, plural(res.Proposed, "proposal"), res.Pending, res.Accepted)
+		superseded := ""
+		if res.Superseded > 0 {
+			superseded = fmt.Sprintf(", %d superseded", res.Superseded)
+		}
+		fmt.Fprintf(env.Stdout, "%s: article %s: %s (%d pending, %d accepted%s)\n", files[i], res.Article, plural(res.Proposed, "proposal"), res.Pending, res.Accepted, superseded)
 		for _, s := range res.Skipped {
 			fmt.Fprintf(env.Stdout, "  skipped %s\n", s)
 		}
@@ -149,18 +155,14 @@ func runIngestArticles(ctx context.Context, env *Env, f *articleFlags, files []s
 
 // articleResult is what ingesting one article did, as printed.
 type articleResult struct {
-	Article                     string
-	Proposed, Pending, Accepted int
-	Skipped                     []string
+	Article                                 string
+	Proposed, Pending, Accepted, Superseded int
+	Skipped                                 []string
 }
 
 func articleResultOf(r kg.IngestedArticle) articleResult {
-	out := articleResult{Article: r.Article.ID, Proposed: len(r.Proposals), Accepted: r.Accepted}
-	for _, p := range r.Proposals {
-		if p.Status == kg.ProposalPending {
-			out.Pending++
-		}
-	}
+	out := articleResult{Article: r.Article.ID, Proposed: len(r.Proposals), Pending: r.Pending(), Accepted: r.Accepted,
+		Superseded: len(r.Superseded)}
 	for _, p := range r.Skipped {
 		out.Skipped = append(out.Skipped, p.String())
 	}
@@ -184,13 +186,13 @@ func (r *remote) ingestArticle(ctx context.Context, in kg.ArticleInput) (article
 	}
 	var d struct {
 		IngestArticle struct {
-			Article                     struct{ ID string }
-			Proposed, Pending, Accepted int
-			Skipped                     []string
+			Article                                 struct{ ID string }
+			Proposed, Pending, Accepted, Superseded int
+			Skipped                                 []string
 		}
 	}
-	err := r.graphql(ctx, `mutation($in: ArticleInput!) { ingestArticle(input: $in) { article { id } proposed pending accepted skipped } }`,
+	err := r.graphql(ctx, `mutation($in: ArticleInput!) { ingestArticle(input: $in) { article { id } proposed pending accepted superseded skipped } }`,
 		map[string]any{"in": vars}, &d)
 	a := d.IngestArticle
-	return articleResult{Article: a.Article.ID, Proposed: a.Proposed, Pending: a.Pending, Accepted: a.Accepted, Skipped: a.Skipped}, err
+	return articleResult{Article: a.Article.ID, Proposed: a.Proposed, Pending: a.Pending, Accepted: a.Accepted, Superseded: a.Superseded, Skipped: a.Skipped}, err
 }

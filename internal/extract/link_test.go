@@ -10,7 +10,7 @@ import (
 )
 
 // TestLinksToGraph reads an article (written for this test) against a
-// small graph through gazetteer.Service, i.e. the store's full-text
+// small graph through gazetteer.Searched over the Service's gazetteer, i.e. the store's full-text
 // search: on the embedded store, or on Neo4j when NEO4J_URI is set. The
 // people and bodies the graph already holds are linked, not proposed anew.
 func TestLinksToGraph(t *testing.T) {
@@ -29,7 +29,7 @@ func TestLinksToGraph(t *testing.T) {
 	text := "Canadian MP Han Dong met Prime Minister Justin Trudeau on Friday.\n\n" +
 		"Mr Dong, who now sits as an independent in the House of Commons, said the Liberal Party had treated him unfairly.\n\n" +
 		"“I was never disloyal,” Mr Dong said. Mr Trudeau did not comment."
-	props, err := Rules{}.Extract(context.Background(), Article{ID: "test-article", Text: text}, gazetteer.Service{Svc: svc})
+	props, err := Rules{}.Extract(context.Background(), Article{ID: "test-article", Text: text}, gazetteer.Searched{G: svc.Gazetteer()})
 	if err != nil {
 		t.Fatal(err)
 	}

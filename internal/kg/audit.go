@@ -51,13 +51,13 @@ type AuditRecord struct {
 
 	Entities      []EntityChange       `json:"entities,omitempty"`
 	Relationships []RelationshipChange `json:"relationships,omitempty"`
-	// Proposals are the review-queue proposals the write stored or
-	// decided. A revert leaves them as they are.
+	// Proposals are the review-queue proposals the write stored, decided
+	// or removed (After nil). A revert restores them too.
 	Proposals []ProposalChange `json:"proposals,omitempty"`
 }
 
 // ProposalChange is a proposal before and after a write (Before nil when
-// the write stored it first).
+// the write stored it first, After nil when it removed it).
 type ProposalChange struct {
 	ID     string    `json:"id"`
 	Before *Proposal `json:"before"`
@@ -103,8 +103,10 @@ func (r *AuditRecord) Subjects() []string {
 	}
 	for _, c := range r.Proposals {
 		set[c.ID] = true
-		if c.After != nil {
-			set[c.After.Article] = true
+		for _, v := range []*Proposal{c.Before, c.After} {
+			if v != nil {
+				set[v.Article] = true
+			}
 		}
 	}
 	for _, c := range r.Relationships {
@@ -204,6 +206,10 @@ func NewWriteRecord(m AuditMeta, st Stored, d Decision) (rec AuditRecord, ok boo
 			before = &old
 		}
 		rec.Proposals = append(rec.Proposals, ProposalChange{ID: after.ID, Before: before, After: &after})
+	}
+	for i := range d.RemoveProposals {
+		before := d.RemoveProposals[i]
+		rec.Proposals = append(rec.Proposals, ProposalChange{ID: before.ID, Before: &before})
 	}
 	return rec, len(rec.Entities)+len(rec.Relationships)+len(rec.Proposals) > 0
 }

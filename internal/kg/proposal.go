@@ -171,12 +171,49 @@ func (b *Batch) ProposalIDs() []string {
 	return sortedKeys(set)
 }
 
+// ProposalArticles lists the articles whose every stored proposal a store
+// reads before Decide (into Stored.Proposals): the batch's Reading, and
+// the entities a removal deletes (their proposals go with them). Sorted,
+// no duplicates.
+func (b *Batch) ProposalArticles() []string {
+	set := make(map[string]struct{}, len(b.Remove.Entities)+1)
+	if b.Reading != "" {
+		set[b.Reading] = struct{}{}
+	}
+	for _, id := range b.Remove.Entities {
+		set[id] = struct{}{}
+	}
+	return sortedKeys(set)
+}
+
+// proposalsOf returns the stored proposals of the articles for which
+// drop, when given, holds, in id order.
+func proposalsOf(stored map[string]Proposal, articles []string, drop func(*Proposal) bool) []Proposal {
+	if len(articles) == 0 || len(stored) == 0 {
+		return nil
+	}
+	of := make(map[string]bool, len(articles))
+	for _, a := range articles {
+		of[a] = true
+	}
+	var out []Proposal
+	for _, id := range sortedKeys(stored) {
+		p := stored[id]
+		if of[p.Article] && (drop == nil || drop(&p)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // decideProposals decides the proposals of a batch against the stored
 // ones: a decided proposal stays decided (re-ingesting an article writes
 // its proposals PENDING again, and they are kept as they were decided);
 // deciding it otherwise is a conflict; a pending one is replaced. Only
-// proposals that change are returned, in id order.
-func decideProposals(op string, b *Batch, st Stored) ([]Proposal, error) {
+// proposals that change are returned, in id order; then, for a new
+// reading of an article (b.Reading), its pending proposals the batch does
+// not write, to remove.
+func decideProposals(op string, b *Batch, st Stored) (put, remove []Proposal, err error) {
 	last := make(map[string]*Proposal, len(b.Proposals))
 	for i := range b.Proposals {
 		last[b.Proposals[i].ID] = &b.Proposals[i]
@@ -187,13 +224,13 @@ func decideProposals(op string, b *Batch, st Stored) ([]Proposal, error) {
 		old, ok := st.Proposals[id]
 		if ok {
 			if old.Article != p.Article {
-				return nil, Conflict(op, id, "proposal %q belongs to article %q, not %q", id, old.Article, p.Article)
+				return nil, nil, Conflict(op, id, "proposal %q belongs to article %q, not %q", id, old.Article, p.Article)
 			}
 			if old.Decided() {
 				if p.Status == ProposalPending || p.Status == old.Status {
 					continue
 				}
-				return nil, Conflict(op, id, "proposal %q was already %s", id, old.Status)
+				return nil, nil, Conflict(op, id, "proposal %q was already %s", id, old.Status)
 			}
 			if sameJSON(&old, p) {
 				continue
@@ -201,7 +238,13 @@ func decideProposals(op string, b *Batch, st Stored) ([]Proposal, error) {
 		}
 		out = append(out, *p)
 	}
-	return out, nil
+	if b.Reading != "" {
+		remove = proposalsOf(st.Proposals, []string{b.Reading}, func(q *Proposal) bool {
+			_, made := last[q.ID]
+			return !made && q.Status == ProposalPending
+		})
+	}
+	return out, remove, nil
 }
 
 // ProposalQuery lists proposals: those of Article (all articles when

@@ -36,6 +36,9 @@ type RevertReads struct {
 	// Reclassified are the organizations whose classification the revert
 	// changes back: the store reads their relationships (Attached).
 	Reclassified []string
+	// Proposals the record changed, sorted: the store reads (and locks)
+	// them into RevertStored.Proposals.
+	Proposals []string
 }
 
 // RevertStored is what a store read for DecideRevert.
@@ -54,6 +57,9 @@ type RevertStored struct {
 	// Naming holds, for each entity of Removed, the ids of the stored
 	// entities that name it as their outlet or speaker.
 	Naming map[string][]string
+	// Proposals holds the current value of every proposal of
+	// RevertReads.Proposals that is stored.
+	Proposals map[string]Proposal
 	// Later holds, for each id RevertBlocked names, the first few records
 	// written after the reverted one that changed it (AuditLog with
 	// Entity the id, After the record's id), oldest first.
@@ -95,6 +101,12 @@ func revertState(rec *AuditRecord, st RevertStored) (blocked []string, merged ma
 			continue
 		}
 		blocked = append(blocked, c.ID)
+	}
+	for _, c := range rec.Proposals {
+		cur, ok := st.Proposals[c.ID]
+		if ok != (c.After != nil) || (ok && !sameJSON(&cur, c.After)) {
+			blocked = append(blocked, c.ID)
+		}
 	}
 	return sortedUnique(blocked), merged
 }
@@ -158,6 +170,11 @@ type Reversal struct {
 	// RemoveEntities and RemoveRelationships are to be deleted, in id order.
 	RemoveEntities      []string
 	RemoveRelationships []string
+	// Proposals to store whole (back as they were before the write: an
+	// accepted proposal pending again), and RemoveProposals to delete
+	// whole (the write stored them first), in id order.
+	Proposals       []Proposal
+	RemoveProposals []Proposal
 	// Record is the revert's own audit record, without ID and Time.
 	Record AuditRecord
 }
@@ -166,7 +183,7 @@ type Reversal struct {
 // is not a write of the graph (a key operation) cannot be reverted:
 // KindInvalid.
 func RevertReadsOf(op string, rec *AuditRecord) (RevertReads, error) {
-	if rec.Key != nil || len(rec.Entities)+len(rec.Relationships) == 0 {
+	if rec.Key != nil || len(rec.Entities)+len(rec.Relationships)+len(rec.Proposals) == 0 {
 		return RevertReads{}, Invalidf(op, "id", "record %q is a %s, not a write of the graph: it cannot be reverted", rec.ID, rec.Op)
 	}
 	var rr RevertReads
@@ -204,11 +221,18 @@ func RevertReadsOf(op string, rec *AuditRecord) (RevertReads, error) {
 			}
 		}
 	}
+	for _, c := range rec.Proposals {
+		rr.Proposals = append(rr.Proposals, c.ID)
+		if c.Before != nil {
+			ref(c.Before.Article)
+		}
+	}
 	rr.Written = sortedKeys(written)
 	rr.Referenced = sortedKeys(refs)
 	rr.Relationships = sortedUnique(rr.Relationships)
 	slices.Sort(rr.Removed)
 	slices.Sort(rr.Reclassified)
+	rr.Proposals = sortedUnique(rr.Proposals)
 	return rr, nil
 }
 
@@ -226,8 +250,15 @@ func RevertReadsOf(op string, rec *AuditRecord) (RevertReads, error) {
 //     article's outlet, a statement's speaker); restoring a value would
 //     break a rule (an end or an evidence article that no longer exists or
 //     is no longer of the right kind, an organization whose relationships
-//     need its current classification).
+//     need its current classification, a proposal whose article would not
+//     exist); a proposal the write changed has changed again since (an
+//     accepted proposal of an ingest, say: revert the accept first).
 //   - KindInvalid: rec is not a write of the graph.
+//
+// The proposals the write changed go back to their value before it: a
+// proposal it accepted or rejected is pending again, one it stored first
+// is removed, one it removed (with its article, or superseded by a new
+// reading) comes back.
 func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error) {
 	if _, err := RevertReadsOf(op, rec); err != nil {
 		return Reversal{}, err
@@ -237,16 +268,19 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 	// but for evidence others have added or removed since.
 	blocked, merged := revertState(rec, st)
 	if len(blocked) > 0 {
-		isEntity := map[string]bool{}
+		what := map[string]string{}
+		for _, c := range rec.Relationships {
+			what[c.ID] = "relationship"
+		}
+		for _, c := range rec.Proposals {
+			what[c.ID] = "proposal"
+		}
 		for _, c := range rec.Entities {
-			isEntity[c.ID] = true
+			what[c.ID] = "entity"
 		}
 		changed := make([]string, len(blocked))
 		for i, id := range blocked {
-			what := "relationship"
-			if isEntity[id] {
-				what = "entity"
-			}
+			what := what[id]
 			changed[i] = fmt.Sprintf("%s %q", what, id)
 			if later := st.Later[id]; len(later) > 0 {
 				by := make([]string, len(later))
@@ -387,6 +421,12 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 			}
 		}
 	}
+	// A proposal comes back only with its article.
+	for _, c := range rec.Proposals {
+		if c.Before != nil {
+			check(fmt.Sprintf("proposal %q", c.ID), c.Before.Article, articleEnd)
+		}
+	}
 	if len(broken) > 0 {
 		slices.Sort(broken)
 		return Reversal{}, Conflict(op, rec.ID, "write %s cannot be reverted: %s", rec.ID, strings.Join(broken, "; "))
@@ -421,6 +461,16 @@ func DecideRevert(op string, rec *AuditRecord, st RevertStored) (Reversal, error
 			}
 		}
 	}
+	for _, c := range rec.Proposals {
+		rv.Record.Proposals = append(rv.Record.Proposals, ProposalChange{ID: c.ID, Before: c.After, After: c.Before})
+		if c.Before == nil {
+			rv.RemoveProposals = append(rv.RemoveProposals, *c.After)
+		} else {
+			rv.Proposals = append(rv.Proposals, *c.Before)
+		}
+	}
+	slices.SortFunc(rv.Proposals, func(a, b Proposal) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(rv.RemoveProposals, func(a, b Proposal) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(rv.Entities, func(a, b Entity) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(rv.Relationships, func(a, b Relationship) int { return strings.Compare(a.ID, b.ID) })
 	slices.Sort(rv.RemoveEntities)

@@ -52,9 +52,24 @@ type IngestedArticle struct {
 	Proposals []Proposal
 	// Accepted counts the proposals AutoAccept accepted.
 	Accepted int
+	// Superseded are the ids of the pending proposals of earlier readings
+	// that this reading no longer makes: they were removed (decided ones
+	// stay). In id order.
+	Superseded []string
 	// Skipped are the extractor's proposals that could not be stored (or,
 	// for AutoAccept, accepted), each with why.
 	Skipped []Problem
+}
+
+// Pending counts the proposals of this reading left for review.
+func (a *IngestedArticle) Pending() int {
+	n := 0
+	for i := range a.Proposals {
+		if a.Proposals[i].Status == ProposalPending {
+			n++
+		}
+	}
+	return n
 }
 
 // ArticleID is the id an article gets when none is given: from its URL
@@ -70,8 +85,9 @@ func ArticleID(url, text string) string {
 
 // IngestArticle upserts the article (PUBLISHED_BY its outlet when known),
 // reads it with the extractor, stores its proposals (a proposal decided
-// before stays decided), and accepts those at or above in.AutoAccept. It
-// needs the editor role.
+// before stays decided; a pending one of an earlier reading that this one
+// no longer makes is removed, in the same write), and accepts those at or
+// above in.AutoAccept. It needs the editor role.
 func (s *Service) IngestArticle(ctx context.Context, in ArticleInput) (IngestedArticle, error) {
 	const op = "ingestArticle"
 	if _, err := Authorize(ctx, op, RoleEditor); err != nil {
@@ -167,6 +183,13 @@ func (s *Service) IngestArticle(ctx context.Context, in ArticleInput) (IngestedA
 		return IngestedArticle{}, Invalidf(op, "text", "the extractor proposed %d things, above the maximum %d per article", len(props), MaxProposals)
 	}
 	b.Proposals = props
+	b.Reading = article.ID
+	var superseded []string
+	b.Decided = func(d Decision) {
+		for _, p := range d.RemoveProposals {
+			superseded = append(superseded, p.ID)
+		}
+	}
 	paths.Entity = func(i int) string {
 		if b.Entities[i].ID == article.ID {
 			return "article"
@@ -182,6 +205,7 @@ func (s *Service) IngestArticle(ctx context.Context, in ArticleInput) (IngestedA
 		return IngestedArticle{}, err
 	}
 	res.Article = a
+	res.Superseded = superseded
 	ids := make([]string, len(props))
 	for i := range props {
 		ids[i] = props[i].ID
@@ -383,6 +407,10 @@ func (s *Service) undecided(ctx context.Context, article string, props []Proposa
 	}
 	return out, nil
 }
+
+// Gazetteer is the graph as IngestArticle's extractor reads it: lookups by
+// name and full-text searches of the store, read-only.
+func (s *Service) Gazetteer() Gazetteer { return storeGazetteer{s} }
 
 // storeGazetteer is the Gazetteer of a Service's store.
 type storeGazetteer struct{ s *Service }

@@ -2,6 +2,7 @@ package kg_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -221,5 +222,128 @@ func TestIngestArticleInvalid(t *testing.T) {
 	}
 	if _, err := svc.ListProposals(ctx, "nope", "", nil, ""); !kg.IsNotFound(err) {
 		t.Errorf("missing article: %v", err)
+	}
+}
+
+// A new reading of an article removes the pending proposals it no longer
+// makes; decided ones stay, and the write is recorded and revertible.
+func TestReingestSupersedesPending(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := reviewService(t)
+	const url = "https://example.org/green-mp"
+	first, err := svc.IngestArticle(ctx, kg.ArticleInput{Text: reviewArticle, URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Superseded) != 0 {
+		t.Errorf("a first reading superseded %v", first.Superseded)
+	}
+	var smith, smithMention kg.Proposal
+	for _, p := range first.Proposals {
+		switch {
+		case p.Kind == kg.ProposeEntity && p.Entity.Name == "John Smith":
+			smith = p
+		case p.Kind == kg.ProposeRelationship && p.Relationship.To == "p-john-smith":
+			smithMention = p
+		}
+	}
+	if smith.ID == "" || smithMention.ID == "" {
+		t.Fatalf("no proposals for John Smith in %+v", first.Proposals)
+	}
+	if _, err := svc.RejectProposal(ctx, smith.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// The article now says nothing of John Smith.
+	text := strings.SplitAfter(reviewArticle, "independent.")[0]
+	second, err := svc.IngestArticle(ctx, kg.ArticleInput{Text: text, URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(second.Superseded, smithMention.ID) || slices.Contains(second.Superseded, smith.ID) {
+		t.Errorf("superseded %v, want the pending mention %s and not the rejected %s", second.Superseded, smithMention.ID, smith.ID)
+	}
+	if _, err := svc.Proposal(ctx, smithMention.ID); !kg.IsNotFound(err) {
+		t.Errorf("the superseded mention is still stored: %v", err)
+	}
+	if p, err := svc.Proposal(ctx, smith.ID); err != nil || p.Status != kg.ProposalRejected {
+		t.Errorf("the rejected proposal after the new reading = %+v, %v", p, err)
+	}
+	page, err := svc.ListProposals(ctx, first.Article.ID, kg.ProposalPending, nil, "")
+	if err != nil || page.TotalCount != second.Pending() {
+		t.Errorf("pending after the new reading = %d, %v; the reading reports %d", page.TotalCount, err, second.Pending())
+	}
+	for _, p := range page.Proposals {
+		if !slices.ContainsFunc(second.Proposals, func(q kg.Proposal) bool { return q.ID == p.ID }) {
+			t.Errorf("pending %s (%s) is not of the new reading", p.ID, p.Rule)
+		}
+	}
+
+	// Reverting the new reading brings the mention back, pending.
+	recs, err := svc.AuditLog(ctx, kg.AuditQuery{Entity: smithMention.ID}, nil)
+	if err != nil || len(recs.Records) != 2 {
+		t.Fatalf("audit of the mention = %+v, %v", recs, err)
+	}
+	if _, err := svc.RevertWrite(ctx, recs.Records[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := svc.Proposal(ctx, smithMention.ID); err != nil || p.Status != kg.ProposalPending {
+		t.Errorf("after reverting the new reading, the mention = %+v, %v", p, err)
+	}
+}
+
+// Reverting an accept puts the proposal back in the queue; deleting the
+// article removes its queue.
+func TestRevertAcceptAndDeleteArticle(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := reviewService(t)
+	res, err := svc.IngestArticle(ctx, kg.ArticleInput{Text: reviewArticle, Title: "Green MP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := byRule(res.Proposals, "kgtest/membership")
+	if len(members) != 1 {
+		t.Fatalf("membership proposals = %+v", members)
+	}
+	if _, err := svc.AcceptProposal(ctx, members[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := svc.AuditLog(ctx, kg.AuditQuery{Entity: members[0].ID}, nil)
+	if err != nil || len(recs.Records) != 2 || recs.Records[1].Op != "acceptProposal" {
+		t.Fatalf("audit of the accepted proposal = %+v, %v", recs, err)
+	}
+	rv, err := svc.RevertWrite(ctx, recs.Records[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rv.Proposals) != 3 {
+		t.Errorf("the revert recorded %d proposal changes, want 3 (the relationship and its two ends)", len(rv.Proposals))
+	}
+	page, err := svc.ListProposals(ctx, res.Article.ID, kg.ProposalPending, nil, "")
+	if err != nil || page.TotalCount != res.Pending() {
+		t.Errorf("pending after reverting the accept = %d, %v; want all %d again", page.TotalCount, err, res.Pending())
+	}
+	if _, err := svc.Entity(ctx, "p-jane-roe"); !kg.IsNotFound(err) {
+		t.Errorf("the accepted person is still stored: %v", err)
+	}
+	// Accepted again, as if never decided.
+	if p, err := svc.AcceptProposal(ctx, members[0].ID); err != nil || p.Status != kg.ProposalAccepted {
+		t.Errorf("accepting again = %+v, %v", p, err)
+	}
+	if _, err := svc.RevertWrite(ctx, recs.Records[1].ID); kg.KindOf(err) != kg.KindConflict {
+		t.Errorf("reverting the first accept under the second: %v, want a conflict", err)
+	}
+
+	// The article is cited by the accepted membership: retract it, then
+	// delete it; its proposals, decided or not, go with it.
+	if _, err := svc.RetractArticle(ctx, res.Article.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.DeleteEntity(ctx, res.Article.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	all, err := svc.ListProposals(ctx, "", "", nil, "")
+	if err != nil || all.TotalCount != 0 {
+		t.Errorf("proposals after deleting the article = %+v, %v", all, err)
 	}
 }

@@ -129,6 +129,10 @@ type Batch struct {
 	// Proposals are review-queue proposals to store with the write
 	// (decided by Decide: a decided proposal is never made pending again).
 	Proposals []Proposal
+	// Reading, when set, is the article Proposals are a new reading of:
+	// its pending proposals that Proposals does not hold are removed
+	// (the new reading no longer makes them); decided ones stay.
+	Reading string
 
 	// Op names the operation in errors ("apply" when empty) and Paths
 	// locates problems in the caller's input; neither is stored.

@@ -33,7 +33,9 @@ type Stored struct {
 	// entities that name it as their outlet or speaker.
 	Citing map[string][]Relationship
 	Naming map[string][]string
-	// Proposals holds every proposal of Batch.ProposalIDs that is stored.
+	// Proposals holds every proposal of Batch.ProposalIDs that is stored,
+	// and every stored proposal of the articles Batch.ProposalArticles
+	// names.
 	Proposals map[string]Proposal
 }
 
@@ -58,6 +60,11 @@ type Decision struct {
 	Unsupported []string
 	// Proposals to store whole, in id order: only those that change.
 	Proposals []Proposal
+	// RemoveProposals are stored proposals to delete, whole (a store
+	// needs their article to drop its index), in id order: those of the
+	// articles a removal deletes, and the pending proposals of an article
+	// that a new reading (Batch.Reading) no longer makes.
+	RemoveProposals []Proposal
 }
 
 // Reads lists the ids a store must read before Decide: every entity the
@@ -181,7 +188,12 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		if len(b.Entities)+len(b.Relationships)+len(b.Evidence)+len(b.Proposals) > 0 {
 			return Decision{}, Invalidf(op, "batch", "a write either stores or removes: this one does both")
 		}
-		return decideRemoval(op, b, st)
+		d, err := decideRemoval(op, b, st)
+		if err != nil {
+			return Decision{}, err
+		}
+		d.RemoveProposals = proposalsOf(st.Proposals, d.RemoveEntities, nil)
+		return d, nil
 	}
 	if !b.Merge.Empty() {
 		if len(b.Entities)+len(b.Relationships)+len(b.Evidence) > 0 {
@@ -363,7 +375,7 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 		return Decision{}, Invalid(op, p.list...)
 	}
 
-	props, err := decideProposals(op, b, st)
+	props, withdrawn, err := decideProposals(op, b, st)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -380,10 +392,11 @@ func Decide(b *Batch, st Stored) (Decision, error) {
 	}
 	slices.SortFunc(order, func(a, b *Relationship) int { return cmp.Compare(a.ID, b.ID) })
 	d := Decision{
-		Entities:      make([]Entity, len(ents)),
-		Relationships: make([]Relationship, len(order)),
-		Created:       created,
-		Proposals:     props,
+		Entities:        make([]Entity, len(ents)),
+		Relationships:   make([]Relationship, len(order)),
+		Created:         created,
+		Proposals:       props,
+		RemoveProposals: withdrawn,
 	}
 	for i, e := range ents {
 		d.Entities[i] = *e

@@ -5,9 +5,7 @@
 package review
 
 import (
-	"cmp"
 	"context"
-	"slices"
 
 	"github.com/polgraph/polgraph/internal/extract"
 	"github.com/polgraph/polgraph/internal/extract/gazetteer"
@@ -27,32 +25,5 @@ func (p Pipeline) Extract(ctx context.Context, a kg.ArticleText, g kg.Gazetteer)
 		x = extract.Rules{}
 	}
 	return x.Extract(ctx, extract.Article{ID: a.ID, Title: a.Title, Text: a.Text, Published: a.Published, Outlet: a.Outlet},
-		graphGazetteer{g})
-}
-
-// graphGazetteer is the pipeline's gazetteer over the Service's: a
-// full-text search per name, whose hits are kept only when the name
-// matches theirs (gazetteer.Match).
-type graphGazetteer struct{ g kg.Gazetteer }
-
-// hits is how many search hits one lookup reads.
-const hits = 20
-
-func (gg graphGazetteer) Lookup(ctx context.Context, name string, kinds []kg.Kind) ([]gazetteer.Candidate, error) {
-	if len(kinds) == 0 {
-		kinds = []kg.Kind{kg.Person, kg.Organization, kg.Country}
-	}
-	found, err := gg.g.Search(ctx, name, hits, kinds...)
-	if err != nil {
-		return nil, err
-	}
-	var out []gazetteer.Candidate
-	for i := range found {
-		if how, score := gazetteer.Match(name, &found[i]); how != "" {
-			out = append(out, gazetteer.Candidate{Entity: found[i], How: how, Score: score})
-		}
-	}
-	// Best first, as the pipeline expects; ties keep the search's order.
-	slices.SortStableFunc(out, func(a, b gazetteer.Candidate) int { return cmp.Compare(b.Score, a.Score) })
-	return out, nil
+		gazetteer.Searched{G: g})
 }

@@ -1,11 +1,12 @@
 // Package gazetteer is extraction's view of the graph: the names, aliases
 // and kinds of the entities already stored, looked up by a name read in an
-// article. Static holds a list in memory (tests, a dossier); Service asks a
-// kg.Service's full-text search, so a graph of imported parliaments is
+// article. Static holds a list in memory (tests, a dossier); Searched asks
+// the graph's full-text search, so a graph of imported parliaments is
 // never loaded whole.
 package gazetteer
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -153,16 +154,18 @@ func sortCandidates(c []Candidate) {
 	})
 }
 
-// Service is a gazetteer over a kg.Service: each lookup is one full-text
-// search (typo tolerant, bounded by First), whose hits are then matched
-// by Match so that a hit sharing one word only is not taken for the name.
-type Service struct {
-	Svc   *kg.Service
+// Searched is a gazetteer over the graph's kg.Gazetteer (what
+// kg.Service.IngestArticle hands an extractor, or kg.Service.Gazetteer):
+// each lookup is one full-text search (typo tolerant, at most First hits),
+// whose hits are then matched by Match so that a hit sharing one word only
+// is not taken for the name. Best first; ties keep the search's order.
+type Searched struct {
+	G     kg.Gazetteer
 	First int // hits read per lookup; 0: 20
 }
 
 // Lookup searches the graph for name.
-func (g Service) Lookup(ctx context.Context, name string, kinds []kg.Kind) ([]Candidate, error) {
+func (g Searched) Lookup(ctx context.Context, name string, kinds []kg.Kind) ([]Candidate, error) {
 	if len(kinds) == 0 {
 		kinds = actorKinds
 	}
@@ -170,29 +173,21 @@ func (g Service) Lookup(ctx context.Context, name string, kinds []kg.Kind) ([]Ca
 	if first <= 0 {
 		first = 20
 	}
-	if max := g.Svc.Limits().MaxPageSize; max > 0 && first > max {
-		first = max
-	}
 	// A name is a few words; a longer run of capitals (a headline, a
-	// title-cased list) is not worth a search, and the service would
-	// refuse it.
+	// title-cased list) is not worth a search.
 	if n := len(kg.Tokens(name)); n == 0 || n > MaxNameWords {
 		return nil, nil
 	}
-	page, err := g.Svc.Search(ctx, name, kinds, &first, "")
-	if kg.KindOf(err) == kg.KindInvalid {
-		return nil, nil // a name the search cannot take (too long): no candidates
-	}
+	found, err := g.G.Search(ctx, name, first, kinds...)
 	if err != nil {
 		return nil, err
 	}
 	var out []Candidate
-	for _, edge := range page.Edges {
-		e := edge.Entity
-		if how, score := Match(name, &e); how != "" {
-			out = append(out, Candidate{Entity: e, How: how, Score: score})
+	for i := range found {
+		if how, score := Match(name, &found[i]); how != "" {
+			out = append(out, Candidate{Entity: found[i], How: how, Score: score})
 		}
 	}
-	sortCandidates(out)
+	slices.SortStableFunc(out, func(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) })
 	return out, nil
 }

@@ -402,6 +402,11 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 	}
 	// Only writers change g, and writers hold writeMu.
 	st := s.g.revertStored(rr)
+	if len(rr.Proposals) > 0 {
+		if st.Proposals, err = s.Proposals(ctx, rr.Proposals); err != nil {
+			return kg.AuditRecord{}, err
+		}
+	}
 	for _, id := range kg.RevertBlocked(&rec, st) {
 		page, err := s.AuditLog(ctx, kg.AuditQuery{Entity: id, After: rec.ID, First: kg.RevertLaterRecords})
 		if err != nil {
@@ -441,6 +446,12 @@ func (s *Store) Revert(ctx context.Context, id string, m kg.AuditMeta) (kg.Audit
 			if err := rb.Put([]byte(r.ID), encodeRelationship(nil, r)); err != nil {
 				return err
 			}
+		}
+		if err := deleteProposals(tx, rv.RemoveProposals); err != nil {
+			return err
+		}
+		if err := putProposals(tx, rv.Proposals); err != nil {
+			return err
 		}
 		if err := s.putAudit(tx, &out); err != nil {
 			return err

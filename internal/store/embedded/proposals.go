@@ -32,13 +32,49 @@ func readProposal(tx *bolt.Tx, id []byte) (kg.Proposal, bool, error) {
 	return p, true, nil
 }
 
-// storedProposals reads the proposals a batch writes (callers hold writeMu,
-// so what it reads stays current until their write commits).
+// storedProposals reads the proposals a batch writes and every proposal of
+// the articles it reads anew or deletes (callers hold writeMu, so what it
+// reads stays current until their write commits).
 func (s *Store) storedProposals(ctx context.Context, b *kg.Batch) (map[string]kg.Proposal, error) {
-	if len(b.Proposals) == 0 {
+	articles := b.ProposalArticles()
+	if len(b.Proposals)+len(articles) == 0 {
 		return nil, nil
 	}
-	return s.Proposals(ctx, b.ProposalIDs())
+	out, err := s.Proposals(ctx, b.ProposalIDs())
+	if err != nil || len(articles) == 0 {
+		return out, err
+	}
+	err = s.view(ctx, "proposals", func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketProposalArticle).Cursor()
+		for _, a := range articles {
+			prefix := indexKey(a, "")
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				p, ok, err := readProposal(tx, k[len(prefix):])
+				if err != nil {
+					return err
+				}
+				if ok {
+					out[p.ID] = p
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// deleteProposals deletes proposals and their article index entries.
+func deleteProposals(tx *bolt.Tx, ps []kg.Proposal) error {
+	pb, ib := tx.Bucket(bucketProposals), tx.Bucket(bucketProposalArticle)
+	for i := range ps {
+		if err := pb.Delete([]byte(ps[i].ID)); err != nil {
+			return err
+		}
+		if err := ib.Delete(indexKey(ps[i].Article, ps[i].ID)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // putProposals stores proposals and their article index.

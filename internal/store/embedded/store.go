@@ -316,6 +316,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 		if err := putProposals(tx, st.decision.Proposals); err != nil {
 			return err
 		}
+		if err := deleteProposals(tx, st.decision.RemoveProposals); err != nil {
+			return err
+		}
 		if st.record != nil {
 			if err := s.putAudit(tx, st.record); err != nil {
 				return err

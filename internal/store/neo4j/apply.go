@@ -47,8 +47,11 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 		if err != nil {
 			return kg.Decision{}, err
 		}
-		if len(b.Proposals) > 0 {
+		if articles := b.ProposalArticles(); len(b.Proposals)+len(articles) > 0 {
 			if st.Proposals, err = proposalsByID(ctx, tx, b.ProposalIDs(), true); err != nil {
+				return kg.Decision{}, err
+			}
+			if err := lockArticleProposals(ctx, tx, articles, st.Proposals); err != nil {
 				return kg.Decision{}, err
 			}
 		}
@@ -63,6 +66,9 @@ func (s *Store) Apply(ctx context.Context, b kg.Batch) error {
 			return kg.Decision{}, err
 		}
 		if err := putProposals(ctx, tx, d.Proposals); err != nil {
+			return kg.Decision{}, err
+		}
+		if err := deleteProposals(ctx, tx, d.RemoveProposals); err != nil {
 			return kg.Decision{}, err
 		}
 		if len(d.RemoveEntities) > 0 {

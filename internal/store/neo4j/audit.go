@@ -426,6 +426,11 @@ func revertStored(ctx context.Context, tx neo4j.ManagedTransaction, rr kg.Revert
 		Citing:        map[string][]string{},
 		Naming:        map[string][]string{},
 	}
+	if len(rr.Proposals) > 0 {
+		if st.Proposals, err = proposalsByID(ctx, tx, rr.Proposals, true); err != nil {
+			return st, err
+		}
+	}
 	if ids := append(append([]string(nil), rr.Removed...), rr.Reclassified...); len(ids) > 0 {
 		if st.Attached, err = attachedRels(ctx, tx, ids); err != nil {
 			return st, err
@@ -469,5 +474,8 @@ func writeReversal(ctx context.Context, tx neo4j.ManagedTransaction, st kg.Rever
 			return err
 		}
 	}
-	return nil
+	if err := deleteProposals(ctx, tx, rv.RemoveProposals); err != nil {
+		return err
+	}
+	return putProposals(ctx, tx, rv.Proposals)
 }

@@ -49,6 +49,36 @@ func proposalsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []strin
 	return out, nil
 }
 
+// lockArticleProposals write-locks and reads every proposal of the
+// articles into into.
+func lockArticleProposals(ctx context.Context, tx neo4j.ManagedTransaction, articles []string, into map[string]kg.Proposal) error {
+	recs, err := run(ctx, tx, stLockArticleProposals, map[string]any{"articles": anyStrings(articles)})
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		p, err := proposalFromRecord(rec)
+		if err != nil {
+			return err
+		}
+		into[p.ID] = p
+	}
+	return nil
+}
+
+// deleteProposals deletes proposals.
+func deleteProposals(ctx context.Context, tx neo4j.ManagedTransaction, ps []kg.Proposal) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ids := make([]any, len(ps))
+	for i := range ps {
+		ids[i] = ps[i].ID
+	}
+	_, err := run(ctx, tx, stDeleteProposals, map[string]any{"ids": ids})
+	return err
+}
+
 // putProposals stores proposals whole.
 func putProposals(ctx context.Context, tx neo4j.ManagedTransaction, ps []kg.Proposal) error {
 	if len(ps) == 0 {

@@ -126,6 +126,8 @@ const (
 
 	stProposalsByID          = "proposals_by_id"
 	stLockProposals          = "lock_proposals"
+	stLockArticleProposals   = "lock_article_proposals"
+	stDeleteProposals        = "delete_proposals"
 	stPutProposals           = "put_proposals"
 	stListProposals          = "list_proposals"
 	stCountProposals         = "count_proposals"
@@ -528,6 +530,16 @@ WHERE p.id IN $ids
 SET p._lock = true
 REMOVE p._lock
 RETURN p.data AS data`)
+	add(stLockArticleProposals, `
+MATCH (p:Proposal)
+WHERE p.article IN $articles
+SET p._lock = true
+REMOVE p._lock
+RETURN p.data AS data`)
+	add(stDeleteProposals, `
+MATCH (p:Proposal)
+WHERE p.id IN $ids
+DELETE p`)
 	add(stPutProposals, `
 UNWIND $rows AS row
 MERGE (p:Proposal {id: row.id})

@@ -169,6 +169,152 @@ func (s suite) testProposals(t *testing.T) {
 		}
 	})
 
+	admin := kg.AuditMeta{Actor: "root", Op: "revertWrite"}
+	ingest := func(op string) *kg.AuditMeta { return &kg.AuditMeta{Actor: "alice", Op: op} }
+	last := func(t *testing.T, st kg.Store, subject string) kg.AuditRecord {
+		t.Helper()
+		recs := auditLog(t, st, kg.AuditQuery{Entity: subject})
+		if len(recs) == 0 {
+			t.Fatalf("no audit record names %q", subject)
+		}
+		return recs[len(recs)-1]
+	}
+	revert := func(t *testing.T, st kg.Store, id string) kg.AuditRecord {
+		t.Helper()
+		rec, err := st.Revert(ctx, id, admin)
+		if err != nil {
+			t.Fatalf("Revert(%s): %v", id, err)
+		}
+		return rec
+	}
+	statuses := func(t *testing.T, st kg.Store, ids ...string) map[string]kg.ProposalStatus {
+		t.Helper()
+		out := map[string]kg.ProposalStatus{}
+		for id, p := range get(t, st, ids...) {
+			out[id] = p.Status
+		}
+		return out
+	}
+
+	t.Run("RevertAcceptIsPendingAgain", func(t *testing.T) {
+		st := s.open(t)
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{article}, Proposals: props[:3], Audit: ingest("ingestArticle")})
+		acc := props[0]
+		acc.Status, acc.DecidedBy, acc.DecidedAt = kg.ProposalAccepted, "alice", decidedAt
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{*props[0].Entity}, Proposals: []kg.Proposal{acc}, Audit: ingest("acceptProposal")})
+		accept := last(t, st, "prop-a")
+		rv := revert(t, st, accept.ID)
+		if diff := cmp.Diff(props[0], get(t, st, "prop-a")["prop-a"], cmpOpts...); diff != "" {
+			t.Errorf("reverted accept: proposal (-want pending as before +got):\n%s", diff)
+		}
+		if m, _ := st.Entities(ctx, []string{"p-jane-roe"}); len(m) != 0 {
+			t.Errorf("reverted accept kept the entity it wrote: %v", m)
+		}
+		if len(rv.Proposals) != 1 || rv.Proposals[0].After == nil || rv.Proposals[0].After.Status != kg.ProposalPending ||
+			rv.Proposals[0].Before == nil || rv.Proposals[0].Before.Status != kg.ProposalAccepted {
+			t.Errorf("the revert's record has proposals %+v, want ACCEPTED -> PENDING", rv.Proposals)
+		}
+		// Reverting the revert accepts it again.
+		revert(t, st, rv.ID)
+		if got := statuses(t, st, "prop-a"); got["prop-a"] != kg.ProposalAccepted {
+			t.Errorf("revert of the revert left prop-a %s", got["prop-a"])
+		}
+	})
+
+	t.Run("RevertIngestAfterADecision", func(t *testing.T) {
+		st := s.open(t)
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{article}, Proposals: props[:3], Audit: ingest("ingestArticle")})
+		first := last(t, st, article.ID)
+		rej := props[1]
+		rej.Status, rej.DecidedBy, rej.DecidedAt = kg.ProposalRejected, "bob", decidedAt
+		mustApply(t, st, kg.Batch{Proposals: []kg.Proposal{rej}, Audit: ingest("rejectProposal")})
+		reject := last(t, st, "prop-b")
+		// The ingest cannot be undone under the later decision ...
+		_, err := st.Revert(ctx, first.ID, admin)
+		wantKind(t, err, kg.KindConflict)
+		if got := statuses(t, st, "prop-a", "prop-b", "prop-c"); len(got) != 3 || got["prop-b"] != kg.ProposalRejected {
+			t.Errorf("a refused revert changed the proposals: %v", got)
+		}
+		// ... until the decision is reverted (pending again) ...
+		revert(t, st, reject.ID)
+		if got := statuses(t, st, "prop-b"); got["prop-b"] != kg.ProposalPending {
+			t.Errorf("reverted reject left prop-b %s", got["prop-b"])
+		}
+		// ... and then the ingest's proposals go with its article.
+		revert(t, st, first.ID)
+		if m := get(t, st, "prop-a", "prop-b", "prop-c"); len(m) != 0 {
+			t.Errorf("reverted ingest kept proposals %v", m)
+		}
+		if ids, total := list(t, st, kg.ProposalQuery{Article: article.ID, First: 10}); len(ids) != 0 || total != 0 {
+			t.Errorf("reverted ingest left %v (total %d) listed", ids, total)
+		}
+	})
+
+	t.Run("DeleteArticleRemovesProposals", func(t *testing.T) {
+		st := s.open(t)
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{article, other}, Proposals: props})
+		rej := props[1]
+		rej.Status, rej.DecidedBy, rej.DecidedAt = kg.ProposalRejected, "bob", decidedAt
+		mustApply(t, st, kg.Batch{Proposals: []kg.Proposal{rej}})
+		mustApply(t, st, kg.Batch{Remove: kg.Removal{Entities: []string{article.ID}}, Audit: ingest("deleteEntity")})
+		if m := get(t, st, "prop-a", "prop-b", "prop-c"); len(m) != 0 {
+			t.Errorf("deleting the article kept its proposals %v", m)
+		}
+		if ids, total := list(t, st, kg.ProposalQuery{First: 10}); !cmp.Equal(ids, []string{"prop-d"}) || total != 1 {
+			t.Errorf("after the delete, proposals = %v (total %d), want the other article's prop-d", ids, total)
+		}
+		if ids, total := list(t, st, kg.ProposalQuery{Status: kg.ProposalRejected, First: 10}); len(ids) != 0 || total != 0 {
+			t.Errorf("after the delete, rejected = %v (total %d)", ids, total)
+		}
+		del := last(t, st, "prop-b")
+		if del.Op != "deleteEntity" || len(del.Proposals) != 3 || del.Proposals[1].After != nil || del.Proposals[1].Before.Status != kg.ProposalRejected {
+			t.Fatalf("the delete's record = %+v", del)
+		}
+		// Reverting the delete brings the article back with its proposals.
+		revert(t, st, del.ID)
+		if diff := cmp.Diff(map[string]kg.ProposalStatus{"prop-a": kg.ProposalPending, "prop-b": kg.ProposalRejected, "prop-c": kg.ProposalPending},
+			statuses(t, st, "prop-a", "prop-b", "prop-c")); diff != "" {
+			t.Errorf("after reverting the delete (-want +got):\n%s", diff)
+		}
+		if ids, total := list(t, st, kg.ProposalQuery{Article: article.ID, First: 10}); len(ids) != 3 || total != 3 {
+			t.Errorf("after reverting the delete, the article lists %v (total %d)", ids, total)
+		}
+	})
+
+	t.Run("NewReadingSupersedes", func(t *testing.T) {
+		st := s.open(t)
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{article, other}, Proposals: props, Reading: article.ID})
+		acc := props[0]
+		acc.Status, acc.DecidedBy, acc.DecidedAt = kg.ProposalAccepted, "alice", decidedAt
+		rej := props[1]
+		rej.Status, rej.DecidedBy, rej.DecidedAt = kg.ProposalRejected, "bob", decidedAt
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{*props[0].Entity}, Proposals: []kg.Proposal{acc, rej}})
+		// A new reading makes prop-e and none of the earlier ones: the
+		// pending prop-c goes, the decided ones and the other article's
+		// prop-d stay.
+		fresh := props[2]
+		fresh.ID, fresh.Rule, fresh.Relationship = "prop-e", "relate/new", &kg.Relationship{Type: kg.MemberOf, From: "p-jane-roe", To: "o-green"}
+		var decided []kg.Decision
+		mustApply(t, st, kg.Batch{Entities: []kg.Entity{article}, Proposals: []kg.Proposal{fresh}, Reading: article.ID,
+			Audit: ingest("ingestArticle"), Decided: func(d kg.Decision) { decided = append(decided, d) }})
+		want := map[string]kg.ProposalStatus{"prop-a": kg.ProposalAccepted, "prop-b": kg.ProposalRejected, "prop-d": kg.ProposalPending, "prop-e": kg.ProposalPending}
+		if diff := cmp.Diff(want, statuses(t, st, "prop-a", "prop-b", "prop-c", "prop-d", "prop-e")); diff != "" {
+			t.Errorf("after the new reading (-want +got):\n%s", diff)
+		}
+		if len(decided) != 1 || len(decided[0].RemoveProposals) != 1 || decided[0].RemoveProposals[0].ID != "prop-c" {
+			t.Errorf("decision = %+v, want prop-c removed", decided)
+		}
+		if ids, total := list(t, st, kg.ProposalQuery{Article: article.ID, Status: kg.ProposalPending, First: 10}); !cmp.Equal(ids, []string{"prop-e"}) || total != 1 {
+			t.Errorf("pending after the new reading = %v (total %d)", ids, total)
+		}
+		// Reverting the reading brings back what it superseded.
+		revert(t, st, last(t, st, "prop-e").ID)
+		want = map[string]kg.ProposalStatus{"prop-a": kg.ProposalAccepted, "prop-b": kg.ProposalRejected, "prop-c": kg.ProposalPending, "prop-d": kg.ProposalPending}
+		if diff := cmp.Diff(want, statuses(t, st, "prop-a", "prop-b", "prop-c", "prop-d", "prop-e")); diff != "" {
+			t.Errorf("after reverting the new reading (-want +got):\n%s", diff)
+		}
+	})
+
 	t.Run("References", func(t *testing.T) {
 		st := s.open(t)
 		// The article must exist, and be an article.
