@@ -22,6 +22,7 @@ import (
 var paramSamples = map[string]any{
 	"rows":           []any{map[string]any{"id": "x", "props": map[string]any{"id": "x"}, "keys": []any{"k"}, "src": "a", "dst": "b", "source": "art", "rel": "r"}},
 	"ids":            []any{"x"},
+	"articles":       []any{"x"},
 	"keys":           []any{map[string]any{"i": 0, "key": "k"}},
 	"frontier":       []any{map[string]any{"i": 0, "id": "x"}},
 	"lucene":         "+(dong^4 OR dong*^2 OR dong~1)",
