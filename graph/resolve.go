@@ -251,3 +251,17 @@ func selectionAt(ctx context.Context, path ...string) []graphql.CollectedField {
 	}
 	return fields
 }
+
+// duplicateFilter is the kind and least score of a duplicates query or
+// scan: every kind and any score when not given.
+func duplicateFilter(kind *kg.Kind, minScore *float64) (kg.Kind, float64) {
+	var k kg.Kind
+	if kind != nil {
+		k = *kind
+	}
+	least := 0.0
+	if minScore != nil {
+		least = *minScore
+	}
+	return k, least
+}

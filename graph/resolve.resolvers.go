@@ -61,14 +61,7 @@ func (r *mutationResolver) UnmergeEntity(ctx context.Context, id string) ([]mode
 
 func (r *mutationResolver) ScanDuplicates(ctx context.Context, kind *kg.Kind, minScore *float64) (int, error) {
 	defer afterWrite(ctx)
-	var k kg.Kind
-	if kind != nil {
-		k = *kind
-	}
-	least := 0.0
-	if minScore != nil {
-		least = *minScore
-	}
+	k, least := duplicateFilter(kind, minScore)
 	found, err := resolve.Scan(ctx, r.Service, k, least)
 	if err != nil {
 		return 0, err
@@ -77,14 +70,7 @@ func (r *mutationResolver) ScanDuplicates(ctx context.Context, kind *kg.Kind, mi
 }
 
 func (r *queryResolver) PossibleDuplicates(ctx context.Context, kind *kg.Kind, minScore *float64, first *int, after *string) (*model.DuplicatePairConnection, error) {
-	var k kg.Kind
-	if kind != nil {
-		k = *kind
-	}
-	least := 0.0
-	if minScore != nil {
-		least = *minScore
-	}
+	k, least := duplicateFilter(kind, minScore)
 	page, err := r.Service.PossibleDuplicates(ctx, k, least, first, deref(after))
 	if err != nil {
 		return nil, err
